@@ -1,0 +1,121 @@
+/// The metadata of a bag: the labelled lines of `bag-info.txt`.
+///
+/// Labels keep their order and may repeat, as RFC 8493 allows; they are compared without regard
+/// to case. Long values continue on lines that begin with whitespace.
+public struct BagInfo: Hashable {
+    /// One `Label: value` element.
+    public struct Field: Hashable, Sendable {
+        /// The label, as written.
+        public var label: String
+        /// The value, with continuation lines joined by a single space.
+        public var value: String
+        /// The 1-based line the field starts on (0 for a field not read from a file).
+        public var line: Int
+    }
+
+    /// The fields in file order.
+    public var fields: [Field]
+
+    /// Creates metadata from label–value pairs.
+    public init(_ pairs: [(String, String)] = []) {
+        fields = pairs.map { Field(label: $0.0, value: $0.1, line: 0) }
+    }
+
+    /// All values of a label.
+    public func values(_ label: String) -> [String] {
+        let key = label.lowercased()
+        return fields.filter { $0.label.lowercased() == key }.map(\.value)
+    }
+
+    /// The first value of a label, or nil.
+    public subscript(_ label: String) -> String? {
+        let key = label.lowercased()
+        return fields.first { $0.label.lowercased() == key }?.value
+    }
+
+    /// The field (with its line) of a label, or nil.
+    public func field(_ label: String) -> Field? {
+        let key = label.lowercased()
+        return fields.first { $0.label.lowercased() == key }
+    }
+
+    /// Sets a label to one value, replacing any values it had (kept in place) or appending it.
+    public mutating func set(_ label: String, _ value: String?) {
+        let key = label.lowercased()
+        guard let value else {
+            fields.removeAll { $0.label.lowercased() == key }
+            return
+        }
+        if let index = fields.firstIndex(where: { $0.label.lowercased() == key }) {
+            fields[index].value = value
+            var seen = false
+            fields.removeAll { field in
+                guard field.label.lowercased() == key else { return false }
+                defer { seen = true }
+                return seen
+            }
+        } else {
+            fields.append(Field(label: label, value: value, line: 0))
+        }
+    }
+
+    /// Parses `bag-info.txt`.
+    /// - Returns: The metadata and any problems with its lines.
+    static func parse(_ text: TagFileText, file: String) -> (BagInfo, [Diagnostic]) {
+        var info = BagInfo()
+        var diagnostics = text.diagnostics
+        for line in text.lines {
+            let location = Location(file: file, line: line.number)
+            if line.text.first == " " || line.text.first == "\t" {
+                if info.fields.isEmpty {
+                    diagnostics.append(.error(
+                        "bag.info-malformed", location,
+                        zh: "bag-info.txt 的第一行不能是续行（以空白开头）。",
+                        en: "The first line of bag-info.txt cannot be a continuation (it starts with whitespace)."))
+                } else {
+                    let more = line.text.trimmingCharacters(in: [" ", "\t"])
+                    info.fields[info.fields.count - 1].value += " " + more
+                }
+                continue
+            }
+            if line.text.isEmpty {
+                diagnostics.append(.warning(
+                    "bag.info-blank-line", location,
+                    zh: "bag-info.txt 中有空行，已忽略。", en: "bag-info.txt has a blank line; it was ignored."))
+                continue
+            }
+            guard let colon = line.text.firstIndex(of: ":") else {
+                diagnostics.append(.error(
+                    "bag.info-malformed", location,
+                    zh: "bag-info.txt 行格式错误：应为“标签: 值”。",
+                    en: "Malformed bag-info.txt line: expected \"Label: value\"."))
+                continue
+            }
+            let label = String(line.text[..<colon])
+            if label.isEmpty || label != label.trimmingCharacters(in: [" ", "\t"]) {
+                diagnostics.append(.error(
+                    "bag.info-malformed", location,
+                    zh: "标签“\(label)”为空或前后有空白。",
+                    en: "The label \"\(label)\" is empty or has leading or trailing whitespace."))
+                continue
+            }
+            let value = String(line.text[line.text.index(after: colon)...]).trimmingCharacters(in: [" ", "\t"])
+            info.fields.append(Field(label: label, value: value, line: line.number))
+        }
+        return (info, diagnostics)
+    }
+
+    /// The file content: one `Label: value` line per field, LF-terminated, UTF-8.
+    func rendered() -> [UInt8] {
+        Array(fields.map { "\($0.label): \($0.value)\n" }.joined().utf8)
+    }
+}
+
+extension BagInfo: Sendable {}
+
+extension String {
+    /// This string without leading and trailing characters from `set`.
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
+    }
+}

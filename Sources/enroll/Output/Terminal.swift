@@ -1,0 +1,71 @@
+import ArgumentParser
+import EnrollCore
+import Foundation
+
+/// Printing for people and for scripts.
+enum Terminal {
+    /// Writes a line to standard output.
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes a line to standard error.
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints an encodable value as pretty, key-sorted JSON on standard output.
+    static func json(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        out(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Prints diagnostics for people on standard error, warnings and errors alike.
+    static func report(_ diagnostics: [Diagnostic], _ language: Language) {
+        for diagnostic in diagnostics { err(diagnostic.rendered(in: language)) }
+    }
+}
+
+/// A diagnostic as scripts read it (`--format json`).
+struct DiagnosticJSON: Encodable {
+    var code: String
+    var severity: String
+    /// The JSON pointer when there is one, else the file path (DESIGN §8's `location`).
+    var location: String
+    var file: String?
+    var pointer: String?
+    var line: Int?
+    var column: Int?
+    var entry: String?
+    var message: String
+    var messages: LocalizedText
+
+    init(_ diagnostic: Diagnostic, _ language: Language) {
+        code = diagnostic.code
+        severity = diagnostic.severity.rawValue
+        location = diagnostic.location.pointer ?? diagnostic.location.file ?? ""
+        file = diagnostic.location.file
+        pointer = diagnostic.location.pointer
+        line = diagnostic.location.line
+        column = diagnostic.location.column
+        entry = diagnostic.location.entry
+        message = diagnostic.message.text(in: language)
+        messages = diagnostic.message
+    }
+}
+
+/// Runs a command body, turning `EnrollError` into printed diagnostics and exit status 1 or 2.
+func reportingErrors(_ options: CommonOptions, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as EnrollError {
+        if options.format == .json {
+            Terminal.json(["errors": error.diagnostics.map { DiagnosticJSON($0, options.language) }])
+        } else {
+            Terminal.report(error.diagnostics, options.language)
+        }
+        throw ExitCode(error.isUsageOrIO ? 2 : 1)
+    }
+}
