@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// End-to-end tests: run the built `enroll` binary and check its output and exit status.
+@Suite("enroll command line")
+struct CLITests {
+    /// The built `enroll` executable, next to the test bundle.
+    static let binary: String = {
+        if let explicit = ProcessInfo.processInfo.environment["ENROLL_BIN"] { return explicit }
+        var url = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = url.appendingPathComponent("enroll").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            url.deleteLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/enroll").path
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs enroll with arguments in a directory.
+    func enroll(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["LANG"] = "C.UTF-8"
+        env.removeValue(forKey: "LC_ALL")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A scratch directory with a test form schema and form data.
+    func scratch() throws -> String {
+        let path = NSTemporaryDirectory() + "enroll-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path + "/schemas", withIntermediateDirectories: true)
+        try Data(#"{"x-form": {"id": "test-form", "version": "2024.1"}}"#.utf8).write(to: URL(fileURLWithPath: path + "/schemas/test-form.schema.json"))
+        try Data(#"{"student": {"name": "测试"}}"#.utf8).write(to: URL(fileURLWithPath: path + "/form.json"))
+        return path
+    }
+
+    @Test func keysNewSignVerifyRoundTrip() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try enroll(["keys", "generate", "--out", "keys", "--name", "st1"], in: dir).status == 0)
+        let again = try enroll(["keys", "generate", "--out", "keys", "--name", "st1"], in: dir)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("io.exists"))
+        let made = try enroll(["new", "--schemas", "schemas", "--form", "test-form", "--data", "form.json", "--out", "b1"], in: dir)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try enroll(["sign", "b1", "--key", "keys/st1.sec"], in: dir).status == 0)
+        try FileManager.default.createDirectory(atPath: dir + "/trust", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir + "/keys/st1.pub", toPath: dir + "/trust/st1.pub")
+        let verified = try enroll(["verify", "b1", "--trust", "trust", "--format", "json"], in: dir)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as! [String: Any]
+        let summary = report["summary"] as! [String: Any]
+        #expect(summary["valid"] as? Int == 1)
+        #expect(summary["invalid"] as? Int == 0)
+        let bundle = (report["bundles"] as! [[String: Any]])[0]
+        #expect(bundle["form"] as? String == "test-form")
+        #expect(bundle["revision"] as? Int == 1)
+        #expect(bundle["valid"] as? Bool == true)
+    }
+
+    @Test func tamperedBundleFailsWithExitOneAndBilingualMessages() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try enroll(["keys", "generate", "--out", "trust", "--name", "st1"], in: dir)
+        #expect(try enroll(["new", "--schemas", "schemas", "--form", "test-form", "--data", "form.json", "--out", "b1", "--key", "trust/st1.sec"], in: dir).status == 0)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: dir + "/b1/data/form.json"))
+        let english = try enroll(["verify", "b1", "--trust", "trust", "--lang", "en"], in: dir)
+        #expect(english.status == 1)
+        #expect(english.stderr.contains("bag.checksum-mismatch"))
+        #expect(english.stderr.contains("b1/data/form.json"))
+        let chinese = try enroll(["verify", "b1", "--trust", "trust"], in: dir, environment: ["LANG": "zh_CN.UTF-8"])
+        #expect(chinese.status == 1)
+        #expect(chinese.stderr.contains("文件内容与清单"))
+        let json = try enroll(["verify", "b1", "--trust", "trust", "--format", "json"], in: dir)
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let byCode = (report["summary"] as! [String: Any])["errorsByCode"] as! [String: Int]
+        #expect(byCode["bag.checksum-mismatch"] == 1)
+    }
+
+    @Test func bagValidateExitCodes() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try enroll(["new", "--schemas", "schemas", "--form", "test-form", "--data", "form.json", "--out", "b1"], in: dir).status == 0)
+        #expect(try enroll(["bag", "validate", "b1"], in: dir).status == 0)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/b1/data/extra.txt"))
+        let invalid = try enroll(["bag", "validate", "b1"], in: dir)
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.contains("bag.file-unlisted"))
+        #expect(try enroll(["bag", "validate", "does-not-exist"], in: dir).status == 2)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try enroll(["new", "--form"], in: dir).status == 2)
+        #expect(try enroll(["no-such-command"], in: dir).status == 2)
+        #expect(try enroll(["sign", "b1"], in: dir).status == 2)
+        let unknownForm = try enroll(["new", "--schemas", "schemas", "--form", "nope", "--data", "form.json", "--out", "b"], in: dir)
+        #expect(unknownForm.status == 1)
+        #expect(unknownForm.stderr.contains("form.unknown"))
+        #expect(unknownForm.stderr.contains("test-form"))
+        #expect(try enroll(["--version"], in: dir).status == 0)
+    }
+
+    @Test func untrustedKeyIsAnErrorNotAWarning() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try enroll(["keys", "generate", "--out", "keys", "--name", "st1"], in: dir)
+        _ = try enroll(["keys", "generate", "--out", "trust", "--name", "other"], in: dir)
+        #expect(try enroll(["new", "--schemas", "schemas", "--form", "test-form", "--data", "form.json", "--out", "b1", "--key", "keys/st1.sec"], in: dir).status == 0)
+        let result = try enroll(["verify", "b1", "--trust", "trust"], in: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("sig.untrusted-key"))
+    }
+}
