@@ -28,10 +28,18 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
 
-        // The core library: bags, signatures, bundles. Everything testable lives here.
+        // JSON Schema draft 2020-12: strict JSON reader, compiler, validator.
+        .target(name: "JSONSchema"),
+
+        // The libarchive wrapper: the only Swift code that imports CArchive.
+        .target(name: "ArchiveKit", dependencies: ["CArchive"]),
+
+        // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
         .target(
             name: "EnrollCore",
             dependencies: [
+                "JSONSchema",
+                "ArchiveKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +55,15 @@ let package = Package(
             ]
         ),
 
+        .testTarget(
+            name: "JSONSchemaTests",
+            dependencies: ["JSONSchema"],
+            exclude: ["KnownFailures.json"]
+        ),
+        .testTarget(
+            name: "ArchiveKitTests",
+            dependencies: ["ArchiveKit", "CArchive"]
+        ),
         .testTarget(
             name: "EnrollCoreTests",
             dependencies: ["EnrollCore", .product(name: "Crypto", package: "swift-crypto")]

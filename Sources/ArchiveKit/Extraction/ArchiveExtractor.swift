@@ -1,0 +1,165 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Extracts an untrusted archive into a new directory, all or nothing.
+///
+/// Every entry passes the checks of ``ArchiveReader`` first. Files are then written with
+/// plain POSIX calls relative to a staging directory's descriptor: each path component is
+/// opened with `openat(O_DIRECTORY | O_NOFOLLOW)`, each file created with
+/// `openat(O_CREAT | O_EXCL | O_NOFOLLOW)`, so nothing is ever written through a symlink or
+/// onto an existing file, and `archive_write_disk` (with its owner, ACL, xattr and fflags
+/// restoration and user/group lookups) is not used at all.
+///
+/// The staging directory is a fresh hidden directory beside the destination
+/// (`.<name>.extract-XXXXXX`). Only when every entry has been extracted is it renamed onto
+/// the destination; on any refusal or error it is removed with everything in it.
+public enum ArchiveExtractor {
+    /// Extracts `archivePath` into the new directory `destination`.
+    ///
+    /// Files get their mode bits (masked to 0o777, with owner read/write always kept) and
+    /// modification times; directories get theirs (owner rwx always kept) after their
+    /// contents are written. Owners, ACLs and extended attributes are never restored.
+    /// - Parameters:
+    ///   - archivePath: the archive to read.
+    ///   - destination: the directory to create; it must not exist, its parent must.
+    ///   - limits: bounds enforced while reading.
+    ///   - root: top-level directory requirement, as for ``ArchiveReader``.
+    /// - Returns: the relative paths of the extracted entries, in archive order.
+    /// - Throws: ``ArchiveError/destinationExists(path:)``; every refusal of
+    ///   ``ArchiveReader``; ``ArchiveError/io(operation:path:errno:)`` for file system
+    ///   failures. After an error nothing of the extraction remains on disk.
+    @discardableResult
+    public static func extract(
+        from archivePath: String, to destination: String, limits: ArchiveLimits = .default,
+        root: RootRequirement = .none
+    ) throws(ArchiveError) -> [String] {
+        let destination = POSIX.trimmingTrailingSlashes(destination)
+        if POSIX.exists(destination) { throw .destinationExists(path: destination) }
+        let parent = POSIX.directoryName(destination)
+        var template = Array("\(parent)/.\(POSIX.baseName(destination)).extract-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw .io(operation: "create staging directory in", path: parent, errno: errno)
+        }
+        let staging = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var succeeded = false
+        defer { if !succeeded { POSIX.removeTree(staging) } }
+
+        let reader = try ArchiveReader(path: archivePath, limits: limits, root: root)
+        var sink = try StagingSink(root: staging)
+        var extracted: [String] = []
+        while let entry = try reader.next() {
+            switch entry.kind {
+            case .directory:
+                try sink.makeDirectory(entry.path, mode: entry.mode, modificationTime: entry.modificationTime)
+            case .file:
+                try sink.writeFile(entry)
+            }
+            extracted.append(entry.path)
+        }
+        try sink.finish()
+        if chmod(staging, 0o755) != 0 { throw .io(operation: "chmod", path: staging, errno: errno) }
+        try POSIX.syncDirectory(staging)
+        do {
+            try POSIX.renameNoReplace(staging, destination)
+        } catch .io(_, _, EEXIST) {
+            throw .destinationExists(path: destination)
+        }
+        succeeded = true
+        try? POSIX.syncDirectory(parent)
+        return extracted
+    }
+}
+
+/// Writes entries below one staging directory, through directory descriptors only.
+///
+/// Not `Sendable`: it owns an open directory descriptor; used by one extraction only.
+private struct StagingSink {
+    let root: String
+    private let rootFD: Int32
+    /// Directories whose metadata is applied at the end (writing files changes a
+    /// directory's mtime), deepest first.
+    private var directories: [(path: String, mode: UInt16, time: Date)] = []
+
+    init(root: String) throws(ArchiveError) {
+        self.root = root
+        rootFD = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if rootFD < 0 { throw .io(operation: "open", path: root, errno: errno) }
+    }
+
+    /// Opens (creating when missing) every directory of `components`, returning a
+    /// descriptor of the last one. Never follows a symlink.
+    private func openDirectory(_ components: ArraySlice<Substring>, fullPath: String) throws(ArchiveError) -> Int32 {
+        var fd = dup(rootFD)
+        if fd < 0 { throw .io(operation: "dup", path: root, errno: errno) }
+        for component in components {
+            let name = String(component)
+            if mkdirat(fd, name, 0o700) != 0 && errno != EEXIST {
+                let code = errno
+                close(fd)
+                throw .io(operation: "mkdir", path: fullPath, errno: code)
+            }
+            let next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let code = errno
+            close(fd)
+            if next < 0 { throw .io(operation: "open directory", path: fullPath, errno: code) }
+            fd = next
+        }
+        return fd
+    }
+
+    mutating func makeDirectory(_ path: String, mode: UInt16, modificationTime: Date) throws(ArchiveError) {
+        let components = path.split(separator: "/")
+        let fd = try openDirectory(components[...], fullPath: path)
+        close(fd)
+        directories.append((path, mode, modificationTime))
+    }
+
+    func writeFile(_ entry: ArchiveEntry) throws(ArchiveError) {
+        let components = entry.path.split(separator: "/")
+        let directory = try openDirectory(components.dropLast(), fullPath: entry.path)
+        defer { close(directory) }
+        let name = String(components.last!)
+        let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd < 0 { throw .io(operation: "create", path: entry.path, errno: errno) }
+        defer { close(fd) }
+        do {
+            try entry.readData { chunk in try POSIX.writeAll(fd, chunk, path: entry.path) }
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            preconditionFailure("only ArchiveError is thrown while extracting")
+        }
+        if fchmod(fd, mode_t((entry.mode & 0o777) | 0o600)) != 0 {
+            throw .io(operation: "chmod", path: entry.path, errno: errno)
+        }
+        var times = [timespec(entry.modificationTime), timespec(entry.modificationTime)]
+        if futimens(fd, &times) != 0 { throw .io(operation: "set times of", path: entry.path, errno: errno) }
+    }
+
+    /// Applies directory modes and times, deepest first, and closes the root descriptor.
+    func finish() throws(ArchiveError) {
+        defer { close(rootFD) }
+        let ordered = directories.sorted { $0.path.utf8.count > $1.path.utf8.count }
+        for directory in ordered {
+            let components = directory.path.split(separator: "/")
+            let fd = try openDirectory(components[...], fullPath: directory.path)
+            defer { close(fd) }
+            if fchmod(fd, mode_t((directory.mode & 0o777) | 0o700)) != 0 {
+                throw .io(operation: "chmod", path: directory.path, errno: errno)
+            }
+            var times = [timespec(directory.time), timespec(directory.time)]
+            if futimens(fd, &times) != 0 { throw .io(operation: "set times of", path: directory.path, errno: errno) }
+        }
+    }
+}
+
+extension timespec {
+    fileprivate init(_ date: Date) {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        let nanoseconds = Int((date.timeIntervalSince1970 - seconds) * 1e9)
+        self.init(tv_sec: Int(seconds), tv_nsec: min(max(nanoseconds, 0), 999_999_999))
+    }
+}

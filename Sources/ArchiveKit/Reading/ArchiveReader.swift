@@ -1,0 +1,440 @@
+import CArchive
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Streams the entries of an untrusted archive, refusing anything unsafe.
+///
+/// Detects the container (tar in its pax/ustar/GNU variants, or zip) and the compression
+/// (zstd, gzip or none) itself; other formats are refused as corrupt. Each entry is checked
+/// by ``next()`` *before* its data can be read: its name (UTF-8, relative, no `..`, no
+/// empty components, no duplicates or Unicode/case collisions, inside the required root),
+/// its type (regular file or directory only) and its declared size. While data streams,
+/// the bytes actually produced are checked again against the declared size, the limits and
+/// the compression ratio.
+///
+/// Any refusal or read error poisons the reader: later calls rethrow the same error.
+///
+/// Not `Sendable`: it owns a libarchive read handle (`struct archive *`), which is not
+/// thread-safe, and its entries read through it; use it from one task at a time.
+public final class ArchiveReader {
+    /// The archive file being read.
+    public let path: String
+    /// The limits enforced on this archive.
+    public let limits: ArchiveLimits
+    /// The top-level directory every entry must be inside, once known (given or learned).
+    public private(set) var requiredRoot: String?
+
+    private let handle: OpaquePointer
+    private let learnRoot: Bool
+    private let rules: EntryNameRules
+    private var names = EntryNameRegistry()
+    private var failure: ArchiveError?
+    private var atEnd = false
+
+    private var entryCount = 0
+    private var declaredTotal: Int64 = 0
+    private var producedTotal: Int64 = 0
+
+    /// State of the entry most recently returned by ``next()``.
+    private struct Current {
+        var generation: Int
+        var name: String
+        var declaredSize: Int64?
+        var produced: Int64 = 0
+        var finished = false
+    }
+    private var current: Current?
+    private var generation = 0
+
+    /// Size of the reads from the archive file: 256 KiB.
+    static let readBlockSize = 256 << 10
+
+    /// Opens `path` for reading.
+    ///
+    /// Calls `archive_read_new`, `archive_read_support_format_tar`,
+    /// `archive_read_support_format_zip`, `archive_read_support_filter_zstd`,
+    /// `archive_read_support_filter_gzip` and `archive_read_open_filename`. Only these
+    /// formats and filters are enabled, so nothing else (cpio, 7z, rar, raw, xz …) is
+    /// parsed at all.
+    /// - Parameters:
+    ///   - path: the archive file.
+    ///   - limits: the bounds to enforce; ``ArchiveLimits/default`` unless given.
+    ///   - root: whether every entry must be under one top-level directory; see
+    ///     ``RootRequirement``. Defaults to ``RootRequirement/none``.
+    /// - Throws: ``ArchiveError/corruptArchive(entry:failure:)`` when the file cannot be
+    ///   opened or is not a supported archive; ``ArchiveError/unsafePath(entry:problem:)``
+    ///   if `root` is not a single safe name.
+    public init(path: String, limits: ArchiveLimits = .default, root: RootRequirement = .none) throws(ArchiveError) {
+        self.path = path
+        self.limits = limits
+        rules = EntryNameRules(limits: limits)
+        switch root {
+        case .none:
+            requiredRoot = nil
+            learnRoot = false
+        case .learnFromFirstEntry:
+            requiredRoot = nil
+            learnRoot = true
+        case .named(let name):
+            guard let normalised = try rules.normalise(name), !normalised.contains("/") else {
+                throw .unsafePath(entry: name, problem: .emptyOrDotComponent)
+            }
+            requiredRoot = normalised
+            learnRoot = false
+        }
+
+        guard let handle = archive_read_new() else {
+            throw .libarchive(
+                LibarchiveFailure(function: "archive_read_new", code: ARCHIVE_FATAL, message: "out of memory", errno: ENOMEM),
+                entry: nil)
+        }
+        self.handle = handle
+        // From here on deinit frees the handle.
+        try Libarchive.check(archive_read_support_format_tar(handle), handle, "archive_read_support_format_tar")
+        try Libarchive.check(archive_read_support_format_zip(handle), handle, "archive_read_support_format_zip")
+        try Libarchive.check(archive_read_support_filter_zstd(handle), handle, "archive_read_support_filter_zstd")
+        try Libarchive.check(archive_read_support_filter_gzip(handle), handle, "archive_read_support_filter_gzip")
+        let opened = UTF8Locale.run { archive_read_open_filename(handle, path, Self.readBlockSize) }
+        if opened != ARCHIVE_OK {
+            throw .corruptArchive(entry: nil, failure: Libarchive.failure(handle, function: "archive_read_open_filename", code: opened))
+        }
+    }
+
+    deinit {
+        archive_read_free(handle)
+    }
+
+    /// Advances to the next entry and checks it, or returns `nil` at the end.
+    ///
+    /// Any unread data of the previous entry is first read and discarded through the same
+    /// checks as ``ArchiveEntry/readData(_:)`` (so skipping cannot hide a bomb). Then calls
+    /// `archive_read_next_header` and validates the header.
+    /// - Returns: the checked entry, or `nil` after the last one.
+    /// - Throws: any refusal listed on ``ArchiveError`` naming the entry, or
+    ///   ``ArchiveError/corruptArchive(entry:failure:)`` for truncated or damaged input.
+    public func next() throws(ArchiveError) -> ArchiveEntry? {
+        if let failure { throw failure }
+        if atEnd { return nil }
+        do {
+            if let current, !current.finished {
+                try drainCurrent()
+            }
+            return try readHeader()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// Calls `body` for every remaining entry, in archive order.
+    ///
+    /// - Parameter body: receives each checked entry; it may read the entry's data.
+    /// - Throws: the first refusal or read error, or whatever `body` throws.
+    public func forEach(_ body: (ArchiveEntry) throws -> Void) throws {
+        while let entry = try next() {
+            try body(entry)
+        }
+    }
+
+    // MARK: Header checks
+
+    private func readHeader() throws(ArchiveError) -> ArchiveEntry? {
+        while true {
+            var entryPointer: OpaquePointer?
+            let result = UTF8Locale.run { archive_read_next_header(handle, &entryPointer) }
+            if result == ARCHIVE_EOF {
+                atEnd = true
+                current = nil
+                try checkRatio(entry: current?.name ?? "(end of archive)")
+                return nil
+            }
+            // ARCHIVE_WARN is accepted: libarchive reports names it could not convert to the
+            // process locale this way; the raw name bytes are validated below instead.
+            guard result == ARCHIVE_OK || result == ARCHIVE_WARN, let entry = entryPointer else {
+                throw .corruptArchive(
+                    entry: current?.name, failure: Libarchive.failure(handle, function: "archive_read_next_header", code: result))
+            }
+            if let checked = try check(entry) { return checked }
+            // The archive's root entry ("./"): nothing to expose, move on.
+        }
+    }
+
+    /// Validates one header. Returns nil for a root directory entry (`./`).
+    private func check(_ entry: OpaquePointer) throws(ArchiveError) -> ArchiveEntry? {
+        // A NULL name means libarchive could not decode it at all (e.g. a zip entry flagged
+        // UTF-8 whose bytes are not UTF-8): refuse it as an invalid name.
+        guard let raw = UTF8Locale.run({ rawPathname(entry) }) else {
+            throw .invalidUTF8Name(entry: "(undecodable name after '\(current?.name ?? "start of archive")')", bytes: [])
+        }
+        let displayName = String(decoding: raw, as: UTF8.self)
+
+        entryCount += 1
+        if entryCount > limits.maxEntryCount {
+            throw .tooManyEntries(entry: displayName, limit: limits.maxEntryCount)
+        }
+
+        guard let name = try rules.normalise(rawBytes: raw) else {
+            guard archive_entry_filetype(entry) == enroll_AE_IFDIR, archive_entry_hardlink(entry) == nil else {
+                throw .unsafePath(entry: displayName, problem: .empty)
+            }
+            // A fresh generation, so a stale ArchiveEntry cannot read this entry's data.
+            generation += 1
+            current = Current(generation: generation, name: displayName, declaredSize: 0, finished: false)
+            return nil
+        }
+
+        // Type: only regular files and directories.
+        if let target = archive_entry_hardlink(entry) {
+            throw .unsupportedEntryType(entry: name, type: .hardLink(target: String(decoding: cBytes(target), as: UTF8.self)))
+        }
+        let type = archive_entry_filetype(entry)
+        let kind: EntryKind
+        switch type {
+        case enroll_AE_IFREG:
+            kind = .file
+        case enroll_AE_IFDIR:
+            kind = .directory
+        case enroll_AE_IFLNK:
+            let target = archive_entry_symlink(entry).map { String(decoding: cBytes($0), as: UTF8.self) } ?? ""
+            throw .unsupportedEntryType(entry: name, type: .symlink(target: target))
+        case enroll_AE_IFCHR: throw .unsupportedEntryType(entry: name, type: .characterDevice)
+        case enroll_AE_IFBLK: throw .unsupportedEntryType(entry: name, type: .blockDevice)
+        case enroll_AE_IFIFO: throw .unsupportedEntryType(entry: name, type: .fifo)
+        case enroll_AE_IFSOCK: throw .unsupportedEntryType(entry: name, type: .socket)
+        default: throw .unsupportedEntryType(entry: name, type: .other(mode: type))
+        }
+        if let target = archive_entry_symlink(entry) {
+            throw .unsupportedEntryType(entry: name, type: .symlink(target: String(decoding: cBytes(target), as: UTF8.self)))
+        }
+        if archive_entry_sparse_count(entry) > 0 {
+            throw .unsupportedEntryType(entry: name, type: .sparseFile)
+        }
+
+        // Required root.
+        let topLevel = String(name.prefix { $0 != "/" })
+        if requiredRoot == nil && learnRoot {
+            guard kind == .directory || name.contains("/") else {
+                throw .outsideRequiredRoot(entry: name, root: "(a top-level directory)")
+            }
+            requiredRoot = topLevel
+        }
+        if let root = requiredRoot {
+            let inside = topLevel.utf8.elementsEqual(root.utf8) && (name.contains("/") || kind == .directory)
+            if !inside { throw .outsideRequiredRoot(entry: name, root: root) }
+        }
+
+        // Names seen before.
+        try names.register(name, kind: kind)
+
+        // Declared size.
+        let declared: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
+        if let declared {
+            if declared < 0 { throw .sizeMismatch(entry: name, declared: declared, actual: 0) }
+            if declared > limits.maxEntrySize {
+                throw .entryTooLarge(entry: name, size: declared, limit: limits.maxEntrySize)
+            }
+            declaredTotal += declared
+            if declaredTotal > limits.maxTotalSize { throw .totalSizeExceeded(entry: name, limit: limits.maxTotalSize) }
+        }
+        try checkRatio(entry: name)
+
+        generation += 1
+        current = Current(generation: generation, name: name, declaredSize: declared)
+        let mtime = Date(
+            timeIntervalSince1970: Double(archive_entry_mtime(entry)) + Double(archive_entry_mtime_nsec(entry)) / 1e9)
+        return ArchiveEntry(
+            reader: self, generation: generation, path: name, kind: kind,
+            size: kind == .directory ? 0 : (declared ?? -1),
+            mode: UInt16(truncatingIfNeeded: archive_entry_perm(entry)) & 0o777,
+            modificationTime: mtime)
+    }
+
+    /// The entry's name as stored, before any charset conversion.
+    ///
+    /// `archive_entry_pathname` returns the multibyte form. Where libarchive could not
+    /// convert a UTF-8 header to the process locale it keeps the original bytes there, and
+    /// for ustar names or pax `hdrcharset=BINARY` it holds the raw bytes; when it is NULL,
+    /// the UTF-8 form (`archive_entry_pathname_utf8`) is used; `nil` when neither exists.
+    ///
+    /// Note: when libarchive decodes a name declared as UTF-8 (pax `path`, zip names with
+    /// the UTF-8 flag) it normalises it to NFC, so an NFD name arrives in NFC form.
+    private func rawPathname(_ entry: OpaquePointer) -> [UInt8]? {
+        if let mbs = archive_entry_pathname(entry) { return cBytes(mbs) }
+        if let utf8 = archive_entry_pathname_utf8(entry) { return cBytes(utf8) }
+        return nil
+    }
+
+    private func cBytes(_ pointer: UnsafePointer<CChar>) -> [UInt8] {
+        let length = strlen(pointer)
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    }
+
+    // MARK: Data
+
+    /// Checks that uncompressed output stays within the ratio limit of the compressed input.
+    ///
+    /// Compressed bytes consumed come from `archive_filter_bytes(a, -1)` (the raw file);
+    /// uncompressed bytes are the larger of the data bytes counted here and
+    /// `archive_filter_bytes(a, 0)` (the decompressed stream, headers and skipped data
+    /// included).
+    private func checkRatio(entry: String) throws(ArchiveError) {
+        let compressed = max(archive_filter_bytes(handle, -1), 1)
+        let uncompressed = max(producedTotal, archive_filter_bytes(handle, 0))
+        guard uncompressed > limits.compressionRatioAllowance else { return }
+        if Double(uncompressed) > Double(compressed) * limits.maxCompressionRatio {
+            throw .compressionRatioExceeded(
+                entry: entry, uncompressed: uncompressed, compressed: compressed, limit: limits.maxCompressionRatio)
+        }
+    }
+
+    /// Streams the current entry's remaining data through all checks into `body`.
+    ///
+    /// Calls `archive_read_data_block` (zero-copy: the buffer belongs to libarchive and is
+    /// valid only during `body`).
+    fileprivate func streamCurrent(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard var state = current, !state.finished else { return }
+        defer { current = state }
+        while true {
+            var buffer: UnsafeRawPointer?
+            var size = 0
+            var offset: Int64 = 0
+            let result = archive_read_data_block(handle, &buffer, &size, &offset)
+            if result == ARCHIVE_EOF { break }
+            guard result == ARCHIVE_OK || result == ARCHIVE_WARN else {
+                state.finished = true
+                throw ArchiveError.corruptArchive(
+                    entry: state.name, failure: Libarchive.failure(handle, function: "archive_read_data_block", code: result))
+            }
+            // Data must be contiguous: a gap would be a sparse hole that was not declared.
+            if offset != state.produced {
+                state.finished = true
+                throw ArchiveError.sizeMismatch(entry: state.name, declared: state.declaredSize ?? -1, actual: offset)
+            }
+            state.produced += Int64(size)
+            producedTotal += Int64(size)
+            if let declared = state.declaredSize, state.produced > declared {
+                state.finished = true
+                throw ArchiveError.sizeMismatch(entry: state.name, declared: declared, actual: state.produced)
+            }
+            if state.produced > limits.maxEntrySize {
+                state.finished = true
+                throw ArchiveError.entryTooLarge(entry: state.name, size: state.produced, limit: limits.maxEntrySize)
+            }
+            if producedTotal > limits.maxTotalSize {
+                state.finished = true
+                throw ArchiveError.totalSizeExceeded(entry: state.name, limit: limits.maxTotalSize)
+            }
+            do {
+                try checkRatio(entry: state.name)
+            } catch {
+                state.finished = true
+                throw error
+            }
+            if size > 0, let buffer {
+                try body(UnsafeRawBufferPointer(start: buffer, count: size))
+            }
+        }
+        state.finished = true
+        if let declared = state.declaredSize, state.produced != declared {
+            throw ArchiveError.sizeMismatch(entry: state.name, declared: declared, actual: state.produced)
+        }
+    }
+
+    /// Reads and discards the rest of the current entry, through all checks.
+    private func drainCurrent() throws(ArchiveError) {
+        do {
+            try streamCurrent { _ in }
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            preconditionFailure("draining throws only ArchiveError")
+        }
+    }
+
+    /// Entry point for ``ArchiveEntry``: streams the data of entry `generation` if it is
+    /// still current and unread; poisons the reader on refusal.
+    fileprivate func readData(generation: Int, name: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if let failure { throw failure }
+        guard let state = current, state.generation == generation, !state.finished, state.produced == 0 else {
+            throw ArchiveError.entryDataUnavailable(entry: name)
+        }
+        do {
+            try streamCurrent(body)
+        } catch let error as ArchiveError {
+            failure = error
+            throw error
+        }
+    }
+}
+
+/// One checked entry of an ``ArchiveReader``.
+///
+/// Its metadata stays valid forever; its data can be read once, and only while it is the
+/// reader's current entry (before the next call to ``ArchiveReader/next()``).
+///
+/// Not `Sendable`: it reads through its (non-Sendable) reader.
+public struct ArchiveEntry {
+    private let reader: ArchiveReader
+    private let generation: Int
+
+    /// The normalised relative path: UTF-8, `/`-separated, no leading `./`, no trailing `/`.
+    public let path: String
+    /// Whether it is a regular file or a directory.
+    public let kind: EntryKind
+    /// The declared size in bytes (0 for directories; -1 if the archive does not say, as in
+    /// some streamed zip entries).
+    public let size: Int64
+    /// The permission bits (0o777 at most; setuid, setgid and sticky are masked off).
+    public let mode: UInt16
+    /// The modification time.
+    public let modificationTime: Date
+
+    fileprivate init(
+        reader: ArchiveReader, generation: Int, path: String, kind: EntryKind, size: Int64, mode: UInt16,
+        modificationTime: Date
+    ) {
+        self.reader = reader
+        self.generation = generation
+        self.path = path
+        self.kind = kind
+        self.size = size
+        self.mode = mode
+        self.modificationTime = modificationTime
+    }
+
+    /// Streams the entry's data to `body` in chunks, without copying.
+    ///
+    /// Calls `archive_read_data_block`. Each chunk is checked (size against the declared
+    /// size and the limits, compression ratio) before `body` sees it. The buffer is only
+    /// valid during the call to `body`.
+    /// - Parameter body: receives each chunk in order.
+    /// - Throws: ``ArchiveError/entryDataUnavailable(entry:)`` if the reader has moved on
+    ///   or the data was already read; the refusals ``ArchiveError/sizeMismatch(entry:declared:actual:)``,
+    ///   ``ArchiveError/entryTooLarge(entry:size:limit:)``,
+    ///   ``ArchiveError/totalSizeExceeded(entry:limit:)``,
+    ///   ``ArchiveError/compressionRatioExceeded(entry:uncompressed:compressed:limit:)``,
+    ///   ``ArchiveError/corruptArchive(entry:failure:)``; or whatever `body` throws.
+    public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try reader.readData(generation: generation, name: path, body)
+    }
+
+    /// Reads the whole entry into memory (at most ``ArchiveLimits/maxEntrySize`` bytes).
+    ///
+    /// - Returns: the entry's bytes; empty for a directory.
+    /// - Throws: see ``readData(_:)``.
+    public func readAll() throws(ArchiveError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        if size > 0 { bytes.reserveCapacity(Int(size)) }
+        do {
+            try readData { bytes.append(contentsOf: $0) }
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            preconditionFailure("readAll's closure does not throw")
+        }
+        return bytes
+    }
+}

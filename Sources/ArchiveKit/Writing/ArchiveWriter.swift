@@ -1,0 +1,357 @@
+import CArchive
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Creates one archive file, crash-safely.
+///
+/// Entries are written to a hidden temporary file beside the target
+/// (`.<name>.partial-XXXXXX` in the same directory). ``commit()`` finishes the archive,
+/// fsyncs the file and its directory and renames it onto the target, so a USB stick pulled
+/// mid-write never leaves a complete-looking archive at the target path. A writer dropped
+/// without ``commit()`` removes its temporary file.
+///
+/// Names are stored as UTF-8 (pax `path` records for tar; the UTF-8 flag for zip). Owners
+/// are recorded as uid/gid 0 with no user or group names: no passwd/group lookups happen.
+///
+/// Not `Sendable`: it owns a libarchive write handle (`struct archive *`), which is not
+/// thread-safe; use one writer from one task at a time.
+public final class ArchiveWriter {
+    /// The path the committed archive will have.
+    public let targetPath: String
+    /// The format being written.
+    public let format: ArchiveFormat
+
+    private var handle: OpaquePointer?
+    private var fd: Int32
+    private let temporaryPath: String
+    private var names: EntryNameRegistry
+    private let rules: EntryNameRules
+    private var committed = false
+    private var failed = false
+    private let progress: ((Int64) -> Void)?
+    private var buffer: [UInt8]
+
+    /// Size of the blocks handed to libarchive and of the writes to disk: 1 MiB.
+    static let blockSize = 1 << 20
+
+    /// Starts a new archive at `path`.
+    ///
+    /// Calls `archive_write_new`, `archive_write_set_format_pax_restricted` or
+    /// `archive_write_set_format_zip`, `archive_write_add_filter_zstd` /
+    /// `archive_write_add_filter_gzip`, `archive_write_set_bytes_per_block` (1 MiB),
+    /// `archive_write_set_bytes_in_last_block` (1, no padding) and `archive_write_open_fd`.
+    ///
+    /// - Parameters:
+    ///   - path: where the finished archive goes. It must not exist yet; its directory must.
+    ///   - format: container and compression; `.tarZstd` by default.
+    ///   - progress: called after each block with the total bytes written to disk so far.
+    /// - Throws: ``ArchiveError/targetExists(path:)`` if `path` exists,
+    ///   ``ArchiveError/io(operation:path:errno:)`` if the temporary file cannot be created,
+    ///   ``ArchiveError/libarchive(_:entry:)`` if libarchive refuses the setup.
+    public init(
+        creatingAt path: String, format: ArchiveFormat = .tarZstd,
+        progress: ((Int64) -> Void)? = nil
+    ) throws(ArchiveError) {
+        let path = POSIX.trimmingTrailingSlashes(path)
+        targetPath = path
+        self.format = format
+        self.progress = progress
+        rules = EntryNameRules(limits: .default)
+        names = EntryNameRegistry()
+        buffer = [UInt8](repeating: 0, count: Self.blockSize)
+
+        if POSIX.exists(path) { throw .targetExists(path: path) }
+        let directory = POSIX.directoryName(path)
+        var template = Array("\(directory)/.\(POSIX.baseName(path)).partial-XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if created < 0 {
+            throw .io(operation: "create temporary file in", path: directory, errno: errno)
+        }
+        fd = created
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        _ = fchmod(fd, 0o644)
+
+        guard let handle = archive_write_new() else {
+            close(fd)
+            unlink(temporaryPath)
+            throw .libarchive(
+                LibarchiveFailure(function: "archive_write_new", code: ARCHIVE_FATAL, message: "out of memory", errno: ENOMEM),
+                entry: nil)
+        }
+        self.handle = handle
+        // From here on, deinit cleans up the handle, the descriptor and the temporary file.
+        // Set up under the UTF-8 locale: libarchive caches the locale's charset in the
+        // handle when it creates its first name converter (e.g. for zip's hdrcharset).
+        try UTF8Locale.run { () throws(ArchiveError) in try Self.configure(handle, format: format, fd: created) }
+    }
+
+    /// Selects format and filter, sets blocking and opens the descriptor.
+    private static func configure(_ handle: OpaquePointer, format: ArchiveFormat, fd: Int32) throws(ArchiveError) {
+        switch format {
+        case .tarZstd:
+            try Libarchive.check(archive_write_set_format_pax_restricted(handle), handle, "archive_write_set_format_pax_restricted")
+            try Libarchive.check(archive_write_add_filter_zstd(handle), handle, "archive_write_add_filter_zstd")
+        case .tarGzip:
+            try Libarchive.check(archive_write_set_format_pax_restricted(handle), handle, "archive_write_set_format_pax_restricted")
+            try Libarchive.check(archive_write_add_filter_gzip(handle), handle, "archive_write_add_filter_gzip")
+            // No file name or timestamp in the gzip header: reproducible output.
+            try Libarchive.check(archive_write_set_filter_option(handle, "gzip", "timestamp", nil), handle, "archive_write_set_filter_option")
+        case .zip:
+            try Libarchive.check(archive_write_set_format_zip(handle), handle, "archive_write_set_format_zip")
+            try Libarchive.check(archive_write_zip_set_compression_deflate(handle), handle, "archive_write_zip_set_compression_deflate")
+            // Store names as UTF-8 and set the language-encoding flag (general purpose bit 11).
+            try Libarchive.check(archive_write_set_format_option(handle, "zip", "hdrcharset", "UTF-8"), handle, "archive_write_set_format_option")
+        }
+        try Libarchive.check(archive_write_set_bytes_per_block(handle, Int32(Self.blockSize)), handle, "archive_write_set_bytes_per_block")
+        try Libarchive.check(archive_write_set_bytes_in_last_block(handle, 1), handle, "archive_write_set_bytes_in_last_block")
+        try Libarchive.check(archive_write_open_fd(handle, fd), handle, "archive_write_open_fd")
+    }
+
+    deinit {
+        if let handle {
+            // archive_write_free closes the archive first; its output goes to the temporary
+            // file, which is removed below unless the archive was committed.
+            archive_write_free(handle)
+        }
+        if fd >= 0 { close(fd) }
+        if !committed { unlink(temporaryPath) }
+    }
+
+    // MARK: Adding entries
+
+    /// Adds a directory entry.
+    ///
+    /// Calls `archive_write_header`.
+    /// - Parameters:
+    ///   - name: relative UTF-8 path, e.g. `"batch/bundles"`; a trailing `/` is optional.
+    ///   - mode: permission bits; setuid, setgid and sticky bits are dropped. Default 0o755.
+    ///   - modificationTime: stored with nanosecond precision in pax archives.
+    /// - Throws: ``ArchiveError/unsafePath(entry:problem:)``,
+    ///   ``ArchiveError/duplicateEntry(entry:)`` and the other name refusals a reader would
+    ///   raise; ``ArchiveError/libarchive(_:entry:)``; ``ArchiveError/writerClosed(path:)``.
+    public func addDirectory(_ name: String, mode: UInt16 = 0o755, modificationTime: Date = Date()) throws(ArchiveError) {
+        try writeEntry(name, kind: .directory, size: 0, mode: mode, modificationTime: modificationTime) { _ in }
+    }
+
+    /// Adds a regular file holding `bytes`.
+    ///
+    /// Calls `archive_write_header` and `archive_write_data`.
+    /// - Parameters:
+    ///   - name: relative UTF-8 path such as `"附件/户口本.jpg"`.
+    ///   - bytes: the file's contents.
+    ///   - mode: permission bits; setuid, setgid and sticky bits are dropped. Default 0o644.
+    ///   - modificationTime: the file's modification time.
+    /// - Throws: see ``addDirectory(_:mode:modificationTime:)``.
+    public func addData(_ name: String, _ bytes: [UInt8], mode: UInt16 = 0o644, modificationTime: Date = Date()) throws(ArchiveError) {
+        try writeEntry(name, kind: .file, size: Int64(bytes.count), mode: mode, modificationTime: modificationTime) {
+            (writer) throws(ArchiveError) in
+            try bytes.withUnsafeBytes { raw in Result { () throws(ArchiveError) in try writer.writeData(raw, entry: name) } }.get()
+        }
+    }
+
+    /// Adds a regular file holding `data`; see ``addData(_:_:mode:modificationTime:)-([UInt8])``.
+    public func addData(_ name: String, _ data: Data, mode: UInt16 = 0o644, modificationTime: Date = Date()) throws(ArchiveError) {
+        try writeEntry(name, kind: .file, size: Int64(data.count), mode: mode, modificationTime: modificationTime) {
+            (writer) throws(ArchiveError) in
+            try data.withUnsafeBytes { raw in Result { () throws(ArchiveError) in try writer.writeData(raw, entry: name) } }.get()
+        }
+    }
+
+    /// Adds a regular file copied from `sourcePath`, streamed in 1 MiB blocks.
+    ///
+    /// Opens the source with `O_NOFOLLOW`, takes its size from `fstat`, then calls
+    /// `archive_write_header` and `archive_write_data` block by block.
+    /// - Parameters:
+    ///   - name: relative UTF-8 path inside the archive.
+    ///   - sourcePath: the file to copy; it must be a regular file, not a symlink.
+    ///   - mode: permission bits, or `nil` to take them from the source.
+    ///   - modificationTime: or `nil` to take it from the source.
+    /// - Throws: ``ArchiveError/sourceNotRegularFile(path:)``,
+    ///   ``ArchiveError/sourceSizeChanged(entry:expected:actual:)`` if the file changes
+    ///   size while being copied, ``ArchiveError/io(operation:path:errno:)``, and the errors
+    ///   of ``addDirectory(_:mode:modificationTime:)``.
+    public func addFile(
+        _ name: String, contentsOf sourcePath: String, mode: UInt16? = nil, modificationTime: Date? = nil
+    ) throws(ArchiveError) {
+        let source = open(sourcePath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if source < 0 {
+            if errno == ELOOP { throw .sourceNotRegularFile(path: sourcePath) }
+            throw .io(operation: "open", path: sourcePath, errno: errno)
+        }
+        defer { close(source) }
+        var info = stat()
+        if fstat(source, &info) != 0 { throw .io(operation: "fstat", path: sourcePath, errno: errno) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .sourceNotRegularFile(path: sourcePath) }
+        let size = Int64(info.st_size)
+        let fileMode = mode ?? UInt16(info.st_mode & 0o7777)
+        let mtime = modificationTime
+            ?? Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+
+        try writeEntry(name, kind: .file, size: size, mode: fileMode, modificationTime: mtime) { (writer) throws(ArchiveError) in
+            var total: Int64 = 0
+            while true {
+                let count = writer.buffer.withUnsafeMutableBytes { raw in
+                    POSIX.retrying { read(source, raw.baseAddress!, raw.count) }
+                }
+                if count < 0 { throw .io(operation: "read", path: sourcePath, errno: errno) }
+                if count == 0 { break }
+                total += Int64(count)
+                if total > size { throw .sourceSizeChanged(entry: name, expected: size, actual: total) }
+                try writer.buffer.withUnsafeBytes { raw in
+                    Result { () throws(ArchiveError) in
+                        try writer.writeData(UnsafeRawBufferPointer(rebasing: raw[0..<count]), entry: name)
+                    }
+                }.get()
+            }
+            if total != size { throw .sourceSizeChanged(entry: name, expected: size, actual: total) }
+        }
+    }
+
+    /// Adds a regular file of exactly `size` bytes whose data comes from `nextChunk`,
+    /// called until it returns `nil`. Nothing is held in memory beyond one chunk.
+    ///
+    /// Calls `archive_write_header` and `archive_write_data` per chunk.
+    /// - Parameters:
+    ///   - name: relative UTF-8 path inside the archive.
+    ///   - size: the exact number of bytes `nextChunk` will deliver in total.
+    ///   - mode: permission bits. Default 0o644.
+    ///   - modificationTime: the file's modification time.
+    ///   - nextChunk: returns the next piece of data, or `nil` at the end.
+    /// - Throws: ``ArchiveError/sourceSizeChanged(entry:expected:actual:)`` if the chunks do
+    ///   not add up to `size`, errors thrown by `nextChunk` wrapped as they are, and the
+    ///   errors of ``addDirectory(_:mode:modificationTime:)``.
+    public func addStream(
+        _ name: String, size: Int64, mode: UInt16 = 0o644, modificationTime: Date = Date(),
+        nextChunk: () throws(ArchiveError) -> [UInt8]?
+    ) throws(ArchiveError) {
+        try writeEntry(name, kind: .file, size: size, mode: mode, modificationTime: modificationTime) { (writer) throws(ArchiveError) in
+            var total: Int64 = 0
+            while let chunk = try nextChunk() {
+                total += Int64(chunk.count)
+                if total > size { throw .sourceSizeChanged(entry: name, expected: size, actual: total) }
+                try chunk.withUnsafeBytes { raw in Result { () throws(ArchiveError) in try writer.writeData(raw, entry: name) } }.get()
+            }
+            if total != size { throw .sourceSizeChanged(entry: name, expected: size, actual: total) }
+        }
+    }
+
+    // MARK: Finishing
+
+    /// Finishes the archive and moves it onto the target path.
+    ///
+    /// Calls `archive_write_close` (writes the end-of-archive records and flushes the
+    /// compressor), then fsync(2) on the temporary file, renameat2(RENAME_NOREPLACE) onto
+    /// the target and fsync(2) on the directory.
+    /// - Throws: ``ArchiveError/libarchive(_:entry:)`` if closing fails,
+    ///   ``ArchiveError/targetExists(path:)`` if the target appeared meanwhile,
+    ///   ``ArchiveError/io(operation:path:errno:)``; on any error the temporary file is
+    ///   removed when the writer is released.
+    public func commit() throws(ArchiveError) {
+        let handle = try usableHandle()
+        failed = true  // Until everything below succeeds.
+        try Libarchive.check(archive_write_close(handle), handle, "archive_write_close")
+        progress?(archive_filter_bytes(handle, -1))
+        if fsync(fd) != 0 { throw .io(operation: "fsync", path: temporaryPath, errno: errno) }
+        close(fd)
+        fd = -1
+        do {
+            try POSIX.renameNoReplace(temporaryPath, targetPath)
+        } catch .io(_, _, EEXIST) {
+            throw .targetExists(path: targetPath)
+        }
+        committed = true
+        try POSIX.syncDirectory(POSIX.directoryName(targetPath))
+        failed = false
+    }
+
+    /// Abandons the archive: frees the handle and removes the temporary file now rather
+    /// than when the writer is released. Further calls throw ``ArchiveError/writerClosed(path:)``.
+    public func cancel() {
+        if let handle { archive_write_free(handle) }
+        handle = nil
+        if fd >= 0 { close(fd) }
+        fd = -1
+        if !committed { unlink(temporaryPath) }
+        failed = true
+    }
+
+    // MARK: Internals
+
+    private func usableHandle() throws(ArchiveError) -> OpaquePointer {
+        guard let handle, !committed, !failed else { throw .writerClosed(path: targetPath) }
+        return handle
+    }
+
+    /// Validates the name, writes the header, lets `body` write the data and checks that
+    /// the writer is still healthy. Any failure leaves the writer unusable: libarchive's
+    /// output may be inconsistent after an error.
+    private func writeEntry(
+        _ name: String, kind: EntryKind, size: Int64, mode: UInt16, modificationTime: Date,
+        body: (ArchiveWriter) throws(ArchiveError) -> Void
+    ) throws(ArchiveError) {
+        let handle = try usableHandle()
+        guard let normalised = try rules.normalise(name) else {
+            throw .unsafePath(entry: name, problem: .empty)
+        }
+        try names.register(normalised, kind: kind)
+
+        failed = true
+        guard let entry = archive_entry_new() else {
+            throw .libarchive(
+                LibarchiveFailure(function: "archive_entry_new", code: ARCHIVE_FATAL, message: "out of memory", errno: ENOMEM),
+                entry: name)
+        }
+        defer { archive_entry_free(entry) }
+        let storedName = kind == .directory ? normalised + "/" : normalised
+        if !UTF8Locale.isAvailable && !storedName.utf8.allSatisfy({ $0 < 0x80 }) {
+            throw .libarchive(
+                LibarchiveFailure(
+                    function: "newlocale", code: ARCHIVE_FAILED,
+                    message: "no UTF-8 locale (C.UTF-8) is installed, so non-ASCII names cannot be stored", errno: ENOENT),
+                entry: name)
+        }
+        archive_entry_set_pathname_utf8(entry, storedName)
+        archive_entry_set_filetype(entry, kind == .directory ? enroll_AE_IFDIR : enroll_AE_IFREG)
+        archive_entry_set_perm(entry, mode_t(mode & 0o777))
+        archive_entry_set_size(entry, kind == .directory ? 0 : size)
+        let seconds = modificationTime.timeIntervalSince1970.rounded(.down)
+        let nanoseconds = Int((modificationTime.timeIntervalSince1970 - seconds) * 1e9)
+        archive_entry_set_mtime(entry, time_t(seconds), min(max(nanoseconds, 0), 999_999_999))
+        // Deliberately no uname/gname: leaving them unset means no passwd/group lookups.
+        archive_entry_set_uid(entry, 0)
+        archive_entry_set_gid(entry, 0)
+
+        let result = UTF8Locale.run { archive_write_header(handle, entry) }
+        guard result == ARCHIVE_OK else {
+            throw .libarchive(Libarchive.failure(handle, function: "archive_write_header", code: result), entry: name)
+        }
+        if kind == .file { try body(self) }
+        let finish = archive_write_finish_entry(handle)
+        guard finish == ARCHIVE_OK else {
+            throw .libarchive(Libarchive.failure(handle, function: "archive_write_finish_entry", code: finish), entry: name)
+        }
+        failed = false
+        progress?(archive_filter_bytes(handle, -1))
+    }
+
+    /// Hands `bytes` to `archive_write_data`, looping over partial writes.
+    fileprivate func writeData(_ bytes: UnsafeRawBufferPointer, entry: String) throws(ArchiveError) {
+        guard let handle else { throw .writerClosed(path: targetPath) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = archive_write_data(handle, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                throw .libarchive(Libarchive.failure(handle, function: "archive_write_data", code: Int32(written)), entry: entry)
+            }
+            if written == 0 {
+                throw .sourceSizeChanged(entry: entry, expected: Int64(offset), actual: Int64(bytes.count))
+            }
+            offset += written
+        }
+        progress?(archive_filter_bytes(handle, -1))
+    }
+}
