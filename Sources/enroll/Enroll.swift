@@ -14,7 +14,8 @@ struct Enroll: AsyncParsableCommand {
             """,
         version: EnrollVersion.current,
         subcommands: [
-            Keys.self, New.self, Sign.self, Verify.self, Revise.self, Withdraw.self, Bag.self,
+            Keys.self, New.self, Sign.self, Verify.self, Validate.self, Revise.self, Withdraw.self,
+            Forms.self, Schema.self, Bag.self,
         ]
     )
 

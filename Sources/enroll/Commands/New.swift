@@ -10,7 +10,7 @@ extension Enroll {
         )
 
         @OptionGroup var common: CommonOptions
-        @OptionGroup var schemaOptions: SchemaOptions
+        @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: SigningOptions
 
         @Option(name: .long, help: "The form id (see enroll forms list).")
@@ -28,7 +28,7 @@ extension Enroll {
         func run() async throws {
             try reportingErrors(common) {
                 let attachments = try attach.map(AttachmentInput.init(parsing:))
-                let entry = try FormCatalog(directory: schemaOptions.schemas).entry(form)
+                let entry = try FormCatalog(directory: schemaOptions.schemas).form(form)
                 let signer = try signing.signer()
                 let id = try BundleOperations().create(
                     form: entry.id, formVersion: entry.version, data: data, attachments: attachments,

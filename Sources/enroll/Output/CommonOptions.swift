@@ -23,7 +23,7 @@ struct CommonOptions: ParsableArguments {
 extension Language: ExpressibleByArgument {}
 
 /// Where to find the form schemas.
-struct SchemaOptions: ParsableArguments {
+struct FormSchemaOptions: ParsableArguments {
     @Option(name: .long, help: "Directory holding the form schemas (default: ENROLL_SCHEMAS, or Schemas/ beside the program).")
     var schemas: String?
 }

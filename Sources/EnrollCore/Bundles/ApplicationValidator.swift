@@ -1,0 +1,69 @@
+import Foundation
+import JSONSchema
+
+/// The full check of an application bundle: bag integrity, enroll's metadata, the station's
+/// signature (when a trust store is given), the form data against its form, the named rules
+/// and the attachments.
+public struct ApplicationValidator: Sendable {
+    /// The forms bundles are judged against.
+    public let catalog: FormCatalog
+    /// The integrity and signature checker.
+    public let verifier: BundleVerifier
+
+    /// Creates a validator.
+    /// - Parameters:
+    ///   - catalog: The known forms.
+    ///   - trust: Trusted keys; nil to skip the signature check.
+    public init(catalog: FormCatalog, trust: TrustStore?) {
+        self.catalog = catalog
+        verifier = BundleVerifier(trust: trust)
+    }
+
+    /// Validates a bundle directory.
+    /// - Throws: `EnrollError` (I/O) if the path cannot be read.
+    public func validate(directory: String) throws -> BundleVerification {
+        var result = try verifier.verify(directory: directory)
+        let payload = result.bag.inventory.payload.values.map(\.path)
+        if let header = result.header, header.kind == .application, result.bag.inventory.payload[BundleLayout.form] != nil {
+            result.diagnostics += formDiagnostics(header, try FormInput(directory: directory, payload: payload), root: directory)
+        } else if let header = result.header, header.kind == .withdrawal, result.bag.inventory.payload[BundleLayout.withdrawal] != nil {
+            result.diagnostics += withdrawalDiagnostics(header, try FileIO.readAll(directory + "/" + BundleLayout.withdrawal), root: directory)
+        }
+        return result
+    }
+
+    /// The form checks for an application whose header is known.
+    public func formDiagnostics(_ header: BundleHeader, _ input: FormInput, root: String) -> [Diagnostic] {
+        let infoLocation = Location(file: root + "/bag-info.txt")
+        guard let form = catalog.forms[header.form] else {
+            let known = catalog.forms.keys.sorted().joined(separator: ", ")
+            return [.error(
+                "form.unknown", infoLocation,
+                zh: "申请包使用的表单“\(header.form)”在本机的表单定义中不存在（可用：\(known)）。请更新表单定义。",
+                en: "The bundle's form \"\(header.form)\" is not among this installation's forms (known: \(known)). Update the form schemas.")]
+        }
+        var diagnostics: [Diagnostic] = []
+        if header.formVersion != form.version {
+            diagnostics.append(.warning(
+                "form.version-mismatch", infoLocation,
+                zh: "申请包按表单版本 \(header.formVersion) 填写，本机表单为 \(form.version) 版；按本机版本校验。",
+                en: "The bundle was filled in with form version \(header.formVersion); this installation has \(form.version) and checks against it."))
+        }
+        return diagnostics + FormValidator(form: form).validate(input, root: root)
+    }
+
+    /// The checks of a withdrawal request.
+    func withdrawalDiagnostics(_ header: BundleHeader, _ bytes: [UInt8], root: String) -> [Diagnostic] {
+        let file = root + "/" + BundleLayout.withdrawal
+        switch FormValidator.parse(bytes, file: file) {
+        case .failure(let error): return error.diagnostics
+        case .success(let document):
+            guard document.root["applicationId"]?.stringValue?.lowercased() == header.applicationID.uuidString.lowercased() else {
+                return [.error(
+                    "form.withdrawal-mismatch", Location(file: file, pointer: "/applicationId"),
+                    zh: "撤销请求中的申请编号与 bag-info.txt 不一致。", en: "The withdrawal request's applicationId differs from bag-info.txt.")]
+            }
+            return []
+        }
+    }
+}

@@ -1,0 +1,290 @@
+import Foundation
+import JSONSchema
+
+/// An attachment slot a form declares (`x-attachments`).
+public struct AttachmentSlot: Sendable {
+    /// The slot id, the folder under `data/attachments/`.
+    public var id: String
+    /// The slot's name.
+    public var label: LocalizedText
+    /// Whether files are always required.
+    public var required: Bool
+    /// When given, the slot is required for documents this schema accepts.
+    public var requiredIf: CompiledSchema?
+    /// The fewest files when the slot is used.
+    public var minCount: Int
+    /// The most files.
+    public var maxCount: Int
+    /// The accepted types, judged by content.
+    public var mediaTypes: [MediaType]
+    /// The largest file accepted, in bytes.
+    public var maxBytes: Int64
+    /// The exact pixel size required, if any.
+    public var pixelSize: (width: Int, height: Int)?
+}
+
+/// A named cross-field rule a form declares (`x-rules`).
+public struct FormRule: Sendable {
+    /// The rule's id within the form.
+    public var id: String
+    /// The kind of rule (`id-number-birth-date`, `birth-date-window`, …).
+    public var rule: String
+    /// What the rule checks, for messages.
+    public var label: LocalizedText
+    /// The rule's parameters.
+    public var params: JSONObject
+    /// The rule applies only to documents this schema accepts.
+    public var when: CompiledSchema?
+}
+
+/// A rule checked across all applications of a form at the district
+/// (`x-cross-application-rules`).
+public struct CrossApplicationRule: Sendable {
+    /// The rule's id within the form.
+    public var id: String
+    /// `unique` or `quota`.
+    public var rule: String
+    /// What the rule checks, for messages.
+    public var label: LocalizedText
+    /// The JSON pointers the rule reads.
+    public var keys: [JSONPointer]
+    /// For `quota`: how many applications may share a value.
+    public var max: Int
+}
+
+/// One application form: its schema compiled with enroll's formats, and the vocabulary read
+/// from it (labels, attachment slots, rules).
+public struct Form: Sendable {
+    /// The form id.
+    public let id: String
+    /// The form's version (`Enroll-Form-Version`).
+    public let version: String
+    /// The form's name.
+    public let label: LocalizedText
+    /// `harbin` or `beijing`.
+    public let region: String
+    /// The intake year.
+    public let year: Int?
+    /// Where in the data the application's district is.
+    public let applicationDistrict: JSONPointer?
+    /// The schema file.
+    public let path: String
+    /// The raw schema document.
+    public let document: JSONValue
+    /// The compiled schema.
+    public let schema: CompiledSchema
+    /// The attachment slots.
+    public let slots: [AttachmentSlot]
+    /// The cross-field rules.
+    public let rules: [FormRule]
+    /// The district-level rules.
+    public let crossApplicationRules: [CrossApplicationRule]
+    /// Field and section labels by instance path (array positions written `*`).
+    let labels: [String: LocalizedText]
+    /// The fields and sections in schema order.
+    let fields: [FormField]
+
+    /// The base URI every form schema and shared definition lives under.
+    public static let baseURI = "https://schemas.enroll.invalid/"
+
+    /// Loads and compiles a form schema.
+    /// - Parameters:
+    ///   - path: The `<form-id>.schema.json` file.
+    ///   - directory: The schema directory, mapped to `baseURI` for shared definitions.
+    /// - Throws: `EnrollError` with the file and line for JSON errors, or the compiler's message.
+    public init(path: String, directory: String, today: Date = Date()) throws {
+        self.path = path
+        let document = try Form.parseJSON(path)
+        self.document = document
+        var registry = SchemaRegistry()
+        registry.map(prefix: Form.baseURI, toDirectory: directory)
+        let base = document["$id"]?.stringValue ?? Form.baseURI + (path as NSString).lastPathComponent
+        let options = SchemaOptions(formatAssertion: true, formats: FormFormats.all(today: today), registry: registry, baseURI: base)
+        func compile(_ value: JSONValue, _ what: String) throws -> CompiledSchema {
+            do {
+                return try CompiledSchema.compile(value, options: options)
+            } catch {
+                throw EnrollError.invalid(
+                    "form.schema-invalid", Location(file: path),
+                    zh: "表单定义（\(what)）无法编译：\(error)", en: "The form schema (\(what)) cannot be compiled: \(error)")
+            }
+        }
+        schema = try compile(document, "schema")
+
+        let form = document["x-form"]?.objectValue
+        guard let id = form?["id"]?.stringValue else {
+            throw EnrollError.invalid(
+                "form.schema-invalid", Location(file: path, pointer: "/x-form/id"),
+                zh: "表单定义缺少 x-form.id。", en: "The form schema lacks x-form.id.")
+        }
+        self.id = id
+        version = form?["version"]?.stringValue ?? "1"
+        label = Form.localized(form?["label"]) ?? LocalizedText(zh: id, en: id)
+        region = form?["region"]?.stringValue ?? ""
+        year = form?["year"]?.numberValue?.intValue
+        applicationDistrict = form?["applicationDistrict"]?.stringValue.flatMap { try? JSONPointer(parsing: $0) }
+
+        var slots: [AttachmentSlot] = []
+        for slot in document["x-attachments"]?.arrayValue ?? [] {
+            guard let slotID = slot["id"]?.stringValue else { continue }
+            let size = slot["pixelSize"]
+            slots.append(AttachmentSlot(
+                id: slotID,
+                label: Form.localized(slot["x-label"] ?? slot["label"]) ?? LocalizedText(zh: slotID, en: slotID),
+                required: slot["required"]?.boolValue ?? false,
+                requiredIf: try slot["requiredIf"].map { try compile($0, "requiredIf of \(slotID)") },
+                minCount: slot["minCount"]?.numberValue?.intValue ?? 0,
+                maxCount: slot["maxCount"]?.numberValue?.intValue ?? Int.max,
+                mediaTypes: (slot["mediaTypes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(MediaType.init(rawValue:)) },
+                maxBytes: Int64(slot["maxBytes"]?.numberValue?.intValue ?? 20 << 20),
+                pixelSize: size.flatMap { size in
+                    guard let w = size["width"]?.numberValue?.intValue, let h = size["height"]?.numberValue?.intValue else { return nil }
+                    return (w, h)
+                }))
+        }
+        self.slots = slots
+
+        var rules: [FormRule] = []
+        for rule in document["x-rules"]?.arrayValue ?? [] {
+            guard let ruleID = rule["id"]?.stringValue, let kind = rule["rule"]?.stringValue else { continue }
+            rules.append(FormRule(
+                id: ruleID, rule: kind,
+                label: Form.localized(rule["label"]) ?? LocalizedText(zh: ruleID, en: ruleID),
+                params: rule["params"]?.objectValue ?? JSONObject(),
+                when: try rule["when"].map { try compile($0, "when of \(ruleID)") }))
+        }
+        self.rules = rules
+
+        crossApplicationRules = (document["x-cross-application-rules"]?.arrayValue ?? []).compactMap { rule in
+            guard let ruleID = rule["id"]?.stringValue, let kind = rule["rule"]?.stringValue else { return nil }
+            let params = rule["params"]
+            let keyTexts = params?["keys"]?.arrayValue?.compactMap(\.stringValue) ?? [params?["key"]?.stringValue].compactMap { $0 }
+            return CrossApplicationRule(
+                id: ruleID, rule: kind, label: Form.localized(rule["label"]) ?? LocalizedText(zh: ruleID, en: ruleID),
+                keys: keyTexts.compactMap { try? JSONPointer(parsing: $0) },
+                max: params?["max"]?.numberValue?.intValue ?? 1)
+        }
+
+        var indexer = FieldIndexer(schema: schema)
+        indexer.walk(document, base: base, path: [], required: true, depth: 0)
+        fields = indexer.order.compactMap { indexer.fields[$0] }
+        labels = indexer.fields.mapValues(\.label)
+    }
+
+    /// Every field and section in schema order.
+    public func fieldList() -> [FormField] { fields.filter { $0.pointer != "/" } }
+
+    /// The label of the field or section at an instance location.
+    public func label(at pointer: JSONPointer) -> LocalizedText? {
+        labels[Form.pattern(pointer.tokens)]
+    }
+
+    /// `section › field` labels for an instance location, falling back to the pointer's last
+    /// token for unknown keys.
+    public func fieldName(at pointer: JSONPointer) -> LocalizedText {
+        var zh: [String] = []
+        var en: [String] = []
+        for count in 1...max(1, pointer.tokens.count) where count <= pointer.tokens.count {
+            if let label = labels[Form.pattern(Array(pointer.tokens.prefix(count)))] {
+                zh.append(label.zh)
+                en.append(label.en)
+            } else if count == pointer.tokens.count {
+                zh.append(pointer.tokens[count - 1])
+                en.append(pointer.tokens[count - 1])
+            }
+        }
+        if zh.isEmpty { return label }
+        return LocalizedText(zh: zh.joined(separator: " › "), en: en.joined(separator: " › "))
+    }
+
+    static func pattern(_ tokens: [String]) -> String {
+        "/" + tokens.map { $0.allSatisfy(\.isNumber) && !$0.isEmpty ? "*" : $0 }.joined(separator: "/")
+    }
+
+    static func localized(_ value: JSONValue?) -> LocalizedText? {
+        guard let zh = value?["zh"]?.stringValue, let en = value?["en"]?.stringValue else { return nil }
+        return LocalizedText(zh: zh, en: en)
+    }
+
+    /// Parses a JSON file strictly, turning reader errors into located diagnostics.
+    static func parseJSON(_ path: String) throws -> JSONValue {
+        let bytes = try FileIO.readAll(path)
+        do {
+            return try JSONParser.parse(bytes)
+        } catch let error as JSONParseError {
+            throw EnrollError.invalid(
+                "form.schema-invalid", Location(file: path, line: error.location.line, column: error.location.column),
+                zh: "表单定义不是有效的 JSON：\(error.message)", en: "The form schema is not valid JSON: \(error.message)")
+        }
+    }
+}
+
+/// One field or section of a form, as `enroll forms show` lists it.
+public struct FormField: Sendable {
+    /// The instance path, array positions written `*`.
+    public var pointer: String
+    /// The label.
+    public var label: LocalizedText
+    /// Whether the enclosing section always requires it.
+    public var required: Bool
+    /// The JSON type, if declared.
+    public var type: String?
+    /// The allowed values, if an enumeration.
+    public var options: [String]?
+    /// The format, if any.
+    public var format: String?
+}
+
+/// Walks a schema through `properties`, `items`, combinators and `$ref`s, collecting each
+/// instance path's label, type, options and format.
+private struct FieldIndexer {
+    let schema: CompiledSchema
+    var fields: [String: FormField] = [:]
+    var order: [String] = []
+
+    mutating func walk(_ node: JSONValue, base: String, path: [String], required: Bool, depth: Int) {
+        guard depth < 64, case .object(let object) = node else { return }
+        var base = base
+        if let id = object["$id"]?.stringValue, let resolved = URL(string: id, relativeTo: URL(string: base))?.absoluteString {
+            base = resolved
+        }
+        let key = Form.pattern(path)
+        if fields[key] == nil, let label = Form.localized(object["x-label"]) {
+            fields[key] = FormField(pointer: key, label: label, required: required)
+            order.append(key)
+        }
+        if var field = fields[key] {
+            field.required = field.required || required
+            if field.type == nil { field.type = object["type"]?.stringValue }
+            if field.options == nil { field.options = object["enum"]?.arrayValue?.compactMap(\.stringValue) }
+            if field.format == nil { field.format = object["format"]?.stringValue }
+            fields[key] = field
+        }
+        if let reference = object["$ref"]?.stringValue,
+           let absolute = URL(string: reference, relativeTo: URL(string: base))?.absoluteString,
+           let target = schema.schemaValue(at: absolute.contains("#") ? absolute : absolute + "#")
+        {
+            let targetBase = String(absolute.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            walk(target, base: targetBase, path: path, required: false, depth: depth + 1)
+        }
+        let requiredNames = Set(object["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        if let properties = object["properties"]?.objectValue {
+            for (name, child) in properties {
+                walk(child, base: base, path: path + [name], required: requiredNames.contains(name), depth: depth + 1)
+            }
+        }
+        if let items = object["items"] { walk(items, base: base, path: path + ["0"], required: false, depth: depth + 1) }
+        for (position, item) in (object["prefixItems"]?.arrayValue ?? []).enumerated() {
+            walk(item, base: base, path: path + [String(position)], required: false, depth: depth + 1)
+        }
+        for keyword in ["allOf", "anyOf", "oneOf"] {
+            for child in object[keyword]?.arrayValue ?? [] { walk(child, base: base, path: path, required: false, depth: depth + 1) }
+        }
+        for keyword in ["then", "else"] {
+            if let child = object[keyword] { walk(child, base: base, path: path, required: false, depth: depth + 1) }
+        }
+        for (_, child) in object["dependentSchemas"]?.objectValue ?? JSONObject() {
+            walk(child, base: base, path: path, required: false, depth: depth + 1)
+        }
+    }
+}

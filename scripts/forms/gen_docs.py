@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Regenerate the per-form field tables in docs/FORMS.md (between the
+GENERATED markers) from the schemas in Schemas/."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+SCHEMAS = ROOT / "Schemas"
+DOC = ROOT / "docs" / "FORMS.md"
+BEGIN, END = "<!-- BEGIN GENERATED FIELD TABLES -->", "<!-- END GENERATED FIELD TABLES -->"
+
+DEFS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (SCHEMAS / "defs").glob("*.json")}
+
+
+def deref(form, s):
+    """Merge a $ref target into s (local #/$defs or defs/<file>#/$defs/<name>)."""
+    while isinstance(s, dict) and "$ref" in s and s["$ref"] != "defs/common.json#/$defs/idNumberMatchesType":
+        r = s["$ref"]
+        if r.startswith("#/"):
+            tgt = form
+            for t in r[2:].split("/"):
+                tgt = tgt[t]
+            where = ""
+        else:
+            file, frag = r.split("#")
+            tgt = DEFS[file.split("/")[-1]]
+            for t in frag.lstrip("/").split("/"):
+                tgt = tgt[t]
+            where = f" ({file.split('/')[-1]} {frag.split('/')[-1]})"
+        merged = dict(tgt)
+        merged.update({k: v for k, v in s.items() if k != "$ref"})
+        merged["_where"] = where
+        s = merged
+    return s
+
+
+def summary(form, s) -> str:
+    s = deref(form, s)
+    where = s.get("_where", "")
+    if "const" in s:
+        return f"const `{json.dumps(s['const'], ensure_ascii=False)}`"
+    if "enum" in s:
+        vals = s["enum"]
+        shown = "、".join(vals) if len(vals) <= 8 else "、".join(vals[:6]) + f"… ({len(vals)} values)"
+        return f"enum: {shown}{where}"
+    if "anyOf" in s:
+        return " or ".join(summary(form, a) for a in s["anyOf"])
+    if "allOf" in s and "type" not in s:
+        return " and ".join(summary(form, a) for a in s["allOf"])
+    if "not" in s and len(s) <= 3:
+        return f"not {summary(form, s['not'])}"
+    t = s.get("type", "")
+    if t == "string" and "format" in s:
+        return f"string, format `{s['format']}`"
+    if t == "string" and s.get("_where"):
+        return f"string{where}"
+    if t == "array":
+        return f"array {s.get('minItems', 0)}–{s.get('maxItems', '∞')}"
+    return t or "string (format by idType)"
+
+
+def cond_required(form, parent, key) -> bool:
+    def scan(x):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k in ("then", "else") and isinstance(v, dict) and key in v.get("required", []):
+                    return True
+                if scan(v):
+                    return True
+        elif isinstance(x, list):
+            return any(scan(i) for i in x)
+        return False
+    return scan({k: v for k, v in parent.items() if k in ("if", "then", "else", "allOf")})
+
+
+def rows(form, s, ptr, req, out):
+    s = deref(form, s)
+    lab = s.get("x-label", {})
+    is_obj = "properties" in s
+    kind = "section (object)" if is_obj else summary(form, s)
+    if ptr.endswith("/idNumber"):
+        kind = "string, format chosen by the sibling idType (section 4)"
+    out.append(f"| `{ptr or '/'}` | {lab.get('zh', '')} | {lab.get('en', '')} | {req} | {kind} |".replace("\n", " "))
+    if is_obj:
+        for k, sub in s["properties"].items():
+            r = "yes" if k in s.get("required", []) else ("conditional" if cond_required(form, s, k) else "no")
+            rows(form, sub, f"{ptr}/{k}", r, out)
+    elif s.get("type") == "array":
+        for i, sub in enumerate(s.get("prefixItems", [])):
+            rows(form, sub, f"{ptr}/{i}", "yes" if i < s.get("minItems", 0) else "no", out)
+
+
+def main() -> None:
+    parts = []
+    for p in sorted(SCHEMAS.glob("*.schema.json")):
+        form = json.loads(p.read_text(encoding="utf-8"))
+        xf = form["x-form"]
+        out = []
+        rows(form, form, "", "yes", out)
+        n_fields = sum(1 for r in out if "section (object)" not in r and "| array" not in r)
+        parts += [f"### {xf['id']} — {xf['label']['zh']} / {xf['label']['en']}", "",
+                  f"Source: `{xf['source']}`. Version {xf['version']}. {n_fields} fields "
+                  "(leaf values; an array's items counted once per declared position).", "",
+                  "| pointer | zh | en | required | type / values |", "|---|---|---|---|---|", *out, "",
+                  "Attachment slots:", "", "| id | zh | required | count | media | notes |", "|---|---|---|---|---|---|"]
+        for a in form["x-attachments"]:
+            req = "yes" if a["required"] else ("if " + json.dumps(a["requiredIf"], ensure_ascii=False)
+                                               if "requiredIf" in a else "no")
+            notes = f"{a['pixelSize']['width']}×{a['pixelSize']['height']} px" if "pixelSize" in a else ""
+            parts.append(f"| `{a['id']}` | {a['label']['zh']} | {req} | {a['minCount']}–{a['maxCount']} | "
+                         f"{', '.join(a['mediaTypes'])} | {notes} |")
+        parts += ["", "Rules:", "", "| id | rule | params | when |", "|---|---|---|---|"]
+        for r in form["x-rules"]:
+            parts.append(f"| `{r['id']}` | `{r['rule']}` | `{json.dumps(r['params'], ensure_ascii=False)}` | "
+                         f"{'`' + json.dumps(r['when'], ensure_ascii=False) + '`' if 'when' in r else 'always'} |")
+        for r in form["x-cross-application-rules"]:
+            parts.append(f"| `{r['id']}` | `{r['rule']}` (cross-application) | "
+                         f"`{json.dumps(r['params'], ensure_ascii=False)}` | at the district |")
+        parts.append("")
+    text = DOC.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN)
+    _, tail = rest.split(END)
+    DOC.write_text(head + BEGIN + "\n\n" + "\n".join(parts) + "\n" + END + tail, encoding="utf-8")
+    print("updated", DOC.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
