@@ -23,13 +23,21 @@ public struct ApplicationValidator: Sendable {
     /// - Throws: `EnrollError` (I/O) if the path cannot be read.
     public func validate(directory: String) throws -> BundleVerification {
         var result = try verifier.verify(directory: directory)
-        let payload = result.bag.inventory.payload.values.map(\.path)
-        if let header = result.header, header.kind == .application, result.bag.inventory.payload[BundleLayout.form] != nil {
-            result.diagnostics += formDiagnostics(header, try FormInput(directory: directory, payload: payload), root: directory)
-        } else if let header = result.header, header.kind == .withdrawal, result.bag.inventory.payload[BundleLayout.withdrawal] != nil {
-            result.diagnostics += withdrawalDiagnostics(header, try FileIO.readAll(directory + "/" + BundleLayout.withdrawal), root: directory)
-        }
+        result.diagnostics += try contentDiagnostics(result, directory: directory)
         return result
+    }
+
+    /// The form (or withdrawal) checks of a bundle directory already verified.
+    public func contentDiagnostics(_ verification: BundleVerification, directory: String) throws -> [Diagnostic] {
+        let payload = verification.bag.inventory.payload
+        guard let header = verification.header else { return [] }
+        if header.kind == .application, payload[BundleLayout.form] != nil {
+            return formDiagnostics(header, try FormInput(directory: directory, payload: payload.values.map(\.path)), root: directory)
+        }
+        if header.kind == .withdrawal, payload[BundleLayout.withdrawal] != nil {
+            return withdrawalDiagnostics(header, try FileIO.readAll(directory + "/" + BundleLayout.withdrawal), root: directory)
+        }
+        return []
     }
 
     /// The form checks for an application whose header is known.

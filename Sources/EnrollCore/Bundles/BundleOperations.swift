@@ -130,7 +130,7 @@ public struct BundleOperations: Sendable {
     @discardableResult
     public func sign(
         _ directory: String, key: SignifySecretKey, station: String,
-        check: (BundleVerification) -> [Diagnostic] = { _ in [] }
+        check: (BundleVerification) throws -> [Diagnostic] = { _ in [] }
     ) throws -> BundleHeader {
         let verification = try BundleVerifier(trust: nil).verify(directory: directory)
         if verification.isSigned {
@@ -139,7 +139,7 @@ public struct BundleOperations: Sendable {
                 zh: "该申请包已签名，已签名的申请包不能再改动。若要修改，请用 enroll revise 制作新版本。",
                 en: "The bundle is already signed, and a signed bundle is never changed. To change it, make a new revision with enroll revise.")
         }
-        let problems = verification.diagnostics + check(verification)
+        let problems = verification.diagnostics + (try check(verification))
         guard !problems.containsErrors, var header = verification.header else {
             throw EnrollError(problems.errors.isEmpty ? problems : problems.errors)
         }

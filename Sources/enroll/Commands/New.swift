@@ -30,10 +30,9 @@ extension Enroll {
                 let attachments = try attach.map(AttachmentInput.init(parsing:))
                 let entry = try FormCatalog(directory: schemaOptions.schemas).form(form)
                 let signer = try signing.signer()
-                let id = try BundleOperations().create(
-                    form: entry.id, formVersion: entry.version, data: data, attachments: attachments,
-                    directory: out, signer: signer)
-                printMade(out, id: id.uuidString.lowercased(), revision: 1, signed: signer != nil, common)
+                try BundleOperations().create(
+                    form: entry.id, formVersion: entry.version, data: data, attachments: attachments, directory: out)
+                try finishDraft(out, signer: signer, schemas: schemaOptions.schemas, common)
             }
         }
     }

@@ -10,6 +10,7 @@ extension Enroll {
         )
 
         @OptionGroup var common: CommonOptions
+        @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: SigningOptions
 
         @Argument(help: "The latest signed revision's bundle.")
@@ -28,8 +29,8 @@ extension Enroll {
             try reportingErrors(common) {
                 let attachments = try attach.map(AttachmentInput.init(parsing:))
                 let signer = try signing.signer()
-                let header = try BundleOperations().revise(bundle, data: data, attachments: attachments, directory: out, signer: signer)
-                printMade(out, id: header.applicationID.uuidString.lowercased(), revision: header.revision, signed: signer != nil, common)
+                try BundleOperations().revise(bundle, data: data, attachments: attachments, directory: out)
+                try finishDraft(out, signer: signer, schemas: schemaOptions.schemas, common)
             }
         }
     }
@@ -41,6 +42,7 @@ extension Enroll {
         )
 
         @OptionGroup var common: CommonOptions
+        @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: SigningOptions
 
         @Argument(help: "The latest signed revision's bundle.")
@@ -55,8 +57,8 @@ extension Enroll {
         func run() async throws {
             try reportingErrors(common) {
                 let signer = try signing.signer()
-                let header = try BundleOperations().withdraw(bundle, reason: reason, directory: out, signer: signer)
-                printMade(out, id: header.applicationID.uuidString.lowercased(), revision: header.revision, signed: signer != nil, common)
+                try BundleOperations().withdraw(bundle, reason: reason, directory: out)
+                try finishDraft(out, signer: signer, schemas: schemaOptions.schemas, common)
             }
         }
     }
