@@ -1,5 +1,42 @@
+/// Something to check that a command-line path names.
+public enum CheckTarget: Sendable, Hashable {
+    /// A bundle directory.
+    case bundle(String)
+    /// A transfer archive.
+    case archive(String)
+}
+
 /// Finding bundles under paths given on the command line.
 public enum BundleDiscovery {
+    /// The bundles and archives named by `paths`: a file that looks like an archive is an
+    /// archive; a directory holding `bagit.txt` is a bundle; any other directory is searched
+    /// for both.
+    public static func targets(in paths: [String]) throws -> [CheckTarget] {
+        var targets: [CheckTarget] = []
+        for path in paths {
+            if DirectoryWalker.kind(of: path) == .file {
+                targets.append(TransferFormat.looksLikeArchive(path) ? .archive(path) : .bundle(path))
+                continue
+            }
+            if DirectoryWalker.kind(of: path) == .directory, DirectoryWalker.kind(of: path + "/bagit.txt") == nil {
+                let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+                for entry in try DirectoryWalker.walk(trimmed) where entry.kind == .file {
+                    let file = trimmed + "/" + entry.path
+                    if !entry.path.contains("/bundles/"), isArchiveName(entry.path), TransferFormat.looksLikeArchive(file) {
+                        targets.append(.archive(file))
+                    }
+                }
+            }
+            targets += try bundles(in: [path]).map { .bundle($0) }
+        }
+        return targets
+    }
+
+    private static func isArchiveName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return [".tar.zst", ".tzst", ".tar.gz", ".tgz", ".zip", ".tar"].contains { lower.hasSuffix($0) }
+    }
+
     /// The bundle directories named by `paths`: a path holding `bagit.txt` is a bundle; any
     /// other directory is searched (without following links) for bundles below it.
     /// - Returns: Bundle directories in a stable order.

@@ -44,3 +44,20 @@ struct SigningOptions: ParsableArguments {
         return (secret, name)
     }
 }
+
+/// The language flag alone, for commands whose `--format` means something else.
+struct LanguageOption: ParsableArguments {
+    @Option(name: .long, help: "Message language: zh or en (default: from the locale).")
+    var lang: Language?
+
+    @Flag(name: .long, help: "Report as JSON for scripts.")
+    var json = false
+
+    /// The equivalent common options.
+    var common: CommonOptions {
+        var options = CommonOptions()
+        options.lang = lang
+        options.format = json ? .json : .text
+        return options
+    }
+}

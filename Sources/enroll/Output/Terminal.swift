@@ -57,9 +57,10 @@ struct DiagnosticJSON: Encodable {
 }
 
 /// Runs a command body, turning `EnrollError` into printed diagnostics and exit status 1 or 2.
-func reportingErrors(_ options: CommonOptions, _ body: () throws -> Void) throws {
+@discardableResult
+func reportingErrors<T>(_ options: CommonOptions, _ body: () throws -> T) throws -> T {
     do {
-        try body()
+        return try body()
     } catch let error as EnrollError {
         if options.format == .json {
             Terminal.json(["errors": error.diagnostics.map { DiagnosticJSON($0, options.language) }])
