@@ -59,7 +59,12 @@ public struct BatchManifest: Sendable, Hashable {
             guard parts.count == 2, parts[0].count == 64, Hex.decode(parts[0]) != nil else {
                 throw malformed(index + 1, "申请包行应为“SHA-256  bundles/名称”", "a bundle line must be \"sha256  bundles/name\"")
             }
-            entries.append(Entry(digest: String(parts[0]).lowercased(), path: parts[1].trimmingCharacters(in: .whitespaces)))
+            let path = parts[1].trimmingCharacters(in: .whitespaces)
+            let name = path.dropFirst("bundles/".count)
+            guard path.hasPrefix("bundles/"), !name.isEmpty, !name.contains("/"), name != "..", name != "." else {
+                throw malformed(index + 1, "申请包路径应为“bundles/名称”", "a bundle path must be \"bundles/name\"")
+            }
+            entries.append(Entry(digest: String(parts[0]).lowercased(), path: path))
         }
         guard fields["Enroll-Batch-Version"] == "1" else { throw malformed(1, "缺少或不支持的 Enroll-Batch-Version", "missing or unsupported Enroll-Batch-Version") }
         guard let count = fields["Bundle-Count"].flatMap(Int.init), count == entries.count else {

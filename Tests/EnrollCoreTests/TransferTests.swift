@@ -1,0 +1,197 @@
+import ArchiveKit
+import CArchive
+import Foundation
+import Testing
+
+@testable import EnrollCore
+
+/// Signed bundles of the test form, ready to pack.
+struct TransferFixture {
+    let dir: TemporaryDirectory
+    let station: StationFixture
+    let bundles: [String]
+
+    init(_ dir: TemporaryDirectory, count: Int = 3) throws {
+        self.dir = dir
+        station = try StationFixture(dir)
+        var made: [String] = []
+        for index in 1...count { made.append(try station.signedBundle("day/b\(index)")) }
+        bundles = made
+    }
+
+    func pack(_ name: String = "day.tar.zst", format: TransferFormat = .tarZstd) throws -> (String, PackResult) {
+        let output = dir(name)
+        let result = try Packer(key: station.key, station: "station-01").pack(bundles: bundles, to: output, format: format)
+        return (output, result)
+    }
+
+    /// Scans an archive with the station trusted; returns archive problems and each bundle's problems.
+    func scan(_ archive: String, trust: TrustStore? = nil) -> (ArchiveScan, [String: [String]]) {
+        var bundles: [String: [String]] = [:]
+        let scan = ArchiveScanner(trust: trust ?? station.trust).scan(archive) { name, result in
+            bundles[name] = result.diagnostics.errors.map(\.code)
+        }
+        return (scan, bundles)
+    }
+}
+
+@Suite("Transfer archives")
+struct TransferTests {
+    @Test(arguments: [TransferFormat.tarZstd, .tarGzip, .zip])
+    func roundTripInEveryFormat(_ format: TransferFormat) throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir)
+        let (archive, result) = try fixture.pack("day.\(format.rawValue)", format: format)
+        #expect(result.packed.count == 3 && result.refused.isEmpty)
+        let (scan, bundles) = fixture.scan(archive)
+        #expect(scan.isValid, "\(scan.diagnostics)")
+        #expect(scan.batchSigner?.name == "station-01")
+        #expect(bundles.count == 3 && bundles.values.allSatisfy(\.isEmpty), "\(bundles)")
+        let restored = try Unpacker(trust: fixture.station.trust).unpack(archive, to: dir("out"))
+        #expect(restored.count == 3)
+        for bundle in fixture.bundles {
+            let name = (bundle as NSString).lastPathComponent
+            #expect(try treeFingerprint(bundle) == treeFingerprint(dir("out/" + name)), "\(name) differs after the round trip")
+        }
+        // The system's own tools read what enroll writes.
+        let listing = format == .zip ? try runProcess("unzip", ["-l", archive]) : try runProcess("bsdtar", ["-tf", archive])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        #expect(listing.stdout.contains("day/batch.txt"))
+        #expect(listing.stdout.contains("bundles/b1/data/attachments/student-photo/1.png"))
+    }
+
+    @Test func tagFilesPrecedePayloadAndBatchComesFirst() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir, count: 1)
+        let (archive, _) = try fixture.pack()
+        let names = try runProcess("bsdtar", ["-tf", archive]).stdout.split(separator: "\n").map(String.init)
+        #expect(Array(names.prefix(3)) == ["day/", "day/batch.txt", "day/batch.txt.sig"])
+        let bundle = names.filter { $0.hasPrefix("day/bundles/b1/") && !$0.hasSuffix("/") }
+        let firstPayload = try #require(bundle.firstIndex { $0.contains("/data/") })
+        #expect(bundle[..<firstPayload].map { ($0 as NSString).lastPathComponent } == BundleLayout.tagFiles)
+    }
+
+    @Test func packRefusesDraftsAndTamperedBundlesButPacksTheRest() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir)
+        try BundleOperations().create(form: "test-form", formVersion: "1", data: dir("form.json"), attachments: [], directory: dir("day/draft"))
+        try write(fixture.bundles[1] + "/data/form.json", "{}")
+        let result = try Packer(key: fixture.station.key, station: "station-01")
+            .pack(bundles: fixture.bundles + [dir("day/draft")], to: dir("day.tar.zst"))
+        #expect(result.packed.map { ($0.source as NSString).lastPathComponent } == ["b1", "b3"])
+        #expect(result.refused.map { ($0.source as NSString).lastPathComponent } == ["b2", "draft"])
+        #expect(result.refused[1].problems.map(\.code) == ["sig.missing"])
+    }
+
+    @Test func packNeverOverwritesAndLeavesNoPartialFile() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir, count: 1)
+        try write(dir("day.tar.zst"), "precious")
+        #expect(throws: EnrollError.self) { try fixture.pack() }
+        #expect(try read(dir("day.tar.zst")) == "precious")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func contentChangedInTransitFailsEvenWhenRepackedByAnotherTar() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir)
+        let (archive, _) = try fixture.pack()
+        try FileManager.default.createDirectory(atPath: dir("x"), withIntermediateDirectories: true)
+        #expect(try runProcess("bsdtar", ["-xf", archive, "-C", dir("x")]).status == 0)
+        // Repacked untouched by bsdtar (another order): still valid.
+        #expect(try runProcess("bsdtar", ["--zstd", "-cf", dir("same.tar.zst"), "-C", dir("x"), "day"]).status == 0)
+        let (same, sameBundles) = fixture.scan(dir("same.tar.zst"))
+        #expect(same.isValid && sameBundles.values.allSatisfy(\.isEmpty), "\(same.diagnostics) \(sameBundles)")
+        // One payload byte changed, one bundle removed: both caught.
+        try write(dir("x/day/bundles/b2/data/form.json"), #"{"student": {"name": "改了"}}"#)
+        try FileManager.default.removeItem(atPath: dir("x/day/bundles/b3"))
+        #expect(try runProcess("bsdtar", ["-czf", dir("changed.tar.gz"), "-C", dir("x"), "day"]).status == 0)
+        let (changed, bundles) = fixture.scan(dir("changed.tar.gz"))
+        #expect(bundles["bundles/b2"]?.contains("bag.checksum-mismatch") == true)
+        #expect(changed.diagnostics.map(\.code) == ["archive.bundle-missing"])
+        // An edited batch.txt breaks its signature.
+        try write(dir("x/day/batch.txt"), try read(dir("x/day/batch.txt")).replacingOccurrences(of: "station-01", with: "station-99"))
+        #expect(try runProcess("bsdtar", ["-czf", dir("batch.tar.gz"), "-C", dir("x"), "day"]).status == 0)
+        #expect(fixture.scan(dir("batch.tar.gz")).0.diagnostics.map(\.code).contains("sig.invalid"))
+    }
+
+    @Test func untrustedPackerIsAnError() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir, count: 1)
+        let (archive, _) = try fixture.pack()
+        let (scan, bundles) = fixture.scan(archive, trust: TrustStore())
+        #expect(scan.diagnostics.map(\.code) == ["sig.untrusted-key"])
+        #expect(bundles["bundles/b1"] == ["sig.untrusted-key"])
+    }
+
+    @Test func truncatedArchiveIsCorruptAndUnpackLeavesNothing() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir)
+        let (archive, _) = try fixture.pack()
+        let bytes = try FileIO.readAll(archive)
+        try write(dir("cut.tar.zst"), Array(bytes.prefix(bytes.count / 2)))
+        let (scan, _) = fixture.scan(dir("cut.tar.zst"))
+        #expect(scan.diagnostics.map(\.code).contains("archive.corrupt"))
+        #expect(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(dir("cut.tar.zst"), to: dir("out")) }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: dir("out"))) ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// A hostile archive built in code: a batch directory with a `../` entry and a symlink.
+    @Test func hostileEntriesAreRefusedWithTheirNames() throws {
+        let dir = TemporaryDirectory()
+        for (name, kind) in [("day/../../escape.txt", "file"), ("day/bundles/b1/data/link", "symlink"), ("/etc/cron.d/x", "file")] {
+            let path = dir("hostile-\(kind)-\(abs(name.hashValue)).tar")
+            let archive = archive_write_new()!
+            archive_write_set_format_pax_restricted(archive)
+            archive_write_open_filename(archive, path)
+            for (entryName, isDirectory) in [("day/", true), ("day/batch.txt", false)] + [(name, false)] {
+                let entry = archive_entry_new()!
+                archive_entry_set_pathname(entry, entryName)
+                if entryName == name && kind == "symlink" {
+                    archive_entry_set_filetype(entry, UInt32(enroll_AE_IFLNK))
+                    archive_entry_set_symlink(entry, "/etc/passwd")
+                } else {
+                    archive_entry_set_filetype(entry, UInt32(isDirectory ? enroll_AE_IFDIR : enroll_AE_IFREG))
+                    archive_entry_set_size(entry, isDirectory ? 0 : 2)
+                }
+                archive_entry_set_perm(entry, 0o644)
+                archive_write_header(archive, entry)
+                if !isDirectory && kind != "symlink" || (!isDirectory && entryName != name) { _ = archive_write_data(archive, "x\n", 2) }
+                archive_entry_free(entry)
+            }
+            archive_write_close(archive)
+            archive_write_free(archive)
+            var seen = 0
+            let scan = ArchiveScanner(trust: nil).scan(path) { _, _ in seen += 1 }
+            let problem = try #require(scan.diagnostics.first)
+            #expect(["archive.unsafe-path", "archive.entry-type", "archive.outside-batch"].contains(problem.code), "\(problem)")
+            #expect(problem.location.entry == name || problem.location.entry?.contains("escape") == true || problem.location.entry?.contains("link") == true, "\(problem.location)")
+            #expect(!problem.message.zh.isEmpty && !problem.message.en.isEmpty)
+            #expect(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(path, to: dir("out-\(kind)")) }
+            #expect(!FileManager.default.fileExists(atPath: dir("escape.txt")))
+            #expect(!FileManager.default.fileExists(atPath: (dir.path as NSString).deletingLastPathComponent + "/escape.txt"))
+        }
+    }
+
+    @Test func unpackRefusesToOverwriteAnExistingBundle() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir, count: 2)
+        let (archive, _) = try fixture.pack()
+        try write(dir("out/b2/keep.txt"), "mine")
+        #expect(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(archive, to: dir("out")) }
+        #expect(try read(dir("out/b2/keep.txt")) == "mine")
+        #expect(!FileManager.default.fileExists(atPath: dir("out/b1")))
+    }
+
+    @Test func batchManifestRoundTrip() throws {
+        let manifest = BatchManifest(station: "s", keyID: "0011223344556677", created: "2026-06-03T17:05:00Z", entries: [
+            .init(digest: String(repeating: "a", count: 64), path: "bundles/x"),
+        ])
+        #expect(try BatchManifest(bytes: manifest.rendered(), file: "batch.txt") == manifest)
+        var broken = manifest.rendered()
+        broken.removeLast(10)
+        #expect(throws: EnrollError.self) { try BatchManifest(bytes: broken, file: "batch.txt") }
+    }
+}
