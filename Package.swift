@@ -45,11 +45,17 @@ let package = Package(
             ]
         ),
 
+        // Realistic fake applications for demos, tests and benchmarks (JPEG/PNG encoders, families).
+        .target(name: "SampleKit", dependencies: ["EnrollCore"]),
+
         // The thin command-line front end: parse, call, print.
         .executableTarget(
             name: "enroll",
             dependencies: [
                 "EnrollCore",
+                "ArchiveKit",
+                "JSONSchema",
+                "SampleKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,6 +73,10 @@ let package = Package(
         .testTarget(
             name: "EnrollCoreTests",
             dependencies: ["EnrollCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "SampleKitTests",
+            dependencies: ["SampleKit", "EnrollCore"]
         ),
         .testTarget(
             name: "EnrollCLITests",

@@ -66,7 +66,7 @@ public enum ResidentID {
     ///   - region: The 6-digit region code.
     ///   - birth: Year, month and day.
     ///   - sequence: 0–999; its last digit is forced odd for `male`, even otherwise.
-    public static func make(region: String, birth: (year: Int, month: Int, day: Int), sequence: Int, male: Bool) -> String {
+    public static func make(region: String, birthDate birth: (year: Int, month: Int, day: Int), sequence: Int, male: Bool) -> String {
         var sequence = sequence % 1000
         if (sequence % 2 == 1) != male { sequence = (sequence + 1) % 1000 }
         let body = region + String(format: "%04d%02d%02d%03d", birth.year, birth.month, birth.day, sequence)

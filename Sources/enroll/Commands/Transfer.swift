@@ -159,7 +159,9 @@ extension Enroll {
 }
 
 /// A progress bar on standard error, drawn only when it is a terminal.
-final class ProgressBar {
+/// Not Sendable-checked state is guarded by `lock`, since workers report from several threads.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
     private let enabled: Bool
     private var last = -1
 
@@ -169,6 +171,8 @@ final class ProgressBar {
 
     func update(_ done: Int64, _ total: Int64) {
         guard enabled, total > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let percent = Int(min(100, done * 100 / total))
         guard percent != last else { return }
         last = percent

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXQS09igBb8O2Ayrzp67zAVzngl/Yik7I1dKOI+B/L7M/zaSIcvmDIUHMrVy+TDVco8JHHlsnkqnZpwutEZDxwA0=

@@ -1,0 +1,2 @@
+untrusted comment: verify with rogue-station.pub
+RWQktsfHuAoUGHrjMKgEQ2DKts2P3CzmS/lRYzXJWh/SDFbAJn8sJxKcTMV99/NHi1jcQARprSROUbdSEQKtGtVsZAc+fDsk/QY=

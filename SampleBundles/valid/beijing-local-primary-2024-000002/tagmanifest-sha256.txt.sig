@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXU7rzxjeyogdZ2u+prea6Qq+/gI7QdvPAduOrVros8QzxTWFzmmbyO7r4cRwwI9rcUFl2PbD/kcJd+AbUPfvBQc=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXQjBm2hVc9DZu8AmvH45bjHo+KCRvPID/Lnmj6nF+Y6nWfTpS3lrmKOs5iHUTukrAbEei2i6zHoWi9mHQbKnsAs=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXd49aPJDanqhet6e8NIwsCHghuug5CVPqkkubl11cLqGAqDlJMcnhPDLhy27it3yY8YN05/1NnLLJOx/caKFdw4=

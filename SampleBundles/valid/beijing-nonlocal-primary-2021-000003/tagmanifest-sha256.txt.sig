@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXZ4U3R70GGRHEPcuFGWs7e4LHBl7GXj+Ge9i7b8kJtA/wGz1GvBsuH9Jq0KHNGyX7FBq8TWEqaQsap/sg6G1FQk=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXdF4ReKV1HNdIbJcKAi/iHcztb+RYBKAhr16aO1ckWuYjGcJ6QVxkSrbCtgNClspp4PN6vk6pix7EWx9G1OIgAc=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXSwVAVBXr2O53+STUoHGw1c8nR+KMNRK5W5TbX1SNfwLt5AttQfjMKu/k4TxUenZfx/4Sc1PXMWAckBEZ4JpfQ4=

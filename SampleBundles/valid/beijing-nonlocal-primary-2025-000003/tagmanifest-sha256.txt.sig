@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXeh4zKFnYVO+IVSzOyjXYSX3Ngl3HgiijDVPypvKNJSKz7kIVDSAsuo5m5YPkw70jzkyxJ+osqMt3hAUI0De1QA=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXfvOuxEHb1e/FGTgsNamcgTdtHmQ5IRMMc+iu8CbBDVfPaZMDztzNuaVPowGABZ/t5nch3ga/XsSLjklVzUqcQ8=

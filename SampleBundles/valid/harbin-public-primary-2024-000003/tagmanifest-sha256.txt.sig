@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWRsFyTQANlOXSvnsGqL36KrXvjtJeaTx+yTQKVsfuTUcRWF5eoSyHvIEdaYxCnOKQB+30IRyv0BA2PRShK0+NJ2mgwLb4FIFwg=
