@@ -36,7 +36,7 @@ extension Enroll.Bag {
                 }
             }
             let language = common.language
-            if common.format == .json {
+            if common.format != .text {
                 struct BagJSON: Encodable {
                     var path: String
                     var version: String?

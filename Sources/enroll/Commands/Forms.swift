@@ -25,7 +25,7 @@ extension Enroll.Forms {
             try reportingErrors(common) {
                 let catalog = try FormCatalog(directory: schemaOptions.schemas)
                 let forms = catalog.forms.values.sorted { $0.id < $1.id }
-                if common.format == .json {
+                if common.format != .text {
                     Terminal.json(forms.map { ["id": $0.id, "version": $0.version, "label": $0.label.text(in: common.language), "region": $0.region] })
                 } else {
                     for form in forms { Terminal.out("\(form.id)  \(form.version)  \(form.label.text(in: common.language))") }
@@ -48,7 +48,7 @@ extension Enroll.Forms {
             try reportingErrors(common) {
                 let form = try FormCatalog(directory: schemaOptions.schemas).form(form)
                 let description = FormDescription(form)
-                if common.format == .json {
+                if common.format != .text {
                     Terminal.json(description)
                 } else {
                     description.print(common.language)

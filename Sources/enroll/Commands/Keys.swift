@@ -30,7 +30,7 @@ extension Enroll.Keys {
         func run() async throws {
             try reportingErrors(common) {
                 let written = try KeyFiles.generate(in: out, name: name)
-                if common.format == .json {
+                if common.format != .text {
                     Terminal.json(["secretKey": written.secret, "publicKey": written.public, "keyId": written.keyID.description])
                 } else {
                     let zh = common.language == .zh

@@ -40,7 +40,7 @@ extension Enroll {
 
 /// Prints what a bundle-making command made.
 func printMade(_ path: String, id: String, revision: Int, signed: Bool, _ common: CommonOptions) {
-    if common.format == .json {
+    if common.format != .text {
         Terminal.json(["path": path, "applicationId": id, "revision": String(revision), "signed": String(signed)])
     } else if common.language == .zh {
         Terminal.out("已制作申请包 \(path)（申请 \(id)，第 \(revision) 版，\(signed ? "已签名" : "未签名草稿")）")

@@ -60,7 +60,7 @@ extension Enroll.Sample {
                     form: form, catalog: try FormCatalog(directory: schemaOptions.schemas), count: count, directory: out,
                     signer: (secret, name), seed: seed, scale: small ? .small : .full
                 ) { done in bar.update(Int64(done), total) }
-                if common.format == .json {
+                if common.format != .text {
                     Terminal.json(["bundles": paths])
                 } else {
                     Terminal.out(common.language == .zh ? "已生成 \(paths.count) 个签名样例申请包于 \(out)" : "Generated \(paths.count) signed sample bundles in \(out)")

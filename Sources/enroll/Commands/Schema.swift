@@ -70,7 +70,7 @@ extension Enroll.Schema {
                     }
                     results.append(entry)
                 }
-                if common.format == .json {
+                if common.format != .text {
                     let array = JSONValue.array(results.map { .object(JSONObject($0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })) })
                     Terminal.out(array.serialized(sortedKeys: true))
                 }
@@ -110,7 +110,7 @@ extension Enroll.Schema {
                 } catch {
                     problems.append("\(error)")
                 }
-                if common.format == .json {
+                if common.format != .text {
                     Terminal.json(["file": file, "valid": problems.isEmpty ? "true" : "false", "problems": problems.joined(separator: "\n")])
                 } else {
                     Terminal.out("\(problems.isEmpty ? "valid  " : "INVALID") \(file)")

@@ -36,7 +36,7 @@ extension Enroll {
 
 /// Prints what `sign` (or `--key` on a making command) signed.
 func printSigned(_ path: String, _ header: BundleHeader, _ signer: (key: SignifySecretKey, station: String), _ common: CommonOptions) {
-    if common.format == .json {
+    if common.format != .text {
         Terminal.json(["path": path, "applicationId": header.applicationID.uuidString.lowercased(),
                        "revision": String(header.revision), "station": signer.station, "keyId": signer.key.keyID.description, "signed": "true"])
     } else if common.language == .zh {

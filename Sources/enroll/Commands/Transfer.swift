@@ -46,7 +46,7 @@ extension Enroll {
                 }
             }
             let language = common.language
-            if common.format == .json {
+            if common.format != .text {
                 struct Refused: Encodable { var path: String; var errors: [DiagnosticJSON] }
                 struct Output: Encodable { var archive: String?; var packed: Int; var bytes: Int64; var refused: [Refused] }
                 Terminal.json(Output(
@@ -104,7 +104,7 @@ extension Enroll {
                     intact: result.isValid))
             }
             let language = common.language
-            if common.format == .json {
+            if common.format != .text {
                 struct Output: Encodable {
                     var archive: String; var station: String?; var created: String?; var signer: String?
                     var bundles: [Row]; var errors: [DiagnosticJSON]
@@ -147,7 +147,7 @@ extension Enroll {
             try reportingErrors(common) {
                 let store = try trust.map { try TrustStore(directory: $0) }
                 let written = try Unpacker(trust: store, limits: limits.archiveLimits).unpack(archive, to: out)
-                if common.format == .json {
+                if common.format != .text {
                     Terminal.json(["bundles": written])
                 } else {
                     for path in written { Terminal.out(path) }

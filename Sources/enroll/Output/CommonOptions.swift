@@ -6,11 +6,13 @@ import Foundation
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case json
+    /// JUnit XML, for CI systems (validate and verify; elsewhere the same as json).
+    case junit
 }
 
 /// Flags every reporting command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: text (for people) or json (for scripts).")
+    @Option(name: .long, help: "Output format: text (for people), json (for scripts) or junit (validate/verify, for CI).")
     var format: OutputFormat = .text
 
     @Option(name: .long, help: "Message language: zh or en (default: from the locale).")

@@ -62,7 +62,7 @@ func reportingErrors<T>(_ options: CommonOptions, _ body: () throws -> T) throws
     do {
         return try body()
     } catch let error as EnrollError {
-        if options.format == .json {
+        if options.format != .text {
             Terminal.json(["errors": error.diagnostics.map { DiagnosticJSON($0, options.language) }])
         } else {
             Terminal.report(error.diagnostics, options.language)
