@@ -15,7 +15,8 @@ struct Enroll: AsyncParsableCommand {
         version: EnrollVersion.current,
         subcommands: [
             Keys.self, New.self, Sign.self, Verify.self, Validate.self, Revise.self, Withdraw.self,
-            Pack.self, List.self, Unpack.self, Forms.self, Schema.self, Sample.self, Bag.self,
+            Pack.self, List.self, Unpack.self, Import.self, Review.self, Status.self, Export.self, Trust.self, Log.self,
+            Forms.self, Schema.self, Sample.self, Bag.self,
         ]
     )
 

@@ -126,11 +126,15 @@ public struct ArchiveScanner: Sendable {
             return scan
         }
 
-        checkBatch(&scan, batchBytes, batchSignature, found)
+        Self.checkBatch(&scan, batchBytes, batchSignature, found, trust: trust)
         return scan
     }
 
-    private func checkBatch(_ scan: inout ArchiveScan, _ bytes: [UInt8]?, _ signature: [UInt8]?, _ found: [String: String]) {
+    /// Checks `batch.txt` and its signature against the bundles found (`bundles/<name>` →
+    /// tag-manifest digest), adding archive-level problems to `scan`.
+    static func checkBatch(
+        _ scan: inout ArchiveScan, _ bytes: [UInt8]?, _ signature: [UInt8]?, _ found: [String: String], trust: TrustStore?
+    ) {
         let path = scan.archive
         let batchEntry = (scan.root ?? "") + "/batch.txt"
         guard let bytes else {

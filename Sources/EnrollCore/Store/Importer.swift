@@ -1,0 +1,365 @@
+import ArchiveKit
+import Foundation
+import GRDB
+import JSONSchema
+
+/// What happened to each bundle of an import.
+public struct ImportReport: Sendable {
+    /// The outcome for one bundle.
+    public enum Outcome: String, Sendable, Codable, CaseIterable {
+        /// A new application.
+        case new
+        /// A newer revision that superseded the current one.
+        case updated
+        /// Already in the store; nothing changed.
+        case unchanged
+        /// A revision that conflicts with the one held (same number, other content, or a
+        /// broken chain); kept and held for review.
+        case conflict
+        /// Invalid or untrusted; kept aside with every reason.
+        case quarantined
+        /// Refused: a revision of a withdrawn application.
+        case refused
+    }
+
+    /// One bundle's outcome.
+    public struct Item: Sendable {
+        public var source: String
+        public var applicationID: String?
+        public var revision: Int?
+        public var outcome: Outcome
+        public var collectionNumber: String?
+        /// Flags raised by this import (`duplicate-child`, `phone-quota`, `conflict`).
+        public var flags: [String]
+        /// Why it was quarantined or refused, or what the conflict is.
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Every bundle, in processing order.
+    public var items: [Item] = []
+    /// Problems with the archives themselves (batch signature, missing or added bundles…).
+    public var archiveProblems: [Diagnostic] = []
+
+    /// Whether nothing was quarantined or refused and every archive was sound (exit status 0).
+    public var isClean: Bool {
+        archiveProblems.errors.isEmpty && !items.contains { $0.outcome == .quarantined || $0.outcome == .refused }
+    }
+
+    /// How many bundles had each outcome.
+    public var counts: [Outcome: Int] {
+        items.reduce(into: [:]) { $0[$1.outcome, default: 0] += 1 }
+    }
+}
+
+/// Imports bundles and transfer archives into the district store, applying the merge rules of
+/// DESIGN §7.
+///
+/// Each bundle commits in its own transaction, after its files are safely in the object store,
+/// so an import killed at any point and run again ends with exactly the store an uninterrupted
+/// import gives: bundles already committed are recognised by their tag-manifest digest and
+/// left unchanged; nothing is lost or doubled.
+public struct Importer {
+    let store: DistrictStore
+    let validator: ApplicationValidator
+    let actor: String
+
+    /// Creates an importer.
+    /// - Parameters:
+    ///   - store: The district store.
+    ///   - catalog: The forms.
+    ///   - extraTrust: Station keys to trust for this run, besides the store's own.
+    ///   - actor: Who runs the import, for the audit log.
+    public init(store: DistrictStore, catalog: FormCatalog, extraTrust: TrustStore? = nil, actor: String = DistrictStore.defaultActor) throws {
+        self.store = store
+        var trust = try store.trustStore()
+        if let extraTrust {
+            // The store's revocations win over a directory given for one run.
+            let revoked = trust.revoked
+            try trust.merge(extraTrust)
+            for (id, reason) in revoked { trust.revoke(id, reason: reason) }
+        }
+        validator = ApplicationValidator(catalog: catalog, trust: trust)
+        self.actor = actor
+    }
+
+    /// Imports bundles, directories of bundles and transfer archives.
+    /// - Parameter progress: Called after each bundle with the item.
+    public func importPaths(_ paths: [String], progress: (ImportReport.Item) -> Void = { _ in }) throws -> ImportReport {
+        var report = ImportReport()
+        let targets = try BundleDiscovery.targets(in: paths)
+        try store.database.write { db in
+            try DistrictStore.log(db, actor: actor, application: nil, action: "import.run", detail: ["paths": paths.joined(separator: " ")])
+        }
+        for target in targets {
+            switch target {
+            case .bundle(let path):
+                let item = importBundle(path, source: path).item
+                report.items.append(item)
+                progress(item)
+            case .archive(let path):
+                importArchive(path, into: &report, progress: progress)
+            }
+        }
+        return report
+    }
+
+    private func importArchive(_ path: String, into report: inout ImportReport, progress: (ImportReport.Item) -> Void) {
+        let staging = store.directory + "/tmp/" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let root: String
+        do {
+            let entries = try ArchiveExtractor.extract(from: path, to: staging, root: .learnFromFirstEntry)
+            root = entries.first.map { String($0.split(separator: "/").first ?? "") } ?? ""
+        } catch {
+            let diagnostic = (error as? ArchiveError)?.diagnostic(archive: path)
+                ?? .error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)")
+            report.archiveProblems.append(diagnostic)
+            return
+        }
+        let base = staging + "/" + root
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: base + "/bundles")) ?? []).sorted()
+        var found: [String: String] = [:]
+        for name in names {
+            let item = importBundle(base + "/bundles/" + name, source: "\(path):\(root)/bundles/\(name)")
+            found["bundles/" + name] = item.digest ?? ""
+            report.items.append(item.item)
+            progress(item.item)
+        }
+        var scan = ArchiveScan(archive: path, root: root, batch: nil, batchSigner: nil, diagnostics: [], bundleCount: names.count, bytes: 0)
+        ArchiveScanner.checkBatch(
+            &scan, try? FileIO.readAll(base + "/batch.txt"), try? FileIO.readAll(base + "/batch.txt.sig"), found,
+            trust: validator.verifier.trust)
+        report.archiveProblems += scan.diagnostics
+    }
+
+    private func importBundle(_ directory: String, source: String) -> (item: ImportReport.Item, digest: String?) {
+        let verification: BundleVerification
+        do {
+            verification = try validator.validate(directory: directory)
+        } catch {
+            let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error("io.failed", Location(file: source), zh: "\(error)", en: "\(error)")]
+            return (quarantine(key: "source:" + source, source: source, header: nil, diagnostics), nil)
+        }
+        let digest = verification.tagManifestDigest
+        guard verification.isValid, let header = verification.header, let digest else {
+            let diagnostics = verification.diagnostics.errors.map { relocate($0, from: directory, to: source) }
+            return (quarantine(key: digest ?? "source:" + source, source: source, header: verification.header, diagnostics), digest)
+        }
+        do {
+            let files = try storeFiles(verification, directory: directory)
+            let item = try store.database.write { db in
+                try merge(db, verification, header: header, digest: digest, files: files, source: source)
+            }
+            return (item, digest)
+        } catch {
+            let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error("import.failed", Location(file: source), zh: "\(error)", en: "\(error)")]
+            return (quarantine(key: digest, source: source, header: header, diagnostics), digest)
+        }
+    }
+
+    /// Copies every file of the bundle into the object store; returns the file rows.
+    private func storeFiles(_ verification: BundleVerification, directory: String) throws -> [FileRecord] {
+        let inventory = verification.bag.inventory
+        var files: [FileRecord] = []
+        for file in Array(inventory.tagFiles.values) + Array(inventory.payload.values) {
+            let digest = try file.digests[.sha256] ?? sha256Hex(FileIO.readAll(directory + "/" + file.path))
+            try store.storeObject(from: directory + "/" + file.path, digest: digest)
+            files.append(FileRecord(digest: verification.tagManifestDigest!, path: file.path, object: digest, size: file.size))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Applies the merge rules inside one transaction.
+    private func merge(
+        _ db: Database, _ verification: BundleVerification, header: BundleHeader, digest: String, files: [FileRecord], source: String
+    ) throws -> ImportReport.Item {
+        let id = header.applicationID.uuidString.lowercased()
+        let now = DistrictStore.now()
+        var item = ImportReport.Item(source: source, applicationID: id, revision: header.revision, outcome: .unchanged, collectionNumber: nil, flags: [], diagnostics: [])
+        let form = validator.catalog.forms[header.form]
+        let formJSON = verification.bag.inventory.payload[BundleLayout.form] != nil
+            ? String(decoding: try FileIO.readAll(verification.bag.path + "/" + BundleLayout.form), as: UTF8.self) : nil
+
+        if try RevisionRecord.fetchOne(db, key: digest) != nil {
+            item.collectionNumber = try ApplicationRecord.fetchOne(db, key: id)?.collectionNumber
+            return item
+        }
+        var revision = RevisionRecord(
+            digest: digest, applicationID: id, revision: header.revision, previous: header.previousRevision,
+            kind: header.kind.rawValue, station: header.station ?? "", keyID: header.keyID?.description ?? "",
+            state: "current", formJSON: formJSON, importedAt: now, source: source)
+
+        guard var application = try ApplicationRecord.fetchOne(db, key: id) else {
+            // A new application.
+            let number = try nextCollectionNumber(db, year: form?.year)
+            var application = ApplicationRecord(
+                id: id, form: header.form, collectionNumber: number, status: header.kind == .withdrawal ? "withdrawn" : "received",
+                currentRevision: header.revision, currentDigest: digest, station: header.station ?? "", childID: nil,
+                school: nil, reasons: "[]", firstImportedAt: now, updatedAt: now)
+            try application.insert(db)
+            try revision.insert(db)
+            for file in files { try file.insert(db) }
+            item.outcome = .new
+            item.collectionNumber = number
+            if header.revision != 1 {
+                item.flags.append(try flag(db, id, "conflict", "revision \(header.revision) arrived without the revisions before it"))
+                item.outcome = .conflict
+            }
+            item.flags += try applyCrossApplicationRules(db, &application, form: form, formJSON: formJSON)
+            try DistrictStore.log(db, actor: actor, application: id, action: "import.new", detail: [
+                "revision": String(header.revision), "digest": digest, "collectionNumber": number, "source": source, "station": header.station ?? "",
+            ])
+            return item
+        }
+        item.collectionNumber = application.collectionNumber
+
+        if application.status == "withdrawn" {
+            item.outcome = .refused
+            item.diagnostics = [.error(
+                "import.withdrawn", Location(file: source),
+                zh: "申请 \(id)（采集编号 \(application.collectionNumber)）已撤销，不再接受它的新版本。如需重新申请，请在采集点新建申请。",
+                en: "Application \(id) (collection number \(application.collectionNumber)) has been withdrawn; no later revision of it is accepted. To apply again, make a new application at the station.")]
+            try QuarantineRecord(key: digest, source: source, applicationID: id, revision: header.revision, reasons: Self.encode(item.diagnostics), at: now).save(db)
+            try DistrictStore.log(db, actor: actor, application: id, action: "import.refused", detail: ["revision": String(header.revision), "digest": digest, "reason": "withdrawn"])
+            return item
+        }
+
+        if header.revision == application.currentRevision + 1 && header.previousRevision == application.currentDigest {
+            // The next revision in the chain supersedes the current one.
+            try db.execute(sql: "UPDATE revisions SET state = 'superseded' WHERE digest = ?", arguments: [application.currentDigest])
+            try revision.insert(db)
+            for file in files { try file.insert(db) }
+            let previousStatus = application.status
+            application.currentRevision = header.revision
+            application.currentDigest = digest
+            application.station = header.station ?? application.station
+            application.updatedAt = now
+            if header.kind == .withdrawal {
+                application.status = "withdrawn"
+            } else {
+                application.status = "received"
+                application.reasons = "[]"
+            }
+            try application.update(db)
+            item.outcome = .updated
+            if header.kind == .application {
+                item.flags += try applyCrossApplicationRules(db, &application, form: form, formJSON: formJSON)
+            } else {
+                try db.execute(sql: "DELETE FROM phones WHERE application_id = ?", arguments: [id])
+            }
+            try DistrictStore.log(db, actor: actor, application: id, action: header.kind == .withdrawal ? "import.withdrawn" : "import.updated", detail: [
+                "revision": String(header.revision), "digest": digest, "previousStatus": previousStatus, "source": source,
+            ])
+            return item
+        }
+
+        // Same revision with other content, an older revision, or a broken chain: hold it.
+        revision.state = "conflict"
+        try revision.insert(db)
+        for file in files { try file.insert(db) }
+        let why = header.revision <= application.currentRevision
+            ? "revision \(header.revision) differs from the one already held (current revision \(application.currentRevision))"
+            : "revision \(header.revision) does not follow the current revision \(application.currentRevision) (broken chain)"
+        item.outcome = .conflict
+        item.flags.append(try flag(db, id, "conflict", why))
+        item.diagnostics = [.warning(
+            "import.conflict", Location(file: source),
+            zh: "版本冲突，已保留待审核：\(header.revision <= application.currentRevision ? "第 \(header.revision) 版与已有的同号版本内容不同" : "第 \(header.revision) 版不接续当前第 \(application.currentRevision) 版")。",
+            en: "Conflicting revision held for review: \(why).")]
+        try DistrictStore.log(db, actor: actor, application: id, action: "import.conflict", detail: ["revision": String(header.revision), "digest": digest, "why": why])
+        return item
+    }
+
+    /// Records the child's ID and guardian phones and flags duplicates and quota overruns
+    /// (DESIGN §7: both applications are kept).
+    private func applyCrossApplicationRules(
+        _ db: Database, _ application: inout ApplicationRecord, form: Form?, formJSON: String?
+    ) throws -> [String] {
+        guard let form, let formJSON, let document = try? JSONParser.parse(Array(formJSON.utf8)) else { return [] }
+        var raised: [String] = []
+        let id = application.id
+        try db.execute(sql: "DELETE FROM phones WHERE application_id = ?", arguments: [id])
+        for rule in form.crossApplicationRules {
+            let values = Set(rule.keys.compactMap { document.value(at: $0)?.stringValue }.filter { !$0.isEmpty && $0 != "无" })
+            switch rule.rule {
+            case "unique":
+                guard let child = values.sorted().first else { continue }
+                application.childID = child
+                try application.update(db)
+                let others = try ApplicationRecord
+                    .filter(Column("child_id") == child && Column("id") != id && Column("status") != "withdrawn")
+                    .fetchAll(db)
+                for other in others {
+                    raised.append(try flag(db, id, "duplicate-child", "same child as \(other.collectionNumber)"))
+                    _ = try flag(db, other.id, "duplicate-child", "same child as \(application.collectionNumber)")
+                }
+            case "quota":
+                for phone in values.sorted() {
+                    try PhoneRecord(applicationID: id, phone: phone).insert(db, onConflict: .ignore)
+                    let sharing = try String.fetchAll(db, sql: """
+                        SELECT DISTINCT p.application_id FROM phones p JOIN applications a ON a.id = p.application_id
+                        WHERE p.phone = ? AND a.status != 'withdrawn' AND a.form = ? ORDER BY p.application_id
+                        """, arguments: [phone, form.id])
+                    if sharing.count > rule.max {
+                        let detail = "\(sharing.count) applications share the guardian phone \(Privacy.maskPhone(phone)) (at most \(rule.max))"
+                        for other in sharing {
+                            let raisedFlag = try flag(db, other, "phone-quota", detail)
+                            if other == id { raised.append(raisedFlag) }
+                        }
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        return Array(Set(raised)).sorted()
+    }
+
+    private func flag(_ db: Database, _ application: String, _ flag: String, _ detail: String) throws -> String {
+        try FlagRecord(applicationID: application, flag: flag, detail: detail, createdAt: DistrictStore.now()).insert(db, onConflict: .ignore)
+        return flag
+    }
+
+    private func nextCollectionNumber(_ db: Database, year: Int?) throws -> String {
+        let yy = (year ?? Calendar(identifier: .gregorian).component(.year, from: Date())) % 100
+        let next = try Int.fetchOne(db, sql: "SELECT next FROM counters WHERE year = ?", arguments: [yy]) ?? 1
+        guard next <= 999_999 else {
+            throw EnrollError.invalid(
+                "import.collection-numbers-exhausted", Location(),
+                zh: "本年度的 6 位采集编号已用完。", en: "This year's 6-digit collection numbers are used up.")
+        }
+        try db.execute(sql: "INSERT INTO counters (year, next) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET next = excluded.next", arguments: [yy, next + 1])
+        return String(format: "%02d%06d", yy, next)
+    }
+
+    private func quarantine(key: String, source: String, header: BundleHeader?, _ diagnostics: [Diagnostic]) -> ImportReport.Item {
+        let id = header?.applicationID.uuidString.lowercased()
+        do {
+            try store.database.write { db in
+                try QuarantineRecord(key: key, source: source, applicationID: id, revision: header?.revision, reasons: Self.encode(diagnostics), at: DistrictStore.now())
+                    .save(db)
+                try DistrictStore.log(db, actor: actor, application: id, action: "import.quarantined", detail: [
+                    "source": source, "codes": diagnostics.map(\.code).joined(separator: " "),
+                ])
+            }
+        } catch {
+            // The report still names the bundle and its reasons; nothing is silently dropped.
+        }
+        return ImportReport.Item(source: source, applicationID: id, revision: header?.revision, outcome: .quarantined, collectionNumber: nil, flags: [], diagnostics: diagnostics)
+    }
+
+    /// Names a staging path as the archive entry it came from.
+    private func relocate(_ diagnostic: Diagnostic, from directory: String, to source: String) -> Diagnostic {
+        var copy = diagnostic
+        if let file = copy.location.file, file.hasPrefix(directory) {
+            copy.location.file = source + file.dropFirst(directory.count)
+        }
+        return copy
+    }
+
+    static func encode(_ diagnostics: [Diagnostic]) -> String {
+        let list = diagnostics.map { ["code": $0.code, "location": $0.location.description, "zh": $0.message.zh, "en": $0.message.en] }
+        let data = (try? JSONSerialization.data(withJSONObject: list, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
