@@ -48,7 +48,7 @@ let package = Package(
         ),
 
         // Realistic fake applications for demos, tests and benchmarks (JPEG/PNG encoders, families).
-        .target(name: "SampleKit", dependencies: ["EnrollCore"]),
+        .target(name: "SampleKit", dependencies: ["EnrollCore", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The thin command-line front end: parse, call, print.
         .executableTarget(

@@ -1,3 +1,4 @@
+import Crypto
 import EnrollCore
 import Foundation
 
@@ -43,7 +44,7 @@ public enum SampleBundles {
             do {
                 let application = try plans[index].render()
                 let header = BundleHeader(
-                    form: form, formVersion: formEntry.version, applicationID: seededUUID(seed: seed, index: index),
+                    form: form, formVersion: formEntry.version, applicationID: seededUUID(form: form, seed: seed, index: index),
                     revision: 1, previousRevision: nil, kind: .application)
                 var items = [PayloadItem(path: BundleLayout.form, source: .bytes(application.formJSON))]
                 items += application.attachments.map {
@@ -72,10 +73,10 @@ public enum SampleBundles {
         return paths
     }
 
-    /// A UUID that depends only on the seed and the position, so runs are reproducible.
-    static func seededUUID(seed: UInt64, index: Int) -> UUID {
-        var random = SampleRandom(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1)))
-        var bytes = (0..<16).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    /// A UUID that depends only on the form, the seed and the position, so runs are
+    /// reproducible and different forms or seeds never share an application id.
+    static func seededUUID(form: String, seed: UInt64, index: Int) -> UUID {
+        var bytes = Array(SHA256.hash(data: Array("enroll-sample:\(form):\(seed):\(index)".utf8)).prefix(16))
         bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
         bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

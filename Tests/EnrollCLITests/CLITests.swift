@@ -138,3 +138,75 @@ struct CLITests {
         #expect(result.stderr.contains("sig.untrusted-key"))
     }
 }
+
+/// The district importer survives being killed at any point (DESIGN §7).
+@Suite("Import interrupted by kill -9", .serialized)
+struct KilledImportTests {
+    let cli = CLITests()
+
+    func export(_ store: String, in dir: String) throws -> String {
+        let run = try cli.enroll(["export", "json", "--store", store], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout
+    }
+
+    func objectCount(_ store: String) throws -> Int {
+        try FileManager.default.subpathsOfDirectory(atPath: store + "/objects").filter { $0.count > 3 }.count
+    }
+
+    /// Starts an import and kills it with SIGKILL after `delay` seconds; returns whether it was
+    /// still running (so the kill interrupted it).
+    func killedImport(_ source: String, store: String, trust: String, in dir: String, after delay: Double) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["import", source, "--store", store, "--trust", trust, "--format", "json"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: delay)
+        let wasRunning = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return wasRunning && process.terminationReason == .uncaughtSignal
+    }
+
+    @Test func killedImportsRerunToTheSameStore() throws {
+        let dir = NSTemporaryDirectory() + "enroll-kill-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try cli.enroll(["keys", "generate", "--out", "trust", "--name", "st"], in: dir).status == 0)
+        for (form, count) in [("beijing-local-primary-2024", 150), ("harbin-public-primary-2024", 100)] {
+            let made = try cli.enroll(["sample", "generate", "--form", form, "--count", String(count), "--out", "day", "--key", "trust/st.sec", "--small", "--seed", "7"], in: dir)
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let packed = try cli.enroll(["pack", "day", "--out", "day.tar.zst", "--key", "trust/st.sec"], in: dir)
+        #expect(packed.status == 0, "\(packed.stderr)")
+
+        // The reference: one uninterrupted import.
+        let start = Date()
+        let reference = try cli.enroll(["import", "day.tar.zst", "--store", "reference", "--trust", "trust", "--format", "json"], in: dir)
+        let duration = Date().timeIntervalSince(start)
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(reference.stdout.utf8)) as! [String: Any]
+        #expect((summary["summary"] as! [String: Int])["new"] == 250)
+
+        // The same import killed at several points, each re-run going further, then completed.
+        var interrupted = 0
+        for fraction in [0.15, 0.35, 0.55, 0.8] {
+            if try killedImport("day.tar.zst", store: "killed", trust: "trust", in: dir, after: duration * fraction) { interrupted += 1 }
+        }
+        #expect(interrupted >= 2, "the kills came too late to interrupt the import (\(interrupted) of 4)")
+        let finished = try cli.enroll(["import", "day.tar.zst", "--store", "killed", "--trust", "trust", "--format", "json"], in: dir)
+        #expect(finished.status == 0, "\(finished.stderr)")
+
+        // Nothing lost, nothing doubled: the same applications, numbers, data and objects.
+        #expect(try export(dir + "/killed", in: dir) == export(dir + "/reference", in: dir))
+        #expect(try objectCount(dir + "/killed") == objectCount(dir + "/reference"))
+        let list = try cli.enroll(["review", "list", "--store", "killed", "--format", "json"], in: dir)
+        let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.count == 250)
+        #expect(Set(rows.map { $0["collectionNumber"] as! String }).count == 250)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/killed/tmp").isEmpty)
+    }
+}
