@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 enroll=${ENROLL:-.build/debug/enroll}
 out=SampleBundles
-rm -rf "$out"
+rm -rf "$out/keys" "$out/valid" "$out/invalid"   # README.md and expected.json are written by hand
 mkdir -p "$out/keys/trust" "$out/valid" "$out/invalid"
 
 # Keys: NOT FOR PRODUCTION. Everyone who has this repository has these secret keys.

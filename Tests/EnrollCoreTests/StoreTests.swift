@@ -67,6 +67,20 @@ struct StoreTests {
         #expect(second.isClean)
     }
 
+    /// A copy of an imported revision altered in transit keeps the same tag manifest; it must
+    /// still be verified and quarantined, never waved through as "unchanged".
+    @Test func tamperedCopyOfAnImportedRevisionIsQuarantined() throws {
+        let dir = TemporaryDirectory()
+        let district = try DistrictFixture(dir)
+        let bundle = try district.application("a", from: "harbin-public-primary-2024-000001")
+        try district.importing(bundle)
+        try FileManager.default.copyItem(atPath: bundle, toPath: dir("copy"))
+        try write(dir("copy/data/form.json"), try read(bundle + "/data/form.json").replacingOccurrences(of: "\"sex\"", with: "\"sex\" "))
+        let report = try district.importing(dir("copy"))
+        #expect(report.items.map(\.outcome) == [.quarantined])
+        #expect(report.items[0].diagnostics.map(\.code).contains("bag.checksum-mismatch"))
+    }
+
     @Test func revisionChainSupersedesAndWithdrawalEndsIt() throws {
         let dir = TemporaryDirectory()
         let district = try DistrictFixture(dir)

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXQS09igBb8O2Ayrzp67zAVzngl/Yik7I1dKOI+B/L7M/zaSIcvmDIUHMrVy+TDVco8JHHlsnkqnZpwutEZDxwA0=
+RWT6DBmBrjtfZ03z/ddZK37p0ZSEB4Mvo8z9Lu/hM+iUxzTphUmO5LgsGXcRSW2hMwxciA4g/nD4W7FUxFFTikWfa4PBewnmlQ0=

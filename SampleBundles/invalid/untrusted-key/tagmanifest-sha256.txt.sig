@@ -1,2 +1,2 @@
 untrusted comment: verify with rogue-station.pub
-RWQktsfHuAoUGHrjMKgEQ2DKts2P3CzmS/lRYzXJWh/SDFbAJn8sJxKcTMV99/NHi1jcQARprSROUbdSEQKtGtVsZAc+fDsk/QY=
+RWS7yCCWLuM/okDh9p5EI9c3kJxSZ742ukONDHAV1Pwm7V9CIKNXK7+/mBO+b0bulNNXikstgR/1ZHjqxPl4CzLNtG7oy4Th/Qo=

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXUPdIA1cpLT9F6Gcun7LJN0/3Z1kn0Ax9C9qP9hwrQBCn/186ksk++T/juTbaej9y3OpU0k6791tAKcmsMb7yQ4=
+RWT6DBmBrjtfZ8rWhv5M7BhJWJDts7lQBFqI+Z86WOHpXZBMlUKMN7AiSXfDT0dDq+oN0j8Ewu0FT/rco1VkaW9OGm2niwKtVwY=

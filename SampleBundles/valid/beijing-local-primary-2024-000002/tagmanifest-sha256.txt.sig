@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXU7rzxjeyogdZ2u+prea6Qq+/gI7QdvPAduOrVros8QzxTWFzmmbyO7r4cRwwI9rcUFl2PbD/kcJd+AbUPfvBQc=
+RWT6DBmBrjtfZ/jWcRqo9AbigSo+Gorn5gMpOBFNic7DjGrNn5tKkfRByjM1w7I1/8mvI1mJ7K3ZUCTSJ6MSayVC37wryLAR0Q4=

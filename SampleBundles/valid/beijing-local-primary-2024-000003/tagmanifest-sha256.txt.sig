@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXQjBm2hVc9DZu8AmvH45bjHo+KCRvPID/Lnmj6nF+Y6nWfTpS3lrmKOs5iHUTukrAbEei2i6zHoWi9mHQbKnsAs=
+RWT6DBmBrjtfZy1rHUvyS3oZ/tg+fewtHUz9NtSioNm/32wACt1dCg4Lt26emotdxUi+YPgEDSsi6krwRa6IgwoMUkxmEz3sFg4=

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXd49aPJDanqhet6e8NIwsCHghuug5CVPqkkubl11cLqGAqDlJMcnhPDLhy27it3yY8YN05/1NnLLJOx/caKFdw4=
+RWT6DBmBrjtfZ4PP77K54PPrtySl7f5ckYQ2yV0rngIxgiPxl53/h6Dmj7bEZVoxv/NNfMz5gfZLvtZcyb4rIEPJXWB3q9dIKAA=

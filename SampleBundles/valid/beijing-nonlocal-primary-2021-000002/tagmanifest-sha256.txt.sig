@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXVU9HK6MNY5OUIMamXStKtXf1dtUq7gPC3Bz14PdjJ9JPmSJbw1AM7hQe3aiFnfW03w3gdk9Kg15q9MX13q/2ww=
+RWT6DBmBrjtfZ0mwPA3Kbc8DVFGUaKiy7M+tGa66HpMrcd2dSFWingI1sYYy+3UDZsibZceoyPsAOkT+85+VqrJDWFBwjCeJRwQ=

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXZ4U3R70GGRHEPcuFGWs7e4LHBl7GXj+Ge9i7b8kJtA/wGz1GvBsuH9Jq0KHNGyX7FBq8TWEqaQsap/sg6G1FQk=
+RWT6DBmBrjtfZ2wVPrKfpA0LOFN1r3gxzq8s4fWF7DZB638UPzfy/JvJwXSH/9gXgXX7LchMh/PeVZNCMkvTHWG3QTCXie+wkgs=

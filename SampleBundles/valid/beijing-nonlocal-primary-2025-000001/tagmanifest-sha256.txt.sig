@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXdF4ReKV1HNdIbJcKAi/iHcztb+RYBKAhr16aO1ckWuYjGcJ6QVxkSrbCtgNClspp4PN6vk6pix7EWx9G1OIgAc=
+RWT6DBmBrjtfZzbn22Yd+77tKmw3DS6t4+yhcNIn5Pb5a0TsYY5/jxkVwe5n3jRVpJ3PqpDNwLsPcqxjy5YR5XDVIg7WX3qdsw4=

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXSwVAVBXr2O53+STUoHGw1c8nR+KMNRK5W5TbX1SNfwLt5AttQfjMKu/k4TxUenZfx/4Sc1PXMWAckBEZ4JpfQ4=
+RWT6DBmBrjtfZ040E9ATlg/A5+xqU4Tf3Wbm7tkNQdpuQzHr8DrxkR1hUb1icdPjVkz7jKG4XGXCwyGkz9nCZfvR9jMNcGY40gg=

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXeh4zKFnYVO+IVSzOyjXYSX3Ngl3HgiijDVPypvKNJSKz7kIVDSAsuo5m5YPkw70jzkyxJ+osqMt3hAUI0De1QA=
+RWT6DBmBrjtfZ0v+9J3puXwzqCajH7GRcQE74eBECFwT3gKdGt6CveLtbDQ6IWMAwDyLRmSK41p4hnki88YZAMyj6BlnQ6CYMgo=

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXfvOuxEHb1e/FGTgsNamcgTdtHmQ5IRMMc+iu8CbBDVfPaZMDztzNuaVPowGABZ/t5nch3ga/XsSLjklVzUqcQ8=
+RWT6DBmBrjtfZ7BDKKqZcuSbU1PD+0ddoCjVOf+k3jrZmTB+qKVgBlf87CTDyj1E9a6fxTERatwqYeO4H7rnqOvXupLyHvWZmAU=

@@ -1,2 +1,2 @@
 untrusted comment: verify with sample-station.pub
-RWRsFyTQANlOXSvnsGqL36KrXvjtJeaTx+yTQKVsfuTUcRWF5eoSyHvIEdaYxCnOKQB+30IRyv0BA2PRShK0+NJ2mgwLb4FIFwg=
+RWT6DBmBrjtfZxNrQ2crjyB70rx2wBcr1KItCyg8Tl6ZD/mIEZgGrfPF6ohw6BPTRto5/A8uopAZ8g6dFo1+WUNvnpW/C0oGAwo=

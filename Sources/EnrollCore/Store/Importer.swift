@@ -133,15 +133,6 @@ public struct Importer {
     }
 
     private func importBundle(_ directory: String, source: String) -> (item: ImportReport.Item, digest: String?) {
-        // A revision already in the store is recognised by its tag-manifest digest before any
-        // hashing, so a re-run after an interrupted import skips quickly over what it has.
-        if let tagManifest = try? FileIO.readAll(directory + "/" + BundleLayout.tagManifest),
-           let known = try? store.database.read({ db in try known(db, sha256Hex(tagManifest)) })
-        {
-            return (ImportReport.Item(
-                source: source, applicationID: known.applicationID, revision: known.revision, outcome: .unchanged,
-                collectionNumber: known.collectionNumber, flags: [], diagnostics: []), sha256Hex(tagManifest))
-        }
         let verification: BundleVerification
         do {
             verification = try validator.validate(directory: directory)
@@ -164,18 +155,6 @@ public struct Importer {
             let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error("import.failed", Location(file: source), zh: "\(error)", en: "\(error)")]
             return (quarantine(key: digest, source: source, header: header, diagnostics), digest)
         }
-    }
-
-    private struct KnownRevision {
-        var applicationID: String
-        var revision: Int
-        var collectionNumber: String?
-    }
-
-    private func known(_ db: Database, _ digest: String) throws -> KnownRevision? {
-        guard let revision = try RevisionRecord.fetchOne(db, key: digest) else { return nil }
-        let number = try String.fetchOne(db, sql: "SELECT collection_number FROM applications WHERE id = ?", arguments: [revision.applicationID])
-        return KnownRevision(applicationID: revision.applicationID, revision: revision.revision, collectionNumber: number)
     }
 
     /// Copies every file of the bundle into the object store; returns the file rows.
