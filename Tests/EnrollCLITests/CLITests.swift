@@ -127,6 +127,31 @@ struct CLITests {
         #expect(try enroll(["--version"], in: dir).status == 0)
     }
 
+    @Test func schemaCheckAndLintExitCodes() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {"id": {"type": "string", "format": "cn-resident-id"}}, "required": ["id"]}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/s.json"))
+        try Data(#"{"id": "11010519491231002X"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/good.json"))
+        try Data(#"{"id": "110105194912310021"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/bad.json"))
+        try Data(#"{"id": "x", "id": "y"}"#.utf8).write(to: URL(fileURLWithPath: dir + "/dup.json"))
+        #expect(try enroll(["schema", "check", "--schema", "s.json", "--assert-format", "good.json"], in: dir).status == 0)
+        // Formats are annotations unless asserted.
+        #expect(try enroll(["schema", "check", "--schema", "s.json", "bad.json"], in: dir).status == 0)
+        let bad = try enroll(["schema", "check", "--schema", "s.json", "--assert-format", "good.json", "bad.json", "dup.json", "--format", "json"], in: dir)
+        #expect(bad.status == 1)
+        let results = try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as! [[String: Any]]
+        #expect(results.map { $0["valid"] as! Bool } == [true, false, false])
+        try Data(##"{"type": "object", "properties": {"a": {"$ref": "#/$defs/missing"}}}"##.utf8).write(to: URL(fileURLWithPath: dir + "/broken.json"))
+        #expect(try enroll(["schema", "check", "--schema", "broken.json", "good.json"], in: dir).status == 2)
+        #expect(try enroll(["schema", "check", "--schema", "s.json", "missing.json"], in: dir).status == 2)
+        #expect(try enroll(["schema", "lint", "s.json"], in: dir).status == 0)
+        try Data(#"{"type": "objekt", "minLength": -1}"#.utf8).write(to: URL(fileURLWithPath: dir + "/lint.json"))
+        let lint = try enroll(["schema", "lint", "lint.json"], in: dir)
+        #expect(lint.status == 1)
+        #expect(lint.stdout.contains("INVALID"))
+    }
+
     @Test func untrustedKeyIsAnErrorNotAWarning() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

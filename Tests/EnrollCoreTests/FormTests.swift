@@ -109,6 +109,31 @@ struct FormFixtureTests {
         #expect(!format.message.zh.contains(number) && !format.message.en.contains(number))
     }
 
+    @Test func oversizeTruncatedAndMistypedAttachments() throws {
+        let form = try sharedCatalog.form("harbin-public-primary-2024")
+        let sample = repositoryRoot + "/SampleBundles/valid/harbin-public-primary-2024-000001"
+        let photo = try FileIO.readAll(sample + "/data/attachments/student-photo/1.jpg")
+        let checker = AttachmentChecker(form: form)
+        // A 40 MiB photo: judged by its size, its bytes need not be read.
+        var big = AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: 40 << 20, head: photo, tail: Array(photo.suffix(1024)))
+        var codes = checker.check([big], document: nil, root: "b").map(\.code)
+        #expect(codes.contains("attachment.too-large"))
+        // A PNG's bytes under a .jpg name, in a JPEG-only slot.
+        big = AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: Int64(makePNG(width: 295, height: 413).count),
+                             head: makePNG(width: 295, height: 413), tail: [])
+        codes = checker.check([big], document: nil, root: "b").map(\.code)
+        #expect(codes.contains("attachment.media-type"))
+        // Cut in half.
+        let half = Array(photo.prefix(photo.count / 2))
+        codes = checker.check([AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: Int64(half.count), head: half, tail: [])], document: nil, root: "b").map(\.code)
+        #expect(codes.contains("attachment.truncated"))
+        // Too many files in a one-file slot.
+        let one = AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: Int64(photo.count), head: photo, tail: [])
+        var two = one
+        two.path = "data/attachments/student-photo/2.jpg"
+        #expect(checker.check([one, two], document: nil, root: "b").map(\.code).contains("attachment.count"))
+    }
+
     @Test func malformedJSONIsLocated() throws {
         let form = try sharedCatalog.form("harbin-public-primary-2024")
         let cases: [(String, Int, Int)] = [

@@ -2,6 +2,7 @@ import ArchiveKit
 import Foundation
 import GRDB
 import JSONSchema
+import Logging
 
 /// What happened to each bundle of an import.
 public struct ImportReport: Sendable {
@@ -62,6 +63,7 @@ public struct Importer {
     let store: DistrictStore
     let validator: ApplicationValidator
     let actor: String
+    let logger: Logger
 
     /// Creates an importer.
     /// - Parameters:
@@ -69,7 +71,12 @@ public struct Importer {
     ///   - catalog: The forms.
     ///   - extraTrust: Station keys to trust for this run, besides the store's own.
     ///   - actor: Who runs the import, for the audit log.
-    public init(store: DistrictStore, catalog: FormCatalog, extraTrust: TrustStore? = nil, actor: String = DistrictStore.defaultActor) throws {
+    ///   - logger: Where progress is logged (nothing by default). Logs name applications by id
+    ///     and collection number, never by ID number or phone.
+    public init(
+        store: DistrictStore, catalog: FormCatalog, extraTrust: TrustStore? = nil, actor: String = DistrictStore.defaultActor,
+        logger: Logger = Logger(label: "enroll.import", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws {
         self.store = store
         var trust = try store.trustStore()
         if let extraTrust {
@@ -80,6 +87,7 @@ public struct Importer {
         }
         validator = ApplicationValidator(catalog: catalog, trust: trust)
         self.actor = actor
+        self.logger = logger
     }
 
     /// Imports bundles, directories of bundles and transfer archives.
@@ -95,12 +103,34 @@ public struct Importer {
             case .bundle(let path):
                 let item = importBundle(path, source: path).item
                 report.items.append(item)
+                log(item)
                 progress(item)
             case .archive(let path):
-                importArchive(path, into: &report, progress: progress)
+                logger.info("import archive", metadata: ["archive": "\(path)"])
+                importArchive(path, into: &report) { item in
+                    log(item)
+                    progress(item)
+                }
             }
         }
+        for problem in report.archiveProblems.errors {
+            logger.warning("archive problem", metadata: ["code": "\(problem.code)", "where": "\(problem.location)"])
+        }
+        logger.notice("import finished", metadata: report.counts.reduce(into: Logger.Metadata()) { $0[$1.key.rawValue] = "\($1.value)" })
         return report
+    }
+
+    private func log(_ item: ImportReport.Item) {
+        var metadata: Logger.Metadata = ["outcome": "\(item.outcome.rawValue)", "source": "\(item.source)"]
+        if let id = item.applicationID { metadata["application"] = "\(id)" }
+        if let number = item.collectionNumber { metadata["collectionNumber"] = "\(number)" }
+        if !item.flags.isEmpty { metadata["flags"] = "\(item.flags.joined(separator: ","))" }
+        if !item.diagnostics.isEmpty { metadata["codes"] = "\(item.diagnostics.map(\.code).joined(separator: ","))" }
+        switch item.outcome {
+        case .quarantined, .refused: logger.warning("bundle not imported", metadata: metadata)
+        case .conflict: logger.notice("bundle held for review", metadata: metadata)
+        default: logger.info("bundle imported", metadata: metadata)
+        }
     }
 
     private func importArchive(_ path: String, into report: inout ImportReport, progress: (ImportReport.Item) -> Void) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import EnrollCore
 import Foundation
 import JSONSchema
+import Logging
 
 /// The district store's location.
 struct StoreOptions: ParsableArguments {
@@ -28,15 +29,26 @@ extension Enroll {
         @Option(name: .long, help: "A directory of station .pub keys to trust for this run, besides the store's own.")
         var trust: String?
 
+        @Option(name: .long, help: "Log to standard error from this level: trace, debug, info, notice, warning (default), error.")
+        var logLevel: String = "warning"
+
         @Argument(help: "Archives, bundles or directories of bundles.")
         var paths: [String]
+
+        func validate() throws {
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ValidationError("Unknown --log-level \(logLevel). 未知的日志级别。")
+            }
+        }
 
         func run() async throws {
             let report = try reportingErrors(common) { () throws -> ImportReport in
                 let store = try DistrictStore(directory: storeOptions.store)
+                var logger = Logger(label: "enroll.import", factory: { label in StreamLogHandler.standardError(label: label) })
+                logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
                 let importer = try Importer(
                     store: store, catalog: try FormCatalog(directory: schemaOptions.schemas),
-                    extraTrust: try trust.map { try TrustStore(directory: $0) })
+                    extraTrust: try trust.map { try TrustStore(directory: $0) }, logger: logger)
                 let streaming = common.format == .text
                 return try importer.importPaths(paths) { item in
                     guard streaming else { return }
