@@ -48,7 +48,7 @@ let package = Package(
         ),
 
         // Realistic fake applications for demos, tests and benchmarks (JPEG/PNG encoders, families).
-        .target(name: "SampleKit", dependencies: ["EnrollCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SampleKit", dependencies: ["EnrollCore", "JSONSchema", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The thin command-line front end: parse, call, print.
         .executableTarget(
@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleKitTests",
-            dependencies: ["SampleKit", "EnrollCore"]
+            dependencies: ["SampleKit", "EnrollCore", "JSONSchema"]
         ),
         .testTarget(
             name: "EnrollCLITests",

@@ -92,6 +92,7 @@ nbytes=$(find "$DS" -type f ! -name '.*' -printf '%s\n' | awk '{s+=$1} END {prin
 nbundles=$(find "$DS" -mindepth 1 -maxdepth 1 -type d | wc -l)
 {
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "nproc=$(nproc)"
   echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   echo "cpuflags=$(grep -o -w -m1 'sha_ni' /proc/cpuinfo | head -1)"
@@ -103,6 +104,7 @@ nbundles=$(find "$DS" -mindepth 1 -maxdepth 1 -type d | wc -l)
   echo "sha256sum=$(sha256sum --version | head -1)"
   echo "bsdtar=$(bsdtar --version)"
   echo "zstd=$(zstd --version)"
+  echo "openssl=$(openssl version 2>/dev/null || echo none)"
   echo "python=$(python3 --version)"
   echo "pylibs=$(python3 -c 'import importlib.metadata as m; print(", ".join(f"{p} {m.version(p)}" for p in ("bagit","jsonschema","jsonschema_rs","referencing")))')"
   echo "hyperfine=$(hyperfine --version 2>/dev/null || echo 'not installed (bash loop)')"
@@ -121,11 +123,19 @@ log "data set: $nbundles bundles, $nfiles files, $nbytes bytes"
 tail -1 "$res/validate-check.txt" >&2
 
 q() { printf '%q' "$1"; }
+# Background sampler: the machine is shared; note when someone else's compiler is running.
+( while :; do
+    printf '%s %s\n' "$(cut -d' ' -f1 /proc/loadavg)" "$(ps -eo comm= | grep -c -E '^(swift-frontend|swift-build|swift-driver|clang.*|ld|ld\..*)$' || true)"
+    sleep 5
+  done ) >"$res/load.txt" 2>/dev/null &
+sampler=$!
+trap 'kill "$sampler" 2>/dev/null || true' EXIT
 # ---------------------------------------------------------------- a. bulk validation
 log "a. bulk validation"
 measure "validate/enroll" "$(q "$B") validate $(q "$DS") --jobs 2 >/dev/null" >/dev/null
 measure "validate/enroll --trust" "$(q "$B") validate $(q "$DS") --jobs 2 --trust $(q "$trust") >/dev/null" >/dev/null
 measure "validate/sha256sum" "find $(q "$DS") -type f -print0 | xargs -0 -P2 -n 200 sha256sum >/dev/null" >/dev/null
+measure "validate/openssl sha256" "find $(q "$DS") -type f -print0 | xargs -0 -P2 -n 200 openssl sha256 -r >/dev/null" >/dev/null
 measure "validate/bagit-python" "find $(q "$DS") -maxdepth 1 -mindepth 1 -type d -print0 | xargs -0 -P2 -n $(( (count + 3) / 4 > 0 ? (count + 3) / 4 : 1 )) python3 -m bagit --validate --quiet" >/dev/null
 
 # ---------------------------------------------------------------- b. pack / unpack
@@ -188,5 +198,7 @@ if [ -n "$profile" ] && command -v perf >/dev/null 2>&1 && perf stat -e task-clo
 fi
 
 # ---------------------------------------------------------------- report
+echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$res/info.env"
+kill "$sampler" 2>/dev/null || true
 python3 "$bench/report.py" "$res" "$bench/RESULTS.md"
 log "wrote $bench/RESULTS.md"

@@ -1,3 +1,4 @@
+import JSONSchema
 import EnrollCore
 /// Fills `beijing-local-primary-2024` and `beijing-nonlocal-primary-2021/2025`.
 extension FamilyFactory {
@@ -26,7 +27,7 @@ extension FamilyFactory {
         if rng.chance(0.2) {
             st.append(("specialCategory", s(rng.weighted([("无", 80), ("双多胞胎", 12), ("残疾儿童", 4), ("暂缓入学", 4)]))))
         }
-        return .object(st)
+        return .fields(st)
     }
 
     mutating func beijingGuardian(_ p: Person, _ rel: String, residence: District) -> JSONValue {
@@ -42,7 +43,7 @@ extension FamilyFactory {
         } else {
             empDistrict = rng.pick(Places.beijing).name
         }
-        return .object([
+        return .fields([
             ("nationality", s(p.nationality)), ("province", s(p.province)), ("name", s(p.name)), ("relation", s(rel)),
             ("idType", s(p.idType)), ("idNumber", s(p.idNumber)), ("education", s(rng.weighted(Vocabulary.education))),
             ("phone", s(p.phone)), ("employer", s(emp)), ("employerDistrict", s(empDistrict)),
@@ -66,7 +67,7 @@ extension FamilyFactory {
         var c: [(String, JSONValue)] = [("noticeAccepted", b(true))]
         if spec.hasPrivacyPolicy { c.append(("privacyPolicyAccepted", b(true))) }
         c.append(("pledgeSigned", b(true)))
-        return .object(c)
+        return .fields(c)
     }
 
     mutating func beijingLocalDocument(spec: FormSpec) throws -> (JSONValue, String, [String]) {
@@ -113,19 +114,19 @@ extension FamilyFactory {
         for i in guardians.indices { guardians[i].0.phone = try uniquePhone() }
         let hukouAddr = beijingAddress(hukouD)
         var doc: [(String, JSONValue)] = [
-            ("application", .object([("district", s(appD.name))])),
+            ("application", .fields([("district", s(appD.name))])),
             ("student", beijingStudent(child, birth: birth, ethnicity: ethnicity(), singleGuardian: single)),
-            ("hukou", .object([
+            ("hukou", .fields([
                 ("province", s("北京市")), ("district", s(hukouD.name)), ("address", s(hukouAddr)),
                 ("type", s(rng.weighted([("非农业户口", 45), ("居民户口", 45), ("农业户口", 10)]))),
             ])),
-            ("residence", .object([("district", s(resD.name)),
+            ("residence", .fields([("district", s(resD.name)),
                                    ("address", s(sameRes && rng.chance(0.7) ? hukouAddr : beijingAddress(resD)))])),
         ]
         doc.append(("guardian1", beijingGuardian(guardians[0].0, guardians[0].1, residence: resD)))
         if guardians.count > 1 { doc.append(("guardian2", beijingGuardian(guardians[1].0, guardians[1].1, residence: resD))) }
         doc.append(("commitment", commitmentJSON(spec: spec)))
-        return (.object(doc), child.idNumber, guardians.map(\.0.phone))
+        return (.fields(doc), child.idNumber, guardians.map(\.0.phone))
     }
 
     mutating func beijingNonlocalDocument(spec: FormSpec) throws -> (JSONValue, String, [String]) {
@@ -164,7 +165,7 @@ extension FamilyFactory {
                                 birth: parentBirth(child: birth, male: false), region: mr, province: mp)
             child = try person(origin: origin, name: (rng.chance(0.92) ? familyName : String(mother.name.prefix(1)))
                                 + childGiven(male: male), male: male, birth: birth, region: code, province: prov.name)
-            hukou = .object([("province", s(prov.name)), ("address", s(addr)),
+            hukou = .fields([("province", s(prov.name)), ("address", s(addr)),
                              ("type", s(rng.weighted([("农业户口", 30), ("非农业户口", 30), ("居民户口", 40)])))])
         case let .foreign(o):
             let fam = rng.pick(o.surnames)
@@ -181,7 +182,7 @@ extension FamilyFactory {
             }
             child = try person(origin: origin, name: foreignName(o, male: male, surname: fam), male: male, birth: birth,
                                region: "", province: "无")
-            hukou = .object([("province", s("无")), ("address", s("无")), ("type", s("无"))])
+            hukou = .fields([("province", s("无")), ("address", s("无")), ("type", s("无"))])
             ethnicityValue = "其他"
         default:
             father = try person(origin: origin, name: familyName + adultGiven(male: true), male: true,
@@ -190,7 +191,7 @@ extension FamilyFactory {
                                 birth: parentBirth(child: birth, male: false), region: "", province: "")
             child = try person(origin: origin, name: familyName + childGiven(male: male), male: male, birth: birth,
                                region: "", province: "")
-            hukou = .object([("province", s(child.province)), ("address", s(hmtAddress(origin))), ("type", s("无"))])
+            hukou = .fields([("province", s(child.province)), ("address", s(hmtAddress(origin))), ("type", s("无"))])
             ethnicityValue = "汉族"
         }
         let single = rng.chance(0.12)
@@ -209,14 +210,14 @@ extension FamilyFactory {
         var guardians = beijingGuardians(father: father, mother: mother, single: single, elder: elder)
         for i in guardians.indices { guardians[i].0.phone = try uniquePhone() }
         var doc: [(String, JSONValue)] = [
-            ("application", .object([("district", s(resD.name))])),
+            ("application", .fields([("district", s(resD.name))])),
             ("student", beijingStudent(child, birth: birth, ethnicity: ethnicityValue, singleGuardian: single)),
             ("hukou", hukou),
-            ("residence", .object([("district", s(resD.name)), ("address", s(beijingAddress(resD)))])),
+            ("residence", .fields([("district", s(resD.name)), ("address", s(beijingAddress(resD)))])),
         ]
         doc.append(("guardian1", beijingGuardian(guardians[0].0, guardians[0].1, residence: resD)))
         if guardians.count > 1 { doc.append(("guardian2", beijingGuardian(guardians[1].0, guardians[1].1, residence: resD))) }
         doc.append(("commitment", commitmentJSON(spec: spec)))
-        return (.object(doc), child.idNumber, guardians.map(\.0.phone))
+        return (.fields(doc), child.idNumber, guardians.map(\.0.phone))
     }
 }

@@ -1,3 +1,4 @@
+import JSONSchema
 import EnrollCore
 /// Values already handed out in one generator run, so every family is distinct.
 struct UsedValues: Sendable {

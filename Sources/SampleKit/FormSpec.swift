@@ -1,3 +1,4 @@
+import JSONSchema
 import EnrollCore
 import Foundation
 
@@ -32,7 +33,7 @@ public struct AttachmentSlot: Sendable {
     /// Whether the slot always needs files.
     public var required: Bool
     /// A JSON Schema on the whole document; when it holds the slot is required.
-    public var requiredIf: JSONValue?
+    public var requiredIf: CompiledSchema?
     /// Minimum number of files.
     public var minCount: Int
     /// Maximum number of files.
@@ -48,7 +49,7 @@ public struct AttachmentSlot: Sendable {
     public func isRequired(for document: JSONValue) throws -> Bool {
         if required { return true }
         guard let schema = requiredIf else { return false }
-        return try MiniSchema.validates(schema, document, slot: id)
+        return schema.isValid(document)
     }
 }
 
@@ -99,7 +100,7 @@ public struct FormSpec: Sendable {
             }
             var px: (Int, Int)?
             if let p = a["pixelSize"], let w = p["width"]?.intValue, let h = p["height"]?.intValue { px = (w, h) }
-            slots.append(AttachmentSlot(id: id, required: a["required"]?.boolValue ?? false, requiredIf: a["requiredIf"],
+            slots.append(AttachmentSlot(id: id, required: a["required"]?.boolValue ?? false, requiredIf: try a["requiredIf"].map { try CompiledSchema.compile($0) },
                                         minCount: minC, maxCount: maxC, mediaTypes: types.compactMap(\.stringValue),
                                         maxBytes: maxB, pixelSize: px))
         }
@@ -115,42 +116,3 @@ public struct FormSpec: Sendable {
     }
 }
 
-/// A tiny JSON Schema evaluator for the `requiredIf` shapes the forms use:
-/// `properties`, `required`, `const`, `enum`, `not` (plus annotations). Any other keyword throws.
-public enum MiniSchema {
-    static let annotations: Set<String> = ["$comment", "x-label", "title", "description"]
-
-    /// Whether `instance` validates against `schema`. A nil instance never reaches a subschema
-    /// (absent properties are simply not checked, as in JSON Schema).
-    public static func validates(_ schema: JSONValue, _ instance: JSONValue, slot: String) throws -> Bool {
-        if case let .bool(b) = schema { return b }
-        guard case let .object(pairs) = schema else { throw SampleError.unsupportedKeyword("<non-object schema>", slot: slot) }
-        var ok = true
-        for (key, value) in pairs {
-            switch key {
-            case "properties":
-                guard case let .object(props) = value else { throw SampleError.unsupportedKeyword(key, slot: slot) }
-                if case .object = instance {
-                    for (name, sub) in props {
-                        if let v = instance[name], !(try validates(sub, v, slot: slot)) { ok = false }
-                    }
-                }
-            case "required":
-                guard let names = value.arrayValue else { throw SampleError.unsupportedKeyword(key, slot: slot) }
-                if case .object = instance {
-                    for n in names where instance[n.stringValue ?? ""] == nil { ok = false }
-                }
-            case "const":
-                if instance != value { ok = false }
-            case "enum":
-                guard let options = value.arrayValue else { throw SampleError.unsupportedKeyword(key, slot: slot) }
-                if !options.contains(instance) { ok = false }
-            case "not":
-                if try validates(value, instance, slot: slot) { ok = false }
-            default:
-                if !annotations.contains(key) { throw SampleError.unsupportedKeyword(key, slot: slot) }
-            }
-        }
-        return ok
-    }
-}

@@ -1,3 +1,4 @@
+import JSONSchema
 import EnrollCore
 /// Fills `harbin-public-primary-2024`.
 extension FamilyFactory {
@@ -174,7 +175,7 @@ extension FamilyFactory {
                 : "哈房权证\(isCounty ? short : short.prefix(1) + "")字第\(rng.digits(10))号"
             property += [
                 ("certificateType", s(modern ? "不动产证" : "房屋所有权证")),
-                ("owner", .object([("name", s(owner.name)), ("relation", s(ownerRel)), ("idType", s(owner.idType)),
+                ("owner", .fields([("name", s(owner.name)), ("relation", s(ownerRel)), ("idType", s(owner.idType)),
                                    ("idNumber", s(owner.idNumber))])),
                 ("address", s(propertyAddress)),
                 ("addressConfirm", s(propertyAddress)),
@@ -197,8 +198,8 @@ extension FamilyFactory {
             for _ in 0..<count {
                 let endorsed = date(SimpleDate(year, 1, 1), SimpleDate(year, 12, 31))
                 year -= 1
-                permits.append(.object([
-                    ("holder", .object([("name", s(holder.name)), ("relation", s(holderRel)),
+                permits.append(.fields([
+                    ("holder", .fields([("name", s(holder.name)), ("relation", s(holderRel)),
                                         ("idType", s(holder.idType)), ("idNumber", s(holder.idNumber))])),
                     ("permitNumber", s(permitNo)),
                     ("endorsementDate", s(endorsed.description)),
@@ -227,7 +228,7 @@ extension FamilyFactory {
                     addr = provinceAddress(Places.provinces[4]).address
                 }
             }
-            return .object([
+            return .fields([
                 ("name", s(p.name)), ("relation", s(rel)), ("idType", s(p.idType)), ("idNumber", s(p.idNumber)),
                 ("employer", s(employer(cityPrefix: "哈尔滨", district: d.name))), ("phone", s(p.phone)),
                 ("hukouAddress", s(addr)),
@@ -248,15 +249,15 @@ extension FamilyFactory {
         var studentEthnicity = ethnicity()
         if case .foreign = origin { studentEthnicity = "其他" }
         var doc: [(String, JSONValue)] = [
-            ("application", .object([("district", s(d.name)), ("school", s(school)), ("phone", s(appPhone))])),
-            ("student", .object([
+            ("application", .fields([("district", s(d.name)), ("school", s(school)), ("phone", s(appPhone))])),
+            ("student", .fields([
                 ("name", s(child.name)), ("idType", s(child.idType)), ("idNumber", s(child.idNumber)),
                 ("birthDate", s(birth.description)), ("sex", s(male ? "男" : "女")), ("ethnicity", s(studentEthnicity)),
                 ("specialCategory", s(rng.weighted([("无", 95), ("双多胞胎", 3), ("残疾儿童", 1), ("暂缓入学", 1)]))),
             ])),
-            ("hukou", .object(hukou)),
-            ("property", .object(property)),
-            ("residencePermit", .object(residence)),
+            ("hukou", .fields(hukou)),
+            ("property", .fields(property)),
+            ("residencePermit", .fields(residence)),
             ("guardian1", guardianJSON(g1, rel1)),
         ]
         if let g = g2 { doc.append(("guardian2", guardianJSON(g, rel2))) }
@@ -264,9 +265,9 @@ extension FamilyFactory {
                                                  ("method", s(rng.chance(0.6) ? "手写签名" : "拍照上传"))]
         if rng.chance(0.6) { commitment.append(("signedDate", s(date(SimpleDate(2024, 5, 20), SimpleDate(2024, 7, 15)).description))) }
         doc += [
-            ("filler", .object([("role", s(fillerIsG2 ? "监护人二信息" : "监护人一信息")), ("backupPhone", s(backup))])),
-            ("commitment", .object(commitment)),
+            ("filler", .fields([("role", s(fillerIsG2 ? "监护人二信息" : "监护人一信息")), ("backupPhone", s(backup))])),
+            ("commitment", .fields(commitment)),
         ]
-        return (.object(doc), child.idNumber, phones)
+        return (.fields(doc), child.idNumber, phones)
     }
 }

@@ -1,3 +1,4 @@
+import JSONSchema
 import Foundation
 import Testing
 @testable import SampleKit
@@ -49,15 +50,14 @@ struct GeneratorTests {
         #expect(Int(sof[i + 7]) << 8 | Int(sof[i + 8]) == 295)
     }
 
-    @Test("requiredIf evaluator: supported keywords work, others fail loudly")
-    func miniSchema() throws {
-        let doc = JSONValue.object([("student", .object([("idType", .string("护照"))]))])
-        let notID = try JSONValue.parse(Array(#"{"properties":{"student":{"properties":{"idType":{"not":{"const":"居民身份证"}}},"required":["idType"]}},"required":["student"]}"#.utf8))
-        #expect(try MiniSchema.validates(notID, doc, slot: "t"))
-        let isID = try JSONValue.parse(Array(#"{"properties":{"student":{"properties":{"idType":{"enum":["居民身份证"]}}}}}"#.utf8))
-        #expect(try !MiniSchema.validates(isID, doc, slot: "t"))
-        let unsupported = try JSONValue.parse(Array(#"{"anyOf":[true]}"#.utf8))
-        #expect(throws: SampleError.self) { try MiniSchema.validates(unsupported, doc, slot: "t") }
+    @Test("requiredIf is judged by the JSON Schema engine")
+    func requiredIf() throws {
+        let spec = try FormSpec.load(form: "harbin-public-primary-2024", schemaDirectory: Support.schemas)
+        let slot = try #require(spec.slots.first { $0.id == "property-documents" })
+        let held = try JSONValue.parse(Array(#"{"property": {"held": true}}"#.utf8))
+        let notHeld = try JSONValue.parse(Array(#"{"property": {"held": false}}"#.utf8))
+        #expect(try slot.isRequired(for: held))
+        #expect(try !slot.isRequired(for: notHeld))
     }
 
     @Test("30 applications per form pass the Python schema, format, x-rule and attachment check; IDs and phones unique",

@@ -16,19 +16,10 @@ extension DistrictStore {
             let records = try ApplicationRecord.order(Column("collection_number")).fetchAll(db)
             return try records.map { record in
                 let json = try String.fetchOne(db, sql: "SELECT form_json FROM revisions WHERE digest = ?", arguments: [record.currentDigest])
-                let summary = try applications(db, record)
+                let summary = try summary(db, record)
                 return ExportRow(summary: summary, data: json.flatMap { try? JSONParser.parse(Array($0.utf8)) })
             }
         }
-    }
-
-    private func applications(_ db: Database, _ record: ApplicationRecord) throws -> ApplicationSummary {
-        let flags = try String.fetchAll(db, sql: "SELECT DISTINCT flag FROM flags WHERE application_id = ? ORDER BY flag", arguments: [record.id])
-        let reasons = (try? JSONSerialization.jsonObject(with: Data(record.reasons.utf8)) as? [String]) ?? []
-        return ApplicationSummary(
-            applicationId: record.id, collectionNumber: record.collectionNumber, form: record.form, status: record.status,
-            revision: record.currentRevision, station: record.station, school: record.school, reasons: reasons, flags: flags,
-            updatedAt: record.updatedAt)
     }
 
     /// Writes a stored revision back out as the original signed bundle, byte for byte.

@@ -65,7 +65,7 @@ extension DistrictStore {
         return matches[0]
     }
 
-    private func summary(_ db: Database, _ record: ApplicationRecord) throws -> ApplicationSummary {
+    func summary(_ db: Database, _ record: ApplicationRecord) throws -> ApplicationSummary {
         let flags = try String.fetchAll(db, sql: "SELECT DISTINCT flag FROM flags WHERE application_id = ? ORDER BY flag", arguments: [record.id])
         let reasons = (try? JSONSerialization.jsonObject(with: Data(record.reasons.utf8)) as? [String]) ?? []
         return ApplicationSummary(
