@@ -26,16 +26,11 @@ public struct AttachmentFile: Sendable {
         self.tail = tail
     }
 
-    /// Reads the head and tail of a file on disk.
+    /// Reads the head and tail of a file on disk (only those bytes: the whole file was already
+    /// hashed by the bag check, and images are large).
     public init(path: String, file: String) throws {
-        var head: [UInt8] = []
-        var tail: [UInt8] = []
-        let size = try FileIO.stream(file) { chunk in
-            if head.count < Self.headLength { head += chunk.prefix(Self.headLength - head.count) }
-            tail += chunk.suffix(Self.tailLength)
-            if tail.count > Self.tailLength { tail.removeFirst(tail.count - Self.tailLength) }
-        }
-        self.init(path: path, size: Int64(size), head: head, tail: tail)
+        let (size, head, tail) = try FileIO.headAndTail(file, head: Self.headLength, tail: Self.tailLength)
+        self.init(path: path, size: size, head: head, tail: tail)
     }
 
     /// The facts the head and tail give: type, size in pixels, completeness.

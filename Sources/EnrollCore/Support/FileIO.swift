@@ -42,6 +42,34 @@ enum FileIO {
         return total
     }
 
+    /// Reads the first `head` and last `tail` bytes of a file, and its size.
+    static func headAndTail(_ path: String, head: Int, tail: Int) throws -> (size: Int64, head: [UInt8], tail: [UInt8]) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError(errno, path, verb: ("读取", "read")) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ioError(errno, path, verb: ("读取", "read")) }
+        let size = Int64(info.st_size)
+        func read(at offset: Int64, count: Int) throws -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            var done = 0
+            while done < count {
+                let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw ioError(errno, path, verb: ("读取", "read"))
+                }
+                if got == 0 { break }
+                done += got
+            }
+            return Array(bytes.prefix(done))
+        }
+        let headBytes = try read(at: 0, count: Int(min(Int64(head), size)))
+        let tailCount = Int(min(Int64(tail), size))
+        let tailBytes = try read(at: size - Int64(tailCount), count: tailCount)
+        return (size, headBytes, tailBytes)
+    }
+
     /// Reads a whole (small) file.
     static func readAll(_ path: String) throws -> [UInt8] {
         var bytes: [UInt8] = []
