@@ -149,7 +149,8 @@ struct CheckRun {
     }
 
     static func print(_ row: Row, _ language: Language) {
-        Terminal.out("\(row.json.valid ? (language == .zh ? "通过" : "OK  ") : (language == .zh ? "失败" : "FAIL"))  \(row.line)")
+        let verdict = row.json.valid ? (language == .zh ? "通过" : "OK  ") : (language == .zh ? "失败" : "FAIL")
+        Terminal.out("\(Terminal.mark(verdict, good: row.json.valid))  \(row.line)")
         Terminal.report(row.diagnostics, language)
     }
 

@@ -22,6 +22,15 @@ enum Terminal {
         out(String(decoding: data, as: UTF8.self))
     }
 
+    /// Whether standard output is a terminal that wants colour (`NO_COLOR` turns it off).
+    static let colour: Bool = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+
+    /// Text in green (good) or red (bad) on a colour terminal; plain otherwise.
+    static func mark(_ text: String, good: Bool) -> String {
+        colour ? "\u{1B}[\(good ? 32 : 31)m\(text)\u{1B}[0m" : text
+    }
+
     /// Prints diagnostics for people on standard error, warnings and errors alike.
     static func report(_ diagnostics: [Diagnostic], _ language: Language) {
         for diagnostic in diagnostics { err(diagnostic.rendered(in: language)) }
