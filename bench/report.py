@@ -53,7 +53,8 @@ if load:
     busy = sum(1 for _, c in load if int(c) > 0)
     w(f"- load average: {info.get('load_start', '?')} at the start, {info.get('load_end', '?')} at the end, max 1-min "
       f"{max(float(a) for a, _ in load):.2f} during the measurements; someone else's compiler (swift-frontend/"
-      f"swift-build/clang/ld) was running in {busy} of {len(load)} 5-second samples, so some numbers carry that noise.")
+      f"swift-build/clang/ld) was running in {busy} of {len(load)} 5-second samples"
+      + (", so some numbers carry that noise." if busy else "."))
 w("")
 w("## Data set\n")
 w(f"- {info.get('bundles')} signed bundles from `enroll sample generate` ({'small' if info.get('small') == '1' else 'full-scale'} images), "
