@@ -23,16 +23,16 @@ struct FormFixtureTests {
         return try! JSONSerialization.jsonObject(with: data) as! [String: [String]]
     }()
 
-    static let validFixtures: [String] = sharedCatalog.forms.keys.sorted().flatMap { form in
+    static let validFixtures: [String] = sharedCatalog.ids.flatMap { form in
         (try? FileManager.default.contentsOfDirectory(atPath: fixturesDirectory + "/" + form))?
             .filter { $0.hasPrefix("valid-") }.sorted().map { form + "/" + $0 } ?? []
     }
 
     @Test func everyFormIsPresentWithItsVocabulary() throws {
-        #expect(sharedCatalog.forms.keys.sorted() == [
+        #expect(sharedCatalog.ids == [
             "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025", "harbin-public-primary-2024",
         ])
-        for form in sharedCatalog.forms.values {
+        for form in try sharedCatalog.allForms() {
             #expect(!form.slots.isEmpty, "\(form.id) has no attachment slots")
             #expect(form.slots.contains { $0.id == "commitment" && $0.required }, "\(form.id): the signed commitment must be required")
             #expect(form.rules.contains { $0.rule == "id-number-birth-date" })

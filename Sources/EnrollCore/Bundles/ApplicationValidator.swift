@@ -43,12 +43,18 @@ public struct ApplicationValidator: Sendable {
     /// The form checks for an application whose header is known.
     public func formDiagnostics(_ header: BundleHeader, _ input: FormInput, root: String) -> [Diagnostic] {
         let infoLocation = Location(file: root + "/bag-info.txt")
-        guard let form = catalog.forms[header.form] else {
-            let known = catalog.forms.keys.sorted().joined(separator: ", ")
+        guard catalog.ids.contains(header.form) else {
+            let known = catalog.ids.joined(separator: ", ")
             return [.error(
                 "form.unknown", infoLocation,
                 zh: "申请包使用的表单“\(header.form)”在本机的表单定义中不存在（可用：\(known)）。请更新表单定义。",
                 en: "The bundle's form \"\(header.form)\" is not among this installation's forms (known: \(known)). Update the form schemas.")]
+        }
+        let form: Form
+        do {
+            form = try catalog.form(header.form)
+        } catch {
+            return (error as? EnrollError)?.diagnostics ?? [.error("form.schema-invalid", infoLocation, zh: "\(error)", en: "\(error)")]
         }
         var diagnostics: [Diagnostic] = []
         if header.formVersion != form.version {

@@ -134,32 +134,23 @@ public struct Importer {
     }
 
     private func importArchive(_ path: String, into report: inout ImportReport, progress: (ImportReport.Item) -> Void) {
-        let staging = store.directory + "/tmp/" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        let root: String
+        let batch: ExtractedBatch
         do {
-            let entries = try ArchiveExtractor.extract(from: path, to: staging, root: .learnFromFirstEntry)
-            root = entries.first.map { String($0.split(separator: "/").first ?? "") } ?? ""
+            batch = try ExtractedBatch(path, in: store.directory + "/tmp", limits: .default)
         } catch {
-            let diagnostic = (error as? ArchiveError)?.diagnostic(archive: path)
-                ?? .error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)")
-            report.archiveProblems.append(diagnostic)
+            report.archiveProblems += (error as? EnrollError)?.diagnostics
+                ?? [.error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)")]
             return
         }
-        let base = staging + "/" + root
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: base + "/bundles")) ?? []).sorted()
+        defer { batch.remove() }
         var found: [String: String] = [:]
-        for name in names {
-            let item = importBundle(base + "/bundles/" + name, source: "\(path):\(root)/bundles/\(name)")
-            found["bundles/" + name] = item.digest ?? ""
+        for name in batch.bundles {
+            let item = importBundle(batch.directory(of: name), source: batch.displayName(of: name))
+            found[name] = item.digest ?? ""
             report.items.append(item.item)
             progress(item.item)
         }
-        var scan = ArchiveScan(archive: path, root: root, batch: nil, batchSigner: nil, diagnostics: [], bundleCount: names.count, bytes: 0)
-        ArchiveScanner.checkBatch(
-            &scan, try? FileIO.readAll(base + "/batch.txt"), try? FileIO.readAll(base + "/batch.txt.sig"), found,
-            trust: validator.verifier.trust)
-        report.archiveProblems += scan.diagnostics
+        report.archiveProblems += batch.batchDiagnostics(found: found, trust: validator.verifier.trust)
     }
 
     private func importBundle(_ directory: String, source: String) -> (item: ImportReport.Item, digest: String?) {
@@ -206,7 +197,7 @@ public struct Importer {
         let id = header.applicationID.uuidString.lowercased()
         let now = DistrictStore.now()
         var item = ImportReport.Item(source: source, applicationID: id, revision: header.revision, outcome: .unchanged, collectionNumber: nil, flags: [], diagnostics: [])
-        let form = validator.catalog.forms[header.form]
+        let form = try? validator.catalog.form(header.form)
         let formJSON = verification.bag.inventory.payload[BundleLayout.form] != nil
             ? String(decoding: try FileIO.readAll(verification.bag.path + "/" + BundleLayout.form), as: UTF8.self) : nil
 

@@ -24,7 +24,7 @@ extension Enroll.Forms {
         func run() async throws {
             try reportingErrors(common) {
                 let catalog = try FormCatalog(directory: schemaOptions.schemas)
-                let forms = catalog.forms.values.sorted { $0.id < $1.id }
+                let forms = try catalog.allForms()
                 if common.format != .text {
                     Terminal.json(forms.map { ["id": $0.id, "version": $0.version, "label": $0.label.text(in: common.language), "region": $0.region] })
                 } else {

@@ -32,7 +32,7 @@ extension Enroll.Schema {
         @Flag(name: .long, help: "Make `format` an assertion (enroll's Chinese ID, phone and permit formats included).")
         var assertFormat = false
 
-        @Argument(help: "The JSON documents.")
+        @Argument(help: "The JSON documents, or directories: every *.json file below them.")
         var data: [String]
 
         func run() async throws {
@@ -47,7 +47,7 @@ extension Enroll.Schema {
                 }
                 let compiled = try compileSchema(schema, registry: registry, assertFormat: assertFormat)
                 var results: [[String: JSONValue]] = []
-                for path in data {
+                for path in try expandDirectories(data) {
                     let bytes = try readFile(path)
                     var entry: [String: JSONValue] = ["file": .string(path)]
                     do {
@@ -120,6 +120,25 @@ extension Enroll.Schema {
             if !problems.isEmpty { throw ExitCode(1) }
         }
     }
+}
+
+/// The files named, with each directory replaced by the `*.json` files below it, sorted.
+private func expandDirectories(_ paths: [String]) throws -> [String] {
+    var files: [String] = []
+    for path in paths {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            files.append(path)
+            continue
+        }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else { continue }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative.hasSuffix(".json") { found.append(path + "/" + relative) }
+        }
+        files += found.sorted()
+    }
+    return files
 }
 
 /// The schema's own `$id`, or a file URI for it.

@@ -1,0 +1,68 @@
+import ArchiveKit
+import Foundation
+
+/// A transfer archive extracted into a private staging directory, ready to be checked.
+///
+/// Extraction goes through `ArchiveExtractor`, which refuses hostile entries and writes nothing
+/// outside the staging directory; the bundles are then verified from the bytes actually on disk.
+/// Used by `unpack` (which moves the bundles into place only if everything checks) and by the
+/// district importer (which imports each good bundle and quarantines the rest).
+struct ExtractedBatch {
+    /// The archive file.
+    let archive: String
+    /// The staging directory (removed by `remove()`).
+    let staging: String
+    /// The batch directory's name inside the archive.
+    let root: String
+    /// The bundle names under `bundles/`, sorted.
+    let bundles: [String]
+
+    /// Extracts an archive into a new directory inside `parent`.
+    /// - Throws: `EnrollError` with the refused entry, after removing everything written.
+    init(_ archive: String, in parent: String, limits: ArchiveLimits) throws {
+        self.archive = archive
+        staging = parent + "/.enroll-extract-" + UUID().uuidString
+        let entries: [String]
+        do {
+            entries = try ArchiveExtractor.extract(from: archive, to: staging, limits: limits, root: .learnFromFirstEntry)
+        } catch {
+            throw error.enrollError(archive: archive)
+        }
+        root = entries.first.map { String($0.split(separator: "/").first ?? "") } ?? ""
+        bundles = ((try? FileManager.default.contentsOfDirectory(atPath: staging + "/" + root + "/bundles")) ?? []).sorted()
+    }
+
+    /// Where a bundle was extracted.
+    func directory(of name: String) -> String { staging + "/" + root + "/bundles/" + name }
+
+    /// How a bundle is named in messages: `archive:root/bundles/name`.
+    func displayName(of name: String) -> String { "\(archive):\(root)/bundles/\(name)" }
+
+    /// The batch's own problems: `batch.txt` and its signature against the bundles found
+    /// (`name` → tag-manifest digest).
+    func batchDiagnostics(found: [String: String], trust: TrustStore?) -> [Diagnostic] {
+        var scan = ArchiveScan(archive: archive, root: root, batch: nil, batchSigner: nil, diagnostics: [], bundleCount: bundles.count, bytes: 0)
+        let base = staging + "/" + root
+        ArchiveScanner.checkBatch(
+            &scan, try? FileIO.readAll(base + "/batch.txt"), try? FileIO.readAll(base + "/batch.txt.sig"),
+            Dictionary(uniqueKeysWithValues: found.map { ("bundles/" + $0.key, $0.value) }), trust: trust)
+        return scan.diagnostics
+    }
+
+    /// Names diagnostics by archive entry instead of staging path.
+    func relocate(_ diagnostics: [Diagnostic], bundle name: String) -> [Diagnostic] {
+        let directory = directory(of: name)
+        return diagnostics.map { diagnostic in
+            var copy = diagnostic
+            if let file = copy.location.file, file.hasPrefix(directory) {
+                copy.location.file = displayName(of: name) + file.dropFirst(directory.count)
+            }
+            return copy
+        }
+    }
+
+    /// Removes the staging directory.
+    func remove() {
+        try? FileManager.default.removeItem(atPath: staging)
+    }
+}
