@@ -14,8 +14,8 @@
 # ONE document. The difference is the validation-only time (read + parse + validate of the
 # other documents); process start, imports and schema compilation cancel out. The Python
 # scripts also print their own in-process loop time as a cross-check.
-# enroll:  find DIR -name '*.json' | sort | xargs -n 5000 enroll schema check --schema S --assert-format
-#          (xargs batches of 5000 files; each batch compiles the schema once)
+# enroll:  enroll schema check --schema S --assert-format DIR   (every *.json below DIR;
+#          the schema is compiled once)
 # Python:  py_validate.py, validator built once, standard format checker on (synthetic);
 #          for the real forms formats are OFF on the Python side (--no-formats) because
 #          neither library knows enroll's custom formats (cn-resident-id, cn-mobile, ...).
@@ -50,15 +50,14 @@ fi
 # enroll over a directory of documents; prints enroll's per-document lines.
 enroll_dir() { # schema dir [--map ...]
   local schema="$1" dir="$2"; shift 2
-  find "$dir" -maxdepth 1 -name '*.json' -print0 | sort -z |
-    xargs -0 -n 5000 "$ENROLL" schema check --schema "$schema" --assert-format "$@"
+  "$ENROLL" schema check --schema "$schema" --assert-format "$@" "$dir"
 }
 q() { printf '%q' "$1"; }
 
 if [ "$mode" = synthetic ]; then
   label="schema-synthetic"
   s="$work/schema.json"
-  e_all="find $(q "$work/docs") -maxdepth 1 -name '*.json' -print0 | sort -z | xargs -0 -n 5000 $(q "$ENROLL") schema check --schema $(q "$s") --assert-format >/dev/null"
+  e_all="$(q "$ENROLL") schema check --schema $(q "$s") --assert-format $(q "$work/docs") >/dev/null"
   e_one="$(q "$ENROLL") schema check --schema $(q "$s") --assert-format $(q "$work/one/doc-00000.json") >/dev/null"
   p_all() { echo "python3 $(q "$here/py_validate.py") $1 $(q "$s") $(q "$work/docs") >/dev/null 2>&1"; }
   p_one() { echo "python3 $(q "$here/py_validate.py") $1 $(q "$s") $(q "$work/docs") --limit 1 >/dev/null 2>&1"; }
@@ -76,7 +75,7 @@ else
   e_all=""; e_one=""
   for f in $forms; do
     sf="$schemas/$f.schema.json"
-    e_all+="find $(q "$docroot/$f") -maxdepth 1 -name '*.json' -print0 | sort -z | xargs -0 -n 5000 $(q "$ENROLL") schema check --schema $(q "$sf") --assert-format --map $(q "$map") >/dev/null; "
+    e_all+="$(q "$ENROLL") schema check --schema $(q "$sf") --assert-format --map $(q "$map") $(q "$docroot/$f") >/dev/null; "
     first=$(find "$docroot/$f" -maxdepth 1 -name '*.json' | sort | sed -n 1p) # (no head: SIGPIPE + pipefail)
     e_one+="$(q "$ENROLL") schema check --schema $(q "$sf") --assert-format --map $(q "$map") $(q "$first") >/dev/null; "
   done
