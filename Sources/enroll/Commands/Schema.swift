@@ -54,8 +54,10 @@ extension Enroll.Schema {
                         let value = try JSONParser.parse(bytes)
                         let result = compiled.validate(value)
                         invalid = invalid || !result.isValid
-                        entry["valid"] = .bool(result.isValid)
-                        entry["errors"] = .array(result.errors.map { $0.jsonValue() })
+                        if common.format != .text {
+                            entry["valid"] = .bool(result.isValid)
+                            entry["errors"] = .array(result.errors.map { $0.jsonValue() })
+                        }
                         if common.format == .text {
                             Terminal.out("\(result.isValid ? "valid  " : "INVALID") \(path)")
                             for error in result.errors {
@@ -68,7 +70,7 @@ extension Enroll.Schema {
                         entry["errors"] = .array([.object(JSONObject([("keyword", .string("json")), ("message", .string("\(error.location): \(error.message)"))]))])
                         if common.format == .text { Terminal.out("INVALID \(path):\(error.location): \(error.message)") }
                     }
-                    results.append(entry)
+                    if common.format != .text { results.append(entry) }
                 }
                 if common.format != .text {
                     let array = JSONValue.array(results.map { .object(JSONObject($0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })) })
@@ -147,11 +149,10 @@ private func baseURI(_ path: String, _ value: JSONValue) -> String {
 }
 
 private func readFile(_ path: String) throws -> [UInt8] {
-    do {
-        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-    } catch {
-        throw EnrollError.io("io.failed", Location(file: path), zh: "无法读取文件。", en: "Cannot read the file.")
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw EnrollError.io("io.failed", Location(file: path), zh: "无法读取文件，请检查路径和权限。", en: "Cannot read the file; check the path and its permissions.")
     }
+    return Array(data)
 }
 
 private func parseFile(_ path: String) throws -> JSONValue {
