@@ -36,19 +36,23 @@ public struct ImportReport: Sendable {
         public var diagnostics: [Diagnostic]
     }
 
-    /// Every bundle, in processing order.
+    /// Every bundle, in processing order (empty when the import was asked not to keep them,
+    /// so that memory does not grow with the number of bundles).
     public var items: [Item] = []
     /// Problems with the archives themselves (batch signature, missing or added bundles…).
     public var archiveProblems: [Diagnostic] = []
+    /// How many bundles had each outcome.
+    public private(set) var counts: [Outcome: Int] = [:]
 
     /// Whether nothing was quarantined or refused and every archive was sound (exit status 0).
     public var isClean: Bool {
-        archiveProblems.errors.isEmpty && !items.contains { $0.outcome == .quarantined || $0.outcome == .refused }
+        archiveProblems.errors.isEmpty && (counts[.quarantined] ?? 0) == 0 && (counts[.refused] ?? 0) == 0
     }
 
-    /// How many bundles had each outcome.
-    public var counts: [Outcome: Int] {
-        items.reduce(into: [:]) { $0[$1.outcome, default: 0] += 1 }
+    /// Counts an item and keeps it if asked.
+    mutating func record(_ item: Item, keep: Bool) {
+        counts[item.outcome, default: 0] += 1
+        if keep { items.append(item) }
     }
 }
 
@@ -91,8 +95,13 @@ public struct Importer {
     }
 
     /// Imports bundles, directories of bundles and transfer archives.
-    /// - Parameter progress: Called after each bundle with the item.
-    public func importPaths(_ paths: [String], progress: (ImportReport.Item) -> Void = { _ in }) throws -> ImportReport {
+    /// - Parameters:
+    ///   - keepItems: Whether the report keeps every item; pass false and use `progress` to
+    ///     handle items one at a time with memory that does not grow with the count.
+    ///   - progress: Called after each bundle with the item.
+    public func importPaths(
+        _ paths: [String], keepItems: Bool = true, progress: (ImportReport.Item) -> Void = { _ in }
+    ) throws -> ImportReport {
         var report = ImportReport()
         let targets = try BundleDiscovery.targets(in: paths)
         try store.database.write { db in
@@ -102,12 +111,12 @@ public struct Importer {
             switch target {
             case .bundle(let path):
                 let item = importBundle(path, source: path).item
-                report.items.append(item)
+                report.record(item, keep: keepItems)
                 log(item)
                 progress(item)
             case .archive(let path):
                 logger.info("import archive", metadata: ["archive": "\(path)"])
-                importArchive(path, into: &report) { item in
+                importArchive(path, into: &report, keepItems: keepItems) { item in
                     log(item)
                     progress(item)
                 }
@@ -133,7 +142,9 @@ public struct Importer {
         }
     }
 
-    private func importArchive(_ path: String, into report: inout ImportReport, progress: (ImportReport.Item) -> Void) {
+    private func importArchive(
+        _ path: String, into report: inout ImportReport, keepItems: Bool, progress: (ImportReport.Item) -> Void
+    ) {
         let batch: ExtractedBatch
         do {
             batch = try ExtractedBatch(path, in: store.directory + "/tmp", limits: .default)
@@ -147,7 +158,7 @@ public struct Importer {
         for name in batch.bundles {
             let item = importBundle(batch.directory(of: name), source: batch.displayName(of: name))
             found[name] = item.digest ?? ""
-            report.items.append(item.item)
+            report.record(item.item, keep: keepItems)
             progress(item.item)
         }
         report.archiveProblems += batch.batchDiagnostics(found: found, trust: validator.verifier.trust)

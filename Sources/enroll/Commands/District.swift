@@ -42,6 +42,15 @@ extension Enroll {
         }
 
         func run() async throws {
+            let language = common.language
+            struct Item: Encodable {
+                var source: String; var applicationId: String?; var revision: Int?; var outcome: String
+                var collectionNumber: String?; var flags: [String]; var reasons: [DiagnosticJSON]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var first = true
+            // JSON is written item by item, so memory does not grow with the number of bundles.
             let report = try reportingErrors(common) { () throws -> ImportReport in
                 let store = try DistrictStore(directory: storeOptions.store)
                 var logger = Logger(label: "enroll.import", factory: { label in StreamLogHandler.standardError(label: label) })
@@ -49,33 +58,29 @@ extension Enroll {
                 let importer = try Importer(
                     store: store, catalog: try FormCatalog(directory: schemaOptions.schemas),
                     extraTrust: try trust.map { try TrustStore(directory: $0) }, logger: logger)
-                let streaming = common.format == .text
-                return try importer.importPaths(paths) { item in
-                    guard streaming else { return }
+                return try importer.importPaths(paths, keepItems: false) { item in
+                    if common.format != .text {
+                        let json = Item(
+                            source: item.source, applicationId: item.applicationID, revision: item.revision, outcome: item.outcome.rawValue,
+                            collectionNumber: item.collectionNumber, flags: item.flags, reasons: item.diagnostics.map { DiagnosticJSON($0, language) })
+                        let line = (try? encoder.encode(json)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                        Terminal.out((first ? "{\"items\": [\n  " : ", ") + line)
+                        first = false
+                        return
+                    }
                     let id = item.applicationID.map { String($0.prefix(8)) } ?? "-"
                     let number = item.collectionNumber ?? "--------"
                     let flags = item.flags.isEmpty ? "" : "  [\(item.flags.joined(separator: ", "))]"
                     Terminal.out("\(item.outcome.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(number)  \(id)  r\(item.revision ?? 0)  \(item.source)\(flags)")
-                    Terminal.report(item.diagnostics, common.language)
+                    Terminal.report(item.diagnostics, language)
                 }
             }
-            let language = common.language
             let counts = report.counts
             if common.format != .text {
-                struct Item: Encodable {
-                    var source: String; var applicationId: String?; var revision: Int?; var outcome: String
-                    var collectionNumber: String?; var flags: [String]; var reasons: [DiagnosticJSON]
-                }
-                struct Output: Encodable {
-                    var summary: [String: Int]; var items: [Item]; var archiveProblems: [DiagnosticJSON]
-                }
-                Terminal.json(Output(
-                    summary: Dictionary(uniqueKeysWithValues: ImportReport.Outcome.allCases.map { ($0.rawValue, counts[$0] ?? 0) }),
-                    items: report.items.map {
-                        Item(source: $0.source, applicationId: $0.applicationID, revision: $0.revision, outcome: $0.outcome.rawValue,
-                             collectionNumber: $0.collectionNumber, flags: $0.flags, reasons: $0.diagnostics.map { DiagnosticJSON($0, language) })
-                    },
-                    archiveProblems: report.archiveProblems.map { DiagnosticJSON($0, language) }))
+                let summary = Dictionary(uniqueKeysWithValues: ImportReport.Outcome.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+                let problems = report.archiveProblems.map { DiagnosticJSON($0, language) }
+                if first { Terminal.out("{\"items\": [") }
+                Terminal.out("], \"summary\": \(String(decoding: try encoder.encode(summary), as: UTF8.self)), \"archiveProblems\": \(String(decoding: try encoder.encode(problems), as: UTF8.self))}")
             } else {
                 Terminal.report(report.archiveProblems, language)
                 let parts = ImportReport.Outcome.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")
