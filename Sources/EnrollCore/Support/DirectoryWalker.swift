@@ -48,6 +48,29 @@ enum DirectoryWalker {
         }
     }
 
+    /// Lists the entries of one directory (not below it), sorted by name.
+    /// - Throws: `EnrollError` (I/O) if the directory cannot be read.
+    static func list(_ directory: String) throws -> [Entry] {
+        var result: [Entry] = []
+        guard let handle = opendir(directory) else {
+            throw FileIO.ioError(errno, directory, verb: ("读取目录", "read the directory"))
+        }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name: String? = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(validatingCString: $0) }
+            }
+            if let name, name != ".", name != ".." { names.append(name) }
+        }
+        closedir(handle)
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            var info = stat()
+            guard lstat(directory + "/" + name, &info) == 0 else { continue }
+            result.append(Entry(path: name, kind: kind(info.st_mode), size: Int64(info.st_size)))
+        }
+        return result
+    }
+
     /// Lists every entry below `root`, depth first, sorted by name within a directory.
     /// - Parameters:
     ///   - root: The directory to list.
