@@ -121,6 +121,18 @@ public struct Diagnostic: Hashable {
 
 extension Diagnostic: Sendable {}
 
+extension Diagnostic {
+    /// This diagnostic with a file path under `directory` renamed to the same path under
+    /// `name` (a staging directory reported as the archive entry or source it came from).
+    public func relocated(from directory: String, to name: String) -> Diagnostic {
+        var copy = self
+        if let file = copy.location.file, file.hasPrefix(directory) {
+            copy.location.file = name + file.dropFirst(directory.count)
+        }
+        return copy
+    }
+}
+
 extension Diagnostic: CustomStringConvertible {
     public var description: String { rendered(in: .en) }
 }

@@ -174,7 +174,7 @@ public struct Importer {
         }
         let digest = verification.tagManifestDigest
         guard verification.isValid, let header = verification.header, let digest else {
-            let diagnostics = verification.diagnostics.errors.map { relocate($0, from: directory, to: source) }
+            let diagnostics = verification.diagnostics.errors.map { $0.relocated(from: directory, to: source) }
             return (quarantine(key: digest ?? "source:" + source, source: source, header: verification.header, diagnostics), digest)
         }
         do {
@@ -378,15 +378,6 @@ public struct Importer {
             // The report still names the bundle and its reasons; nothing is silently dropped.
         }
         return ImportReport.Item(source: source, applicationID: id, revision: header?.revision, outcome: .quarantined, collectionNumber: nil, flags: [], diagnostics: diagnostics)
-    }
-
-    /// Names a staging path as the archive entry it came from.
-    private func relocate(_ diagnostic: Diagnostic, from directory: String, to source: String) -> Diagnostic {
-        var copy = diagnostic
-        if let file = copy.location.file, file.hasPrefix(directory) {
-            copy.location.file = source + file.dropFirst(directory.count)
-        }
-        return copy
     }
 
     static func encode(_ diagnostics: [Diagnostic]) -> String {

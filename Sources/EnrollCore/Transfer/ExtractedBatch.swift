@@ -51,14 +51,7 @@ struct ExtractedBatch {
 
     /// Names diagnostics by archive entry instead of staging path.
     func relocate(_ diagnostics: [Diagnostic], bundle name: String) -> [Diagnostic] {
-        let directory = directory(of: name)
-        return diagnostics.map { diagnostic in
-            var copy = diagnostic
-            if let file = copy.location.file, file.hasPrefix(directory) {
-                copy.location.file = displayName(of: name) + file.dropFirst(directory.count)
-            }
-            return copy
-        }
+        diagnostics.map { $0.relocated(from: directory(of: name), to: displayName(of: name)) }
     }
 
     /// Removes the staging directory.
