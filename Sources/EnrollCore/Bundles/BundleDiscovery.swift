@@ -22,7 +22,10 @@ public enum BundleDiscovery {
                     "io.not-found", Location(file: path),
                     zh: "找不到该路径。请检查拼写。", en: "The path does not exist. Check its spelling.")
             case .file?:
-                targets.append(TransferFormat.looksLikeArchive(trimmed) ? .archive(trimmed) : .bundle(trimmed))
+                // A file named like an archive is read as one even if damaged, so the report
+                // says what is wrong with the archive rather than "not a bundle".
+                let isArchive = isArchiveName(trimmed) || TransferFormat.looksLikeArchive(trimmed)
+                targets.append(isArchive ? .archive(trimmed) : .bundle(trimmed))
             case .directory?:
                 try search(trimmed, into: &targets, archives: true)
             default:
