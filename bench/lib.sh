@@ -7,12 +7,19 @@
 #           name  median_s  min_s  max_s  runs  tool  command
 #       and prints the median. A command that exits non-zero aborts the benchmark,
 #       unless IGNORE_FAILURE=1 (used where invalid documents are expected).
+#   measure_pair NAME CMD_A PREPARE_A CMD_B PREPARE_B
+#       A and B alternately (A B A B ...), one warm-up round, then $RUNS timed rounds, each
+#       run after its PREPARE. On a shared machine whose speed drifts over minutes, the
+#       ratio of two runs taken seconds apart is steadier than the ratio of two medians
+#       taken minutes apart. Appends to $PAIRS_TSV:
+#           name  median_a  median_b  median(a/b)  min(a/b)  max(a/b)  runs
 #   enroll_build PKGDIR
 #       swift build -c release --scratch-path .build-bench --product enroll, with retries
 #       (the sources may be mid-edit by someone else).
 
 RUNS="${RUNS:-5}"
 RESULTS_TSV="${RESULTS_TSV:-/dev/null}"
+PAIRS_TSV="${PAIRS_TSV:-/dev/null}"
 
 _median() { # numbers on stdin, one per line -> median
   sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
@@ -51,6 +58,33 @@ measure() {
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$median" "$min" "$max" "$RUNS" "$tool" "$cmd" >>"$RESULTS_TSV"
   echo "$median"
+}
+
+_seconds() { # CMD -> wall seconds of one run (aborts on failure)
+  local t0 t1
+  t0=$(date +%s%N)
+  bash -c "$1" >/dev/null 2>&1 || { echo "measure_pair: failed: $1" >&2; return 1; }
+  t1=$(date +%s%N)
+  echo "($t1 - $t0) / 1000000000" | bc -l
+}
+
+measure_pair() {
+  local name="$1" cmd_a="$2" prep_a="$3" cmd_b="$4" prep_b="$5" i a b as=() bs=() ratios=()
+  for ((i = 0; i <= RUNS; i++)); do
+    bash -c "$prep_a"; a=$(_seconds "$cmd_a")
+    bash -c "$prep_b"; b=$(_seconds "$cmd_b")
+    if [ "$i" -gt 0 ]; then # round 0 = warm-up
+      as+=("$a"); bs+=("$b"); ratios+=("$(echo "$a / $b" | bc -l)")
+    fi
+  done
+  local ma mb mr lo hi
+  ma=$(printf '%s\n' "${as[@]}" | _median)
+  mb=$(printf '%s\n' "${bs[@]}" | _median)
+  mr=$(printf '%s\n' "${ratios[@]}" | _median)
+  lo=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)
+  hi=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
+  printf '%-34s A %.3f s  B %.3f s  A/B median %.3f (%.3f .. %.3f, %d rounds)\n' "$name" "$ma" "$mb" "$mr" "$lo" "$hi" "$RUNS" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ma" "$mb" "$mr" "$lo" "$hi" "$RUNS" >>"$PAIRS_TSV"
 }
 
 enroll_build() {

@@ -35,8 +35,8 @@ source "$bench/lib.sh"
 cache="$bench/.cache"
 res="$cache/results"
 mkdir -p "$cache" "$res"
-export RESULTS_TSV="$res/results.tsv"
-: >"$RESULTS_TSV"
+export RESULTS_TSV="$res/results.tsv" PAIRS_TSV="$res/pairs.tsv"
+: >"$RESULTS_TSV"; : >"$PAIRS_TSV"
 log() { echo "== $*" >&2; }
 
 # ---------------------------------------------------------------- build
@@ -143,11 +143,27 @@ log "b. pack / unpack"
 W="$cache/work"
 rm -rf "$W"; mkdir -p "$W"
 X="$W/x.tar.zst" Y="$W/y.tar.zst"
-measure "pack/enroll" "$(q "$B") pack $(q "$DS") --out $(q "$X") --key $(q "$KEY") >/dev/null" "rm -f $(q "$X")" >/dev/null
-measure "pack/bsdtar" "bsdtar --zstd -cf $(q "$Y") -C $(q "$DS") ." "rm -f $(q "$Y")" >/dev/null
-measure "pack/bsdtar + sync" "bsdtar --zstd -cf $(q "$Y") -C $(q "$DS") . && sync $(q "$Y")" "rm -f $(q "$Y")" >/dev/null
-measure "unpack/enroll" "$(q "$B") unpack $(q "$X") --out $(q "$W/ux") >/dev/null" "rm -rf $(q "$W/ux")" >/dev/null
-measure "unpack/bsdtar" "bsdtar -xf $(q "$Y") -C $(q "$W/uy")" "rm -rf $(q "$W/uy") && mkdir -p $(q "$W/uy")" >/dev/null
+# Every pack/unpack run starts from a settled disk: the previous run's output is removed
+# and `sync`ed first, so one run's write-back does not land on the next one's clock.
+rmx="rm -f $(q "$X") && sync" rmy="rm -f $(q "$Y") && sync"
+rmux="rm -rf $(q "$W/ux") && sync" rmuy="rm -rf $(q "$W/uy") && mkdir -p $(q "$W/uy") && sync"
+enroll_pack="$(q "$B") pack $(q "$DS") --out $(q "$X") --key $(q "$KEY") >/dev/null"
+bsdtar_pack="bsdtar --zstd -cf $(q "$Y") -C $(q "$DS") ."
+enroll_unpack="$(q "$B") unpack $(q "$X") --out $(q "$W/ux") >/dev/null"
+bsdtar_unpack="bsdtar -xf $(q "$Y") -C $(q "$W/uy")"
+measure "pack/enroll" "$enroll_pack" "$rmx" >/dev/null
+measure "pack/bsdtar" "$bsdtar_pack" "$rmy" >/dev/null
+measure "pack/bsdtar + sync" "$bsdtar_pack && sync $(q "$Y")" "$rmy" >/dev/null
+# enroll compresses with zstd's worker threads (one per core); the same libarchive option
+# for bsdtar, for comparison:
+measure "pack/bsdtar zstd:threads=2" "bsdtar --zstd --options zstd:threads=2 -cf $(q "$Y") -C $(q "$DS") ." "$rmy" >/dev/null
+measure "unpack/enroll" "$enroll_unpack" "$rmux" >/dev/null
+measure "unpack/bsdtar" "$bsdtar_unpack" "$rmuy" >/dev/null
+log "b. pack / unpack, paired rounds"
+measure_pair "pack enroll/bsdtar" "$enroll_pack" "$rmx" "$bsdtar_pack" "$rmy"
+measure_pair "unpack enroll/bsdtar" "$enroll_unpack" "$rmux" "$bsdtar_unpack" "$rmuy"
+# Leave both archives and the enroll copy in place for the checks below.
+bash -c "$rmx"; bash -c "$enroll_pack"; bash -c "$rmy"; bash -c "$bsdtar_pack"; bash -c "$rmux"; bash -c "$enroll_unpack"
 {
   echo "x_bytes=$(stat -c %s "$X")"
   echo "y_bytes=$(stat -c %s "$Y")"

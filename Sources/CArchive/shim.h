@@ -39,4 +39,29 @@ static inline int enroll_rename_noreplace(const char *from, const char *to) {
 #endif
 }
 
+#ifndef SYNC_FILE_RANGE_WAIT_BEFORE
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
+#endif
+
+static const unsigned int enroll_SYNC_FILE_RANGE_WRITE = SYNC_FILE_RANGE_WRITE;
+static const unsigned int enroll_SYNC_FILE_RANGE_WAIT_ALL =
+    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+
+/// Starts (and with the WAIT flags, waits for) write-back of a byte range of `fd`.
+///
+/// Wraps the Linux sync_file_range(2) system call, which glibc declares only under
+/// _GNU_SOURCE. It is an optimisation only and never replaces fsync(2): it lets the disk
+/// work while the archive is still being compressed, so the final fsync has little left to
+/// wait for. Returns 0 or -1 with errno set (ENOSYS elsewhere than Linux).
+static inline int enroll_sync_file_range(int fd, long long offset, long long count, unsigned int flags) {
+#if defined(__linux__) && defined(SYS_sync_file_range)
+    return (int)syscall(SYS_sync_file_range, fd, (off_t)offset, (off_t)count, flags);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 #endif

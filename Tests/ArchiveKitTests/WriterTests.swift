@@ -178,3 +178,128 @@ struct ExtractorTests {
         #expect(try String(contentsOfFile: dir.file("dest/x/y/z.txt"), encoding: .utf8) == "deep")
     }
 }
+
+@Suite("Writer and extractor performance paths")
+struct FastPathTests {
+    /// Records what an ``ExtractionObserver`` is told.
+    final class Recorder: ExtractionObserver {
+        var events: [String] = []
+        var bytes: [String: [UInt8]] = [:]
+        private var current: String?
+
+        func willExtract(_ entry: ArchiveEntry) {
+            events.append("will " + entry.path)
+            current = entry.path
+        }
+
+        func didWrite(_ block: UnsafeRawBufferPointer) {
+            bytes[current!, default: []].append(contentsOf: block)
+        }
+
+        func didExtract(_ entry: ArchiveEntry) {
+            events.append("did " + entry.path)
+            current = nil
+        }
+    }
+
+    @Test func multiThreadedZstdWithWritebackIsAStandardStream() throws {
+        let dir = try TemporaryDirectory()
+        // 10 × 6 MB of incompressible data: several zstd jobs and more than three 16 MiB
+        // write-back windows, so both the started and the waited-for ranges are exercised.
+        let block = pseudoRandomBytes(count: 6_000_000)
+        let archive = dir.file("big.tar.zst")
+        var progress: [Int64] = []
+        let writer = try ArchiveWriter(creatingAt: archive, format: .tarZstd, compressionThreads: 2) { progress.append($0) }
+        try writer.addDirectory("big")
+        for index in 0..<10 {
+            var copy = block
+            copy[index] ^= 0xFF
+            try writer.addData("big/part\(index).bin", copy)
+        }
+        try writer.commit()
+        #expect(progress == progress.sorted(), "progress only grows")
+        var info = stat()
+        #expect(stat(archive, &info) == 0 && Int64(info.st_size) == progress.last)
+        #expect(info.st_size > 3 * 16 << 20)
+
+        let read = try readEverything(archive)
+        #expect(read.map(\.entry.path) == ["big"] + (0..<10).map { "big/part\($0).bin" })
+        for (index, file) in read.dropFirst().enumerated() {
+            var expected = block
+            expected[index] ^= 0xFF
+            #expect(file.bytes == expected, "part \(index) differs")
+        }
+        let test = try runTool("zstd", ["-t", "-q", archive])
+        #expect(test.status == 0, "zstd -t: \(test.output)")
+    }
+
+    @Test func addFileShowsTheObserverEveryByteArchived() throws {
+        let dir = try TemporaryDirectory()
+        let bytes = pseudoRandomBytes(count: 3_000_000)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.file("source.bin")))
+        let writer = try ArchiveWriter(creatingAt: dir.file("a.tar.gz"), format: .tarGzip)
+        var seen: [UInt8] = []
+        try writer.addFile("a/source.bin", contentsOf: dir.file("source.bin")) { seen.append(contentsOf: $0) }
+        try writer.commit()
+        #expect(seen == bytes)
+        #expect(try readEverything(dir.file("a.tar.gz")).first?.bytes == bytes)
+    }
+
+    @Test func observerSeesEachEntryAndExactlyTheBytesWritten() throws {
+        let dir = try TemporaryDirectory()
+        let archive = dir.file("a.tar.zst")
+        let big = pseudoRandomBytes(count: 2_500_000)
+        let writer = try ArchiveWriter(creatingAt: archive)
+        try writer.addDirectory("batch")
+        try writer.addData("batch/empty.txt", [UInt8]())
+        try writer.addDirectory("batch/sub")
+        try writer.addData("batch/sub/big.bin", big)
+        try writer.addData("batch/sub/small.txt", Array("小".utf8))
+        try writer.commit()
+
+        let recorder = Recorder()
+        try ArchiveExtractor.extract(from: archive, to: dir.file("dest"), observer: recorder)
+        #expect(recorder.events == [
+            "will batch", "did batch", "will batch/empty.txt", "did batch/empty.txt", "will batch/sub", "did batch/sub",
+            "will batch/sub/big.bin", "did batch/sub/big.bin", "will batch/sub/small.txt", "did batch/sub/small.txt",
+        ])
+        #expect(recorder.bytes["batch/sub/big.bin"] == big)
+        #expect(recorder.bytes["batch/sub/small.txt"] == Array("小".utf8))
+        #expect(recorder.bytes["batch/empty.txt"] == nil)
+        for (path, bytes) in recorder.bytes {
+            #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.file("dest/" + path)))) == bytes, "\(path) on disk")
+        }
+    }
+
+    @Test func inPlaceExtractionWritesStraightIntoTheDestinationAndRemovesItOnRefusal() throws {
+        let dir = try TemporaryDirectory()
+        let good = dir.file("good.tar")
+        try buildRawArchive(at: good, [.directory("batch"), .file("batch/one.txt", "1"), .file("batch/sub/two.txt", "2")])
+        final class Watcher: ExtractionObserver {
+            let destination: String
+            var presentWhileExtracting: [Bool] = []
+            init(_ destination: String) { self.destination = destination }
+            func willExtract(_ entry: ArchiveEntry) {}
+            func didWrite(_ block: UnsafeRawBufferPointer) {}
+            func didExtract(_ entry: ArchiveEntry) {
+                presentWhileExtracting.append(FileManager.default.fileExists(atPath: destination + "/" + entry.path))
+            }
+        }
+        let watcher = Watcher(dir.file("dest"))
+        try ArchiveExtractor.extract(from: good, to: dir.file("dest"), inPlace: true, observer: watcher)
+        #expect(watcher.presentWhileExtracting == [true, true, true], "files are at their final paths at once")
+        let extracted = ["dest", "dest/batch", "dest/batch/one.txt", "dest/batch/sub", "dest/batch/sub/two.txt"]
+        #expect(dir.listing() == extracted + ["good.tar"], "no staging directory beside it")
+        #expect(try String(contentsOfFile: dir.file("dest/batch/sub/two.txt"), encoding: .utf8) == "2")
+
+        let bad = dir.file("bad.tar")
+        try buildRawArchive(at: bad, [
+            .directory("batch"), .file("batch/one.txt", "1"),
+            RawEntry(name: Array("batch/evil".utf8), type: enroll_AE_IFLNK, symlink: "/etc"),
+        ])
+        #expect(throws: ArchiveError.self) {
+            try ArchiveExtractor.extract(from: bad, to: dir.file("bad-dest"), inPlace: true)
+        }
+        #expect(dir.listing() == ["bad.tar"] + extracted + ["good.tar"], "a refused in-place extraction leaves nothing")
+    }
+}

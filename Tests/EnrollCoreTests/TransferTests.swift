@@ -83,6 +83,63 @@ struct TransferTests {
         #expect(result.refused[1].problems.map(\.code) == ["sig.missing"])
     }
 
+    /// Flips one byte in the middle of a file: same size, so only hashing can tell.
+    func flipByte(_ path: String) throws {
+        var bytes = try FileIO.readAll(path)
+        bytes[bytes.count / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Pack checks structure and signature first and hashes the payload while writing it: a
+    /// same-size change is only seen mid-archive. The archive must then be written again
+    /// without the bad bundles, and nothing of the first attempt may remain.
+    @Test func packHashesWhileWritingAndRepacksWithoutBundlesChangedInPlace() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir, count: 4)
+        try flipByte(fixture.bundles[1] + "/data/attachments/student-photo/1.png")
+        try flipByte(fixture.bundles[3] + "/data/form.json")
+        let result = try Packer(key: fixture.station.key, station: "station-01").pack(bundles: fixture.bundles, to: dir("day.tar.zst"))
+        #expect(result.packed.map { ($0.source as NSString).lastPathComponent } == ["b1", "b3"])
+        #expect(result.refused.map { ($0.source as NSString).lastPathComponent } == ["b2", "b4"])
+        #expect(result.refused[0].problems.map(\.code) == ["bag.checksum-mismatch"])
+        #expect(result.refused[0].problems.first?.location.file == fixture.bundles[1] + "/data/attachments/student-photo/1.png")
+        #expect(result.refused[1].problems.map(\.code) == ["bag.checksum-mismatch"])
+        let (scan, bundles) = fixture.scan(dir("day.tar.zst"))
+        #expect(scan.isValid, "\(scan.diagnostics)")
+        #expect(bundles.keys.sorted() == ["bundles/b1", "bundles/b3"] && bundles.values.allSatisfy(\.isEmpty), "\(bundles)")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    /// Unpack hashes what it writes instead of reading it back. An archive repacked by
+    /// another tar (directories first, another order) must be followed as well, and a change
+    /// in it caught, with nothing left behind.
+    @Test func unpackChecksWhileExtractingInAnyTarOrder() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir)
+        let (archive, _) = try fixture.pack()
+        try FileManager.default.createDirectory(atPath: dir("x"), withIntermediateDirectories: true)
+        #expect(try runProcess("bsdtar", ["-xf", archive, "-C", dir("x")]).status == 0)
+        // mtree-style order: every directory first, then the files in reverse.
+        let listing = try runProcess("bsdtar", ["-tf", archive]).stdout.split(separator: "\n").map(String.init)
+        let order = listing.filter { $0.hasSuffix("/") } + listing.filter { !$0.hasSuffix("/") }.reversed()
+        try write(dir("order.txt"), order.joined(separator: "\n") + "\n")
+        #expect(try runProcess("bsdtar", ["--zstd", "-cf", dir("foreign.tar.zst"), "-n", "-C", dir("x"), "-T", dir("order.txt")]).status == 0)
+        let restored = try Unpacker(trust: fixture.station.trust).unpack(dir("foreign.tar.zst"), to: dir("out"))
+        #expect(restored.count == 3)
+        for bundle in fixture.bundles {
+            let name = (bundle as NSString).lastPathComponent
+            #expect(try treeFingerprint(bundle) == treeFingerprint(dir("out/" + name)), "\(name) differs")
+        }
+
+        try flipByte(dir("x/day/bundles/b2/data/attachments/student-photo/1.png"))
+        #expect(try runProcess("bsdtar", ["--zstd", "-cf", dir("changed.tar.zst"), "-C", dir("x"), "day"]).status == 0)
+        let error = try #require(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(dir("changed.tar.zst"), to: dir("out2")) }
+        let mismatch = try #require(error.diagnostics.first { $0.code == "bag.checksum-mismatch" }, "\(error.diagnostics)")
+        #expect(mismatch.location.file == dir("changed.tar.zst") + ":day/bundles/b2/data/attachments/student-photo/1.png")
+        #expect(!FileManager.default.fileExists(atPath: dir("out2")), "a refused unpack leaves nothing")
+    }
+
     @Test func packNeverOverwritesAndLeavesNoPartialFile() throws {
         let dir = TemporaryDirectory()
         let fixture = try TransferFixture(dir, count: 1)

@@ -4,6 +4,18 @@ import Foundation
 import Glibc
 #endif
 
+/// Sees every entry as it is extracted, on the extracting thread: for example to hash the
+/// very bytes written to disk, or to start checking finished parts while extraction goes on.
+public protocol ExtractionObserver: AnyObject {
+    /// An entry passed the reader's checks and is about to be written.
+    func willExtract(_ entry: ArchiveEntry)
+    /// A block of the current file's data was written to disk. The buffer is only valid
+    /// during the call.
+    func didWrite(_ block: UnsafeRawBufferPointer)
+    /// The current entry is completely written (data, mode and times).
+    func didExtract(_ entry: ArchiveEntry)
+}
+
 /// Extracts an untrusted archive into a new directory, all or nothing.
 ///
 /// Every entry passes the checks of ``ArchiveReader`` first. Files are then written with
@@ -15,7 +27,11 @@ import Glibc
 ///
 /// The staging directory is a fresh hidden directory beside the destination
 /// (`.<name>.extract-XXXXXX`). Only when every entry has been extracted is it renamed onto
-/// the destination; on any refusal or error it is removed with everything in it.
+/// the destination; on any refusal or error it is removed with everything in it. A caller
+/// whose destination is itself a fresh private directory can extract in place instead.
+///
+/// Directory descriptors are reused between consecutive entries of the same directory, so
+/// a file costs one `openat` and not one per path component.
 public enum ArchiveExtractor {
     /// Extracts `archivePath` into the new directory `destination`.
     ///
@@ -27,6 +43,11 @@ public enum ArchiveExtractor {
     ///   - destination: the directory to create; it must not exist, its parent must.
     ///   - limits: bounds enforced while reading.
     ///   - root: top-level directory requirement, as for ``ArchiveReader``.
+    ///   - inPlace: create `destination` (mode 0700) and extract straight into it, instead of
+    ///     into a sibling staging directory renamed at the end. Use it when `destination` is
+    ///     already a private staging directory; it is still removed with everything in it on
+    ///     any error, and files are readable under their final paths while extraction goes on.
+    ///   - observer: sees each entry and each block of data as it is written.
     /// - Returns: the relative paths of the extracted entries, in archive order.
     /// - Throws: ``ArchiveError/destinationExists(path:)``; every refusal of
     ///   ``ArchiveReader``; ``ArchiveError/io(operation:path:errno:)`` for file system
@@ -34,38 +55,51 @@ public enum ArchiveExtractor {
     @discardableResult
     public static func extract(
         from archivePath: String, to destination: String, limits: ArchiveLimits = .default,
-        root: RootRequirement = .none
+        root: RootRequirement = .none, inPlace: Bool = false, observer: (any ExtractionObserver)? = nil
     ) throws(ArchiveError) -> [String] {
         let destination = POSIX.trimmingTrailingSlashes(destination)
         if POSIX.exists(destination) { throw .destinationExists(path: destination) }
         let parent = POSIX.directoryName(destination)
-        var template = Array("\(parent)/.\(POSIX.baseName(destination)).extract-XXXXXX".utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw .io(operation: "create staging directory in", path: parent, errno: errno)
+        let staging: String
+        if inPlace {
+            if mkdir(destination, 0o700) != 0 {
+                if errno == EEXIST { throw .destinationExists(path: destination) }
+                throw .io(operation: "create directory", path: destination, errno: errno)
+            }
+            staging = destination
+        } else {
+            var template = Array("\(parent)/.\(POSIX.baseName(destination)).extract-XXXXXX".utf8CString)
+            guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+                throw .io(operation: "create staging directory in", path: parent, errno: errno)
+            }
+            staging = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }
-        let staging = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var succeeded = false
         defer { if !succeeded { POSIX.removeTree(staging) } }
 
         let reader = try ArchiveReader(path: archivePath, limits: limits, root: root)
-        var sink = try StagingSink(root: staging)
+        let sink = try StagingSink(root: staging)
         var extracted: [String] = []
         while let entry = try reader.next() {
+            observer?.willExtract(entry)
             switch entry.kind {
             case .directory:
                 try sink.makeDirectory(entry.path, mode: entry.mode, modificationTime: entry.modificationTime)
             case .file:
-                try sink.writeFile(entry)
+                try sink.writeFile(entry, observer: observer)
             }
             extracted.append(entry.path)
+            observer?.didExtract(entry)
         }
         try sink.finish()
         if chmod(staging, 0o755) != 0 { throw .io(operation: "chmod", path: staging, errno: errno) }
         try POSIX.syncDirectory(staging)
-        do {
-            try POSIX.renameNoReplace(staging, destination)
-        } catch .io(_, _, EEXIST) {
-            throw .destinationExists(path: destination)
+        if !inPlace {
+            do {
+                try POSIX.renameNoReplace(staging, destination)
+            } catch .io(_, _, EEXIST) {
+                throw .destinationExists(path: destination)
+            }
         }
         succeeded = true
         try? POSIX.syncDirectory(parent)
@@ -75,10 +109,14 @@ public enum ArchiveExtractor {
 
 /// Writes entries below one staging directory, through directory descriptors only.
 ///
-/// Not `Sendable`: it owns an open directory descriptor; used by one extraction only.
-private struct StagingSink {
+/// Not `Sendable`: it owns open directory descriptors, closed when it is released; used by
+/// one extraction only.
+private final class StagingSink {
     let root: String
     private let rootFD: Int32
+    /// The directory the last file went into, kept open for the next file of the same
+    /// directory (entries of one directory usually come together).
+    private var lastDirectory: (path: ArraySlice<Substring>, fd: Int32)?
     /// Directories whose metadata is applied at the end (writing files changes a
     /// directory's mtime), deepest first.
     private var directories: [(path: String, mode: UInt16, time: Date)] = []
@@ -110,23 +148,35 @@ private struct StagingSink {
         return fd
     }
 
-    mutating func makeDirectory(_ path: String, mode: UInt16, modificationTime: Date) throws(ArchiveError) {
+    func makeDirectory(_ path: String, mode: UInt16, modificationTime: Date) throws(ArchiveError) {
         let components = path.split(separator: "/")
         let fd = try openDirectory(components[...], fullPath: path)
         close(fd)
         directories.append((path, mode, modificationTime))
     }
 
-    func writeFile(_ entry: ArchiveEntry) throws(ArchiveError) {
+    /// A descriptor of the directory `components`, reused from the previous file when it is
+    /// the same directory. Owned by the sink: do not close it.
+    private func directory(_ components: ArraySlice<Substring>, fullPath: String) throws(ArchiveError) -> Int32 {
+        if let last = lastDirectory, last.path.elementsEqual(components) { return last.fd }
+        let fd = try openDirectory(components, fullPath: fullPath)
+        if let last = lastDirectory { close(last.fd) }
+        lastDirectory = (components, fd)
+        return fd
+    }
+
+    func writeFile(_ entry: ArchiveEntry, observer: (any ExtractionObserver)?) throws(ArchiveError) {
         let components = entry.path.split(separator: "/")
-        let directory = try openDirectory(components.dropLast(), fullPath: entry.path)
-        defer { close(directory) }
+        let directory = try directory(components.dropLast(), fullPath: entry.path)
         let name = String(components.last!)
         let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0 { throw .io(operation: "create", path: entry.path, errno: errno) }
         defer { close(fd) }
         do {
-            try entry.readData { chunk in try POSIX.writeAll(fd, chunk, path: entry.path) }
+            try entry.readData { chunk in
+                try POSIX.writeAll(fd, chunk, path: entry.path)
+                observer?.didWrite(chunk)
+            }
         } catch let error as ArchiveError {
             throw error
         } catch {
@@ -139,9 +189,13 @@ private struct StagingSink {
         if futimens(fd, &times) != 0 { throw .io(operation: "set times of", path: entry.path, errno: errno) }
     }
 
-    /// Applies directory modes and times, deepest first, and closes the root descriptor.
+    deinit {
+        if let last = lastDirectory { close(last.fd) }
+        close(rootFD)
+    }
+
+    /// Applies directory modes and times, deepest first.
     func finish() throws(ArchiveError) {
-        defer { close(rootFD) }
         let ordered = directories.sorted { $0.path.utf8.count > $1.path.utf8.count }
         for directory in ordered {
             let components = directory.path.split(separator: "/")

@@ -33,26 +33,40 @@ public final class ArchiveWriter {
     private var failed = false
     private let progress: ((Int64) -> Void)?
     private var buffer: [UInt8]
+    /// Bytes of the temporary file whose write-back has been started.
+    private var writebackStarted: Int64 = 0
+    /// Bytes of the temporary file known to be on the disk.
+    private var writebackFinished: Int64 = 0
 
     /// Size of the blocks handed to libarchive and of the writes to disk: 1 MiB.
     static let blockSize = 1 << 20
+
+    /// Write-back is started for every this many bytes written (16 MiB), and the window before
+    /// the previous one is waited for, so dirty pages stay bounded and ``commit()``'s fsync
+    /// only waits for the last few windows instead of the whole archive.
+    static let writebackWindow: Int64 = 16 << 20
 
     /// Starts a new archive at `path`.
     ///
     /// Calls `archive_write_new`, `archive_write_set_format_pax_restricted` or
     /// `archive_write_set_format_zip`, `archive_write_add_filter_zstd` /
     /// `archive_write_add_filter_gzip`, `archive_write_set_bytes_per_block` (1 MiB),
-    /// `archive_write_set_bytes_in_last_block` (1, no padding) and `archive_write_open_fd`.
+    /// `archive_write_set_bytes_in_last_block` (1, no padding) and `archive_write_open_fd`;
+    /// for `.tarZstd` with more than one thread, `archive_write_set_filter_option(zstd,
+    /// threads)` (zstd's own worker threads; the output is a standard zstd stream).
     ///
     /// - Parameters:
     ///   - path: where the finished archive goes. It must not exist yet; its directory must.
     ///   - format: container and compression; `.tarZstd` by default.
+    ///   - compressionThreads: worker threads for zstd compression (1: compress on the
+    ///     calling thread). Ignored by the other formats, and by a libarchive too old to
+    ///     support the option.
     ///   - progress: called after each block with the total bytes written to disk so far.
     /// - Throws: ``ArchiveError/targetExists(path:)`` if `path` exists,
     ///   ``ArchiveError/io(operation:path:errno:)`` if the temporary file cannot be created,
     ///   ``ArchiveError/libarchive(_:entry:)`` if libarchive refuses the setup.
     public init(
-        creatingAt path: String, format: ArchiveFormat = .tarZstd,
+        creatingAt path: String, format: ArchiveFormat = .tarZstd, compressionThreads: Int = 1,
         progress: ((Int64) -> Void)? = nil
     ) throws(ArchiveError) {
         let path = POSIX.trimmingTrailingSlashes(path)
@@ -86,15 +100,21 @@ public final class ArchiveWriter {
         // From here on, deinit cleans up the handle, the descriptor and the temporary file.
         // Set up under the UTF-8 locale: libarchive caches the locale's charset in the
         // handle when it creates its first name converter (e.g. for zip's hdrcharset).
-        try UTF8Locale.run { () throws(ArchiveError) in try Self.configure(handle, format: format, fd: created) }
+        try UTF8Locale.run { () throws(ArchiveError) in try Self.configure(handle, format: format, threads: compressionThreads, fd: created) }
     }
 
     /// Selects format and filter, sets blocking and opens the descriptor.
-    private static func configure(_ handle: OpaquePointer, format: ArchiveFormat, fd: Int32) throws(ArchiveError) {
+    private static func configure(_ handle: OpaquePointer, format: ArchiveFormat, threads: Int, fd: Int32) throws(ArchiveError) {
         switch format {
         case .tarZstd:
             try Libarchive.check(archive_write_set_format_pax_restricted(handle), handle, "archive_write_set_format_pax_restricted")
             try Libarchive.check(archive_write_add_filter_zstd(handle), handle, "archive_write_add_filter_zstd")
+            if threads > 1 {
+                // Older libarchive (< 3.6) answers ARCHIVE_WARN for an unknown option: then
+                // compression simply stays on the calling thread.
+                let result = archive_write_set_filter_option(handle, "zstd", "threads", String(min(threads, 64)))
+                if result == ARCHIVE_FATAL { try Libarchive.check(result, handle, "archive_write_set_filter_option") }
+            }
         case .tarGzip:
             try Libarchive.check(archive_write_set_format_pax_restricted(handle), handle, "archive_write_set_format_pax_restricted")
             try Libarchive.check(archive_write_add_filter_gzip(handle), handle, "archive_write_add_filter_gzip")
@@ -170,12 +190,15 @@ public final class ArchiveWriter {
     ///   - sourcePath: the file to copy; it must be a regular file, not a symlink.
     ///   - mode: permission bits, or `nil` to take them from the source.
     ///   - modificationTime: or `nil` to take it from the source.
+    ///   - observe: sees every block exactly as it is handed to libarchive, e.g. to hash the
+    ///     bytes actually archived in the same pass.
     /// - Throws: ``ArchiveError/sourceNotRegularFile(path:)``,
     ///   ``ArchiveError/sourceSizeChanged(entry:expected:actual:)`` if the file changes
     ///   size while being copied, ``ArchiveError/io(operation:path:errno:)``, and the errors
     ///   of ``addDirectory(_:mode:modificationTime:)``.
     public func addFile(
-        _ name: String, contentsOf sourcePath: String, mode: UInt16? = nil, modificationTime: Date? = nil
+        _ name: String, contentsOf sourcePath: String, mode: UInt16? = nil, modificationTime: Date? = nil,
+        observe: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws(ArchiveError) {
         let source = open(sourcePath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if source < 0 {
@@ -203,7 +226,9 @@ public final class ArchiveWriter {
                 if total > size { throw .sourceSizeChanged(entry: name, expected: size, actual: total) }
                 try writer.buffer.withUnsafeBytes { raw in
                     Result { () throws(ArchiveError) in
-                        try writer.writeData(UnsafeRawBufferPointer(rebasing: raw[0..<count]), entry: name)
+                        let block = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                        observe?(block)
+                        try writer.writeData(block, entry: name)
                     }
                 }.get()
             }
@@ -352,6 +377,23 @@ public final class ArchiveWriter {
             }
             offset += written
         }
-        progress?(archive_filter_bytes(handle, -1))
+        let onDisk = archive_filter_bytes(handle, -1)
+        startWriteback(upTo: onDisk)
+        progress?(onDisk)
+    }
+
+    /// Starts write-back of every full window written so far and waits for the window before
+    /// the previous one (sync_file_range(2)); errors are ignored: ``commit()``'s fsync is what
+    /// guarantees durability, this only spreads its work over the whole run.
+    private func startWriteback(upTo written: Int64) {
+        guard fd >= 0, written - writebackStarted >= Self.writebackWindow else { return }
+        let end = written - written % Self.writebackWindow
+        _ = enroll_sync_file_range(fd, writebackStarted, end - writebackStarted, enroll_SYNC_FILE_RANGE_WRITE)
+        writebackStarted = end
+        let settled = end - 2 * Self.writebackWindow
+        if settled > writebackFinished {
+            _ = enroll_sync_file_range(fd, writebackFinished, settled - writebackFinished, enroll_SYNC_FILE_RANGE_WAIT_ALL)
+            writebackFinished = settled
+        }
     }
 }

@@ -62,9 +62,13 @@ public struct BagInventory {
 
     /// Gathers a bag from a directory: lists it, reads the tag files, hashes every file with
     /// the algorithms its manifests name.
-    /// - Parameter root: The bag's base directory.
+    /// - Parameters:
+    ///   - root: The bag's base directory.
+    ///   - hashingPayload: False to only list the payload (paths and sizes, no digests) for a
+    ///     caller that hashes it later in the same pass as it copies it, then checks again
+    ///     with the digests filled in. The checks skip digests that are absent.
     /// - Throws: `EnrollError` (I/O) if the directory cannot be read at all.
-    public static func gather(directory root: String) throws -> BagInventory {
+    public static func gather(directory root: String, hashingPayload: Bool = true) throws -> BagInventory {
         var inventory = BagInventory()
         let entries = try DirectoryWalker.walk(root) { parent in
             inventory.problems.append(.error(
@@ -100,7 +104,9 @@ public struct BagInventory {
             let isPayload = entry.path.hasPrefix("data/")
             var hasher = MultiHasher(isPayload ? payloadAlgorithms : tagAlgorithms)
             var size: Int64 = 0
-            if isParsedTagFile(entry.path) {
+            if isPayload && !hashingPayload {
+                size = entry.size
+            } else if isParsedTagFile(entry.path) {
                 let bytes = try FileIO.readAll(fullPath)
                 bytes.withUnsafeBytes { hasher.update($0) }
                 inventory.tagContents[entry.path] = bytes
@@ -108,7 +114,8 @@ public struct BagInventory {
             } else {
                 size = Int64(try FileIO.stream(fullPath) { hasher.update($0) })
             }
-            inventory.add(File(path: entry.path, size: size, digests: hasher.finalize()), root: root)
+            let digests = isPayload && !hashingPayload ? [:] : hasher.finalize()
+            inventory.add(File(path: entry.path, size: size, digests: digests), root: root)
         }
         return inventory
     }

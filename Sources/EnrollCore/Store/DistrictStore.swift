@@ -208,7 +208,7 @@ public final class DistrictStore {
 
     static func log(_ db: Database, actor: String, application: String?, action: String, detail: [String: String]) throws {
         let data = try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys, .withoutEscapingSlashes])
-        var event = AuditEvent(seq: nil, at: now(), actor: actor, applicationID: application, action: action, detail: String(decoding: data, as: UTF8.self))
+        let event = AuditEvent(seq: nil, at: now(), actor: actor, applicationID: application, action: action, detail: String(decoding: data, as: UTF8.self))
         try event.insert(db)
     }
 

@@ -205,7 +205,10 @@ public struct ArchiveScanner: Sendable {
     }
 }
 
-/// One bundle being gathered from an archive stream.
+/// One bundle being gathered from an archive stream, entry by entry and block by block.
+///
+/// Fed either by pulling each entry's data (`add(_:relative:)`, when scanning an archive) or
+/// by pushing blocks as they go past (`begin`, `update`, `end`, when extracting one).
 struct BundleAssembly {
     let name: String
     let displayRoot: String
@@ -215,45 +218,89 @@ struct BundleAssembly {
     private(set) var formJSON: [UInt8]?
     private(set) var withdrawalJSON: [UInt8]?
     private(set) var attachments: [AttachmentFile] = []
+    private var file: OpenFile?
+
+    /// The file whose blocks are arriving.
+    private struct OpenFile {
+        let relative: String
+        let isTagFile: Bool
+        let keepsAll: Bool
+        let isAttachment: Bool
+        var hasher: MultiHasher
+        var size: Int64 = 0
+        var kept: [UInt8] = []
+        var head: [UInt8] = []
+        var tail: [UInt8] = []
+
+        mutating func update(_ block: UnsafeRawBufferPointer) {
+            size += Int64(block.count)
+            if keepsAll { kept.append(contentsOf: block) }
+            guard !isTagFile else { return }
+            hasher.update(block)
+            if isAttachment {
+                // Slices by index: Sequence's prefix/suffix would walk the whole block.
+                if head.count < AttachmentFile.headLength {
+                    head.append(contentsOf: UnsafeRawBufferPointer(rebasing: block[..<min(block.count, AttachmentFile.headLength - head.count)]))
+                }
+                tail.append(contentsOf: UnsafeRawBufferPointer(rebasing: block[max(0, block.count - AttachmentFile.tailLength)...]))
+                if tail.count > AttachmentFile.tailLength { tail.removeFirst(tail.count - AttachmentFile.tailLength) }
+            }
+        }
+    }
 
     init(name: String, displayRoot: String) {
         self.name = name
         self.displayRoot = displayRoot
     }
 
+    /// Adds an entry, reading its data from the archive.
     mutating func add(_ entry: ArchiveEntry, relative: String) throws {
-        if entry.kind == .directory {
+        begin(relative, isDirectory: entry.kind == .directory)
+        if entry.kind == .file { try entry.readData { update($0) } }
+        end()
+    }
+
+    /// Starts an entry at `relative` (a path inside the bundle).
+    mutating func begin(_ relative: String, isDirectory: Bool) {
+        file = nil
+        if isDirectory {
             if relative == "data" { hasPayloadDirectory = true }
             return
         }
         guard relative.hasPrefix("data/") else {
-            tagBytes[relative] = try entry.readAll()
+            file = OpenFile(relative: relative, isTagFile: true, keepsAll: true, isAttachment: false, hasher: MultiHasher([]))
             return
         }
         hasPayloadDirectory = true
+        // Tag files come first in enroll's archives; without a manifest yet, hash for both
+        // algorithms enroll bundles may use.
         var algorithms = BagInventory.algorithms(in: tagBytes.keys, prefix: "manifest-").filter(\.isSupported)
         if algorithms.isEmpty { algorithms = [.sha256, .sha512] }
-        var hasher = MultiHasher(algorithms)
-        let keep = relative == BundleLayout.form || relative == BundleLayout.withdrawal
-        let isAttachment = relative.hasPrefix(BundleLayout.attachments)
-        var kept: [UInt8] = []
-        var head: [UInt8] = []
-        var tail: [UInt8] = []
-        var size: Int64 = 0
-        try entry.readData { chunk in
-            hasher.update(chunk)
-            size += Int64(chunk.count)
-            if keep { kept += chunk }
-            if isAttachment {
-                if head.count < AttachmentFile.headLength { head += chunk.prefix(AttachmentFile.headLength - head.count) }
-                tail += chunk.suffix(AttachmentFile.tailLength)
-                if tail.count > AttachmentFile.tailLength { tail.removeFirst(tail.count - AttachmentFile.tailLength) }
-            }
+        file = OpenFile(
+            relative: relative, isTagFile: false,
+            keepsAll: relative == BundleLayout.form || relative == BundleLayout.withdrawal,
+            isAttachment: relative.hasPrefix(BundleLayout.attachments), hasher: MultiHasher(algorithms))
+    }
+
+    /// Adds a block of the current file's data.
+    mutating func update(_ block: UnsafeRawBufferPointer) {
+        file?.update(block)
+    }
+
+    /// Finishes the current entry.
+    mutating func end() {
+        guard let file else { return }
+        self.file = nil
+        if file.isTagFile {
+            tagBytes[file.relative] = file.kept
+            return
         }
-        if relative == BundleLayout.form { formJSON = kept }
-        if relative == BundleLayout.withdrawal { withdrawalJSON = kept }
-        if isAttachment { attachments.append(AttachmentFile(path: relative, size: size, head: head, tail: tail)) }
-        payload.append(BagInventory.File(path: relative, size: size, digests: hasher.finalize()))
+        if file.relative == BundleLayout.form { formJSON = file.kept }
+        if file.relative == BundleLayout.withdrawal { withdrawalJSON = file.kept }
+        if file.isAttachment {
+            attachments.append(AttachmentFile(path: file.relative, size: file.size, head: file.head, tail: file.tail))
+        }
+        payload.append(BagInventory.File(path: file.relative, size: file.size, digests: file.hasher.finalize()))
     }
 
     /// The gathered inventory, tag files hashed with the algorithms their tag manifests name.

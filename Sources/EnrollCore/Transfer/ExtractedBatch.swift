@@ -18,13 +18,20 @@ struct ExtractedBatch {
     let bundles: [String]
 
     /// Extracts an archive into a new directory inside `parent`.
+    /// - Parameter observing: Makes an observer of the extraction, given the staging
+    ///   directory (extraction is in place: files are at their final staging paths at once).
     /// - Throws: `EnrollError` with the refused entry, after removing everything written.
-    init(_ archive: String, in parent: String, limits: ArchiveLimits) throws {
+    init(
+        _ archive: String, in parent: String, limits: ArchiveLimits,
+        observing: ((_ staging: String) -> any ExtractionObserver)? = nil
+    ) throws {
         self.archive = archive
         staging = parent + "/.enroll-extract-" + UUID().uuidString
         let entries: [String]
         do {
-            entries = try ArchiveExtractor.extract(from: archive, to: staging, limits: limits, root: .learnFromFirstEntry)
+            entries = try ArchiveExtractor.extract(
+                from: archive, to: staging, limits: limits, root: .learnFromFirstEntry, inPlace: true,
+                observer: observing?(staging))
         } catch {
             throw error.enrollError(archive: archive)
         }

@@ -20,11 +20,20 @@ public struct PackResult: Sendable {
 /// target, fsynced and renamed, so a stick pulled out mid-write never holds a complete-looking
 /// archive. Within each bundle the tag files come before the payload, so the district can
 /// verify while streaming.
+///
+/// Every byte is read once. Before writing, each bundle's structure, tag files and signature
+/// are checked (small files); its payload is hashed in the same pass that copies it into the
+/// archive, and the bundle is checked again with those digests. So what is checked is exactly
+/// what is archived, even if a file changes on disk meanwhile. When a bundle fails that second
+/// check, the partial archive is dropped, every remaining bundle is verified in full, the bad
+/// ones are refused and the archive is written again without them.
 public struct Packer {
     /// The station's key, which signs `batch.txt`.
     public let key: SignifySecretKey
     /// The station's name.
     public let station: String
+    /// Threads for zstd compression (the calling thread reads and hashes meanwhile).
+    public var jobs: Int
     private let trust: TrustStore
 
     /// Creates a packer.
@@ -32,12 +41,33 @@ public struct Packer {
     ///   - key: The station's secret key.
     ///   - station: The station's name.
     ///   - extraTrust: Other keys whose bundles this station may pack.
-    public init(key: SignifySecretKey, station: String, extraTrust: TrustStore? = nil) throws {
+    ///   - jobs: Threads for compression; every core by default.
+    public init(key: SignifySecretKey, station: String, extraTrust: TrustStore? = nil, jobs: Int = Parallel.processorCount) throws {
         self.key = key
         self.station = station
+        self.jobs = jobs
         var trust = extraTrust ?? TrustStore()
         try trust.add(key.publicKey(comment: station), name: station, source: "the packing key")
         self.trust = trust
+    }
+
+    /// A bundle accepted for packing.
+    private struct Candidate {
+        let source: String
+        let name: String
+        /// Listed and tag files read; payload digests absent until the bundle is written.
+        var inventory: BagInventory
+        let digest: String
+        var bytes: Int64 {
+            inventory.payload.values.reduce(0) { $0 + $1.size } + inventory.tagFiles.values.reduce(0) { $0 + $1.size }
+        }
+    }
+
+    /// How one attempt at writing the archive ended.
+    private enum Attempt {
+        case written(bytes: Int64)
+        /// The bundle at this index did not survive hashing; nothing was committed.
+        case bundleChanged(index: Int, problems: [Diagnostic])
     }
 
     /// Packs bundles into an archive.
@@ -53,94 +83,206 @@ public struct Packer {
         progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> PackResult {
         var result = PackResult(archive: nil, packed: [], refused: [], bytes: 0)
-        var accepted: [(source: String, name: String, verification: BundleVerification)] = []
+        var accepted: [Candidate] = []
         var names: Set<String> = []
         let verifier = BundleVerifier(trust: trust)
         for source in bundles {
-            let verification = try verifier.verify(directory: source)
+            let inventory = try BagInventory.gather(directory: source, hashingPayload: false)
+            let verification = verifier.verify(inventory: inventory, root: source)
             let name = (source as NSString).lastPathComponent
-            var problems = verification.diagnostics.errors
-            if !verification.isSigned, !problems.contains(where: { $0.code == "sig.missing" }) {
-                problems.append(.error(
-                    "sig.missing", Location(file: source),
-                    zh: "未签名的草稿不能打包。请先用 enroll sign 签名。", en: "An unsigned draft cannot be packed. Sign it first with enroll sign."))
-            }
+            var problems = refusals(verification, source: source)
             if problems.isEmpty, !names.insert(name.lowercased()).inserted {
                 problems.append(.error(
                     "archive.duplicate-bundle", Location(file: source),
                     zh: "已有同名申请包“\(name)”在此归档中。请把其中一个改名后单独打包。",
                     en: "A bundle named \"\(name)\" is already in this archive. Rename one of them and pack it separately."))
             }
-            if problems.isEmpty {
-                accepted.append((source, name, verification))
+            if problems.isEmpty, let digest = verification.tagManifestDigest {
+                accepted.append(Candidate(source: source, name: name, inventory: inventory, digest: digest))
             } else {
                 result.refused.append((source, problems))
             }
         }
-        guard !accepted.isEmpty else {
-            throw EnrollError(
-                [.error("archive.nothing-to-pack", Location(file: output),
-                        zh: "没有可打包的申请包（全部被拒绝或未提供）。未写出归档。",
-                        en: "There is no bundle to pack (all were refused or none was given). No archive was written.")]
-                + result.refused.flatMap(\.problems))
-        }
 
+        var verifiedInFull = false
+        while true {
+            guard !accepted.isEmpty else {
+                throw EnrollError(
+                    [.error("archive.nothing-to-pack", Location(file: output),
+                            zh: "没有可打包的申请包（全部被拒绝或未提供）。未写出归档。",
+                            en: "There is no bundle to pack (all were refused or none was given). No archive was written.")]
+                    + result.refused.flatMap(\.problems))
+            }
+            switch try write(accepted, to: output, format: format, verifier: verifier, progress: progress) {
+            case .written(let bytes):
+                result.bytes = bytes
+                result.packed = accepted.map { ($0.source, BatchManifest.Entry(digest: $0.digest, path: "bundles/\($0.name)")) }
+                result.archive = output
+                return result
+            case .bundleChanged(let index, let problems):
+                result.refused.append((accepted[index].source, problems))
+                accepted.remove(at: index)
+                guard !verifiedInFull else { continue }
+                // Something is wrong on this disk: read everything once before trying again,
+                // so several bad bundles cost one extra pass, not one each.
+                verifiedInFull = true
+                accepted = accepted.filter { candidate in
+                    let problems: [Diagnostic]
+                    do {
+                        problems = refusals(try verifier.verify(directory: candidate.source), source: candidate.source)
+                    } catch {
+                        problems = (error as? EnrollError)?.diagnostics ?? []
+                    }
+                    if problems.isEmpty { return true }
+                    result.refused.append((candidate.source, problems))
+                    return false
+                }
+            }
+        }
+    }
+
+    /// Why a verified bundle cannot be packed (empty when it can).
+    private func refusals(_ verification: BundleVerification, source: String) -> [Diagnostic] {
+        var problems = verification.diagnostics.errors
+        if !verification.isSigned, !problems.contains(where: { $0.code == "sig.missing" }) {
+            problems.append(.error(
+                "sig.missing", Location(file: source),
+                zh: "未签名的草稿不能打包。请先用 enroll sign 签名。", en: "An unsigned draft cannot be packed. Sign it first with enroll sign."))
+        }
+        return problems
+    }
+
+    /// Writes the archive in one pass, hashing each payload file as it is copied.
+    private func write(
+        _ bundles: [Candidate], to output: String, format: TransferFormat, verifier: BundleVerifier,
+        progress: ((Int64, Int64) -> Void)?
+    ) throws -> Attempt {
         let root = TransferFormat.batchName(for: output)
-        let created = ISO8601DateFormatter().string(from: Date())
         let manifest = BatchManifest(
-            station: station, keyID: key.keyID.description, created: created,
-            entries: accepted.map { BatchManifest.Entry(digest: $0.verification.tagManifestDigest!, path: "bundles/\($0.name)") })
+            station: station, keyID: key.keyID.description, created: ISO8601DateFormatter().string(from: Date()),
+            entries: bundles.map { BatchManifest.Entry(digest: $0.digest, path: "bundles/\($0.name)") })
         let batchBytes = manifest.rendered()
         let signature = try key.sign(batchBytes).fileContents(publicKeyName: station + ".pub")
-        let total = accepted.reduce(Int64(0)) { sum, bundle in
-            sum + bundle.verification.bag.inventory.payload.values.reduce(0) { $0 + $1.size }
-                + bundle.verification.bag.inventory.tagFiles.values.reduce(0) { $0 + $1.size }
-        }
-
+        let total = bundles.reduce(Int64(0)) { $0 + $1.bytes }
         let archiveFormat: ArchiveFormat = switch format {
         case .tarZstd: .tarZstd
         case .tarGzip: .tarGzip
         case .zip: .zip
         }
+
+        var bytes: Int64 = 0
+        let writer: ArchiveWriter
         do {
-            let writer = try ArchiveWriter(creatingAt: output, format: archiveFormat) { written in progress?(written, total) }
+            writer = try ArchiveWriter(creatingAt: output, format: archiveFormat, compressionThreads: jobs) { written in
+                progress?(written, total)
+            }
             try writer.addDirectory(root)
             try writer.addData(root + "/batch.txt", batchBytes)
             try writer.addData(root + "/batch.txt.sig", signature)
             try writer.addDirectory(root + "/bundles")
-            for bundle in accepted {
-                let prefix = root + "/bundles/" + bundle.name
+        } catch {
+            throw error.enrollError(archive: output)
+        }
+        for (index, bundle) in bundles.enumerated() {
+            var inventory = bundle.inventory
+            let prefix = root + "/bundles/" + bundle.name
+            do {
                 try writer.addDirectory(prefix)
-                let inventory = bundle.verification.bag.inventory
-                let standard = BundleLayout.tagFiles.filter { inventory.tagFiles[$0] != nil }
-                let others = inventory.tagFiles.keys.filter { !standard.contains($0) }.sorted()
-                for path in standard + others {
-                    try writer.addFile(prefix + "/" + path, contentsOf: bundle.source + "/" + path, mode: 0o644)
+                try writeTagFiles(of: &inventory, source: bundle.source, prefix: prefix, into: writer)
+                try writePayload(of: &inventory, source: bundle.source, prefix: prefix, into: writer)
+            } catch {
+                guard let problems = Self.sourceProblems(error, bundle: bundle.source) else {
+                    throw (error as? ArchiveError)?.enrollError(archive: output) ?? error
                 }
-                var directories: Set<String> = []
-                for path in inventory.payload.values.map(\.path).sorted() {
-                    var components = path.split(separator: "/").dropLast().map(String.init)
-                    var pending: [String] = []
-                    while !components.isEmpty {
-                        let directory = components.joined(separator: "/")
-                        if directories.contains(directory) { break }
-                        pending.append(directory)
-                        components.removeLast()
-                    }
-                    for directory in pending.reversed() {
-                        directories.insert(directory)
-                        try writer.addDirectory(prefix + "/" + directory)
-                    }
-                    try writer.addFile(prefix + "/" + path, contentsOf: bundle.source + "/" + path, mode: 0o644)
-                }
-                result.bytes += inventory.payload.values.reduce(0) { $0 + $1.size } + inventory.tagFiles.values.reduce(0) { $0 + $1.size }
-                result.packed.append((bundle.source, BatchManifest.Entry(digest: bundle.verification.tagManifestDigest!, path: "bundles/\(bundle.name)")))
+                writer.cancel()
+                return .bundleChanged(index: index, problems: problems)
             }
+            let problems = refusals(verifier.verify(inventory: inventory, root: bundle.source), source: bundle.source)
+            if !problems.isEmpty {
+                writer.cancel()
+                return .bundleChanged(index: index, problems: problems)
+            }
+            bytes += bundle.bytes
+        }
+        do {
             try writer.commit()
         } catch {
             throw error.enrollError(archive: output)
         }
-        result.archive = output
-        return result
+        return .written(bytes: bytes)
+    }
+
+    /// Writes the tag files, standard ones first. Those the checks read were read and hashed
+    /// before writing, and are written from those very bytes; any other is hashed as copied.
+    private func writeTagFiles(of inventory: inout BagInventory, source: String, prefix: String, into writer: ArchiveWriter) throws {
+        let standard = BundleLayout.tagFiles.filter { inventory.tagFiles[$0] != nil }
+        let others = inventory.tagFiles.keys.filter { !standard.contains($0) }.sorted()
+        for path in standard + others {
+            if let bytes = inventory.tagContents[path] {
+                try writer.addData(prefix + "/" + path, bytes, mode: 0o644)
+            } else {
+                let algorithms = BagInventory.algorithms(in: inventory.tagFiles.keys, prefix: "tagmanifest-").filter(\.isSupported)
+                try copy(path, from: source, into: writer, prefix: prefix, algorithms: algorithms, file: &inventory.tagFiles[path]!)
+            }
+        }
+    }
+
+    /// Writes the payload in path order, each directory entry before its first file.
+    private func writePayload(of inventory: inout BagInventory, source: String, prefix: String, into writer: ArchiveWriter) throws {
+        let algorithms = BagInventory.algorithms(in: inventory.tagFiles.keys, prefix: "manifest-").filter(\.isSupported)
+        var directories: Set<String> = []
+        for key in inventory.payload.keys.sorted(by: { inventory.payload[$0]!.path < inventory.payload[$1]!.path }) {
+            let path = inventory.payload[key]!.path
+            var components = path.split(separator: "/").dropLast().map(String.init)
+            var pending: [String] = []
+            while !components.isEmpty {
+                let directory = components.joined(separator: "/")
+                if directories.contains(directory) { break }
+                pending.append(directory)
+                components.removeLast()
+            }
+            for directory in pending.reversed() {
+                directories.insert(directory)
+                try writer.addDirectory(prefix + "/" + directory)
+            }
+            try copy(path, from: source, into: writer, prefix: prefix, algorithms: algorithms, file: &inventory.payload[key]!)
+        }
+    }
+
+    /// Copies one file into the archive, recording the digests of the bytes archived with the
+    /// algorithms the bag's manifests name (its tag manifests, for a tag file).
+    private func copy(
+        _ path: String, from source: String, into writer: ArchiveWriter, prefix: String,
+        algorithms: [ChecksumAlgorithm], file: inout BagInventory.File
+    ) throws {
+        var hasher = MultiHasher(algorithms)
+        var size: Int64 = 0
+        try writer.addFile(prefix + "/" + path, contentsOf: source + "/" + path, mode: 0o644) { block in
+            hasher.update(block)
+            size += Int64(block.count)
+        }
+        file.size = size
+        file.digests = hasher.finalize()
+    }
+
+    /// The problems of a bundle whose files could not be copied (changed size, vanished,
+    /// became a link), or nil when the error is the archive's own (disk full, libarchive).
+    private static func sourceProblems(_ error: any Error, bundle: String) -> [Diagnostic]? {
+        guard let error = error as? ArchiveError else { return nil }
+        let file: String
+        switch error {
+        case .sourceSizeChanged(let entry, _, _):
+            file = entry.split(separator: "/").dropFirst(3).joined(separator: "/")
+        case .sourceNotRegularFile(let path) where path.hasPrefix(bundle + "/"):
+            file = String(path.dropFirst(bundle.count + 1))
+        case .io(_, let path, _) where path.hasPrefix(bundle + "/"):
+            file = String(path.dropFirst(bundle.count + 1))
+        default:
+            return nil
+        }
+        return [.error(
+            "bag.changed-while-packing", Location(file: bundle + "/" + file),
+            zh: "打包时该文件发生了变化（大小改变、被删除或被替换）。请确认无人在修改该申请包后重新打包。",
+            en: "The file changed while it was being packed (its size changed, or it was removed or replaced). Make sure nothing is modifying the bundle, then pack it again.")]
     }
 }

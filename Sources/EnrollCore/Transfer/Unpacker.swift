@@ -4,9 +4,11 @@ import Foundation
 /// Restores the bundles of a transfer archive as directories, byte for byte.
 ///
 /// The archive is extracted once into a staging directory beside the destination (hostile
-/// entries refused), then every bundle is verified from the bytes on disk — integrity, and
-/// signatures when a trust store is given — together with `batch.txt`. Only if everything checks
-/// are the bundles moved to `<destination>/<name>`; otherwise nothing is left behind.
+/// entries refused), and every bundle is verified from the bytes on disk — integrity, and
+/// signatures when a trust store is given — together with `batch.txt`. The bytes are hashed
+/// as they are written, on another core (`ExtractionChecker`), and each bundle is verified as
+/// soon as extraction has moved past it, so nothing is read back. Only if everything checks are the bundles moved to
+/// `<destination>/<name>`; otherwise nothing is left behind.
 public struct Unpacker: Sendable {
     /// The keys signatures must come from; nil checks integrity only.
     public var trust: TrustStore?
@@ -34,30 +36,41 @@ public struct Unpacker: Sendable {
                 try? fileManager.removeItem(atPath: destination)
             }
         }
+        let verifier = BundleVerifier(trust: trust)
+        var checker: ExtractionChecker?
         let batch: ExtractedBatch
         do {
-            batch = try ExtractedBatch(archive, in: destination, limits: limits)
+            batch = try ExtractedBatch(archive, in: destination, limits: limits) { staging in
+                let made = ExtractionChecker(verifier: verifier, staging: staging)
+                checker = made
+                return made
+            }
         } catch {
+            _ = checker?.finish()
             giveUp()
             throw error
         }
         defer { batch.remove() }
 
-        let verifier = BundleVerifier(trust: trust)
-        var problems: [Diagnostic] = []
-        var found: [String: String] = [:]
-        Parallel.forEach(count: batch.bundles.count, jobs: jobs, { index -> (String, [Diagnostic], String?) in
-            let name = batch.bundles[index]
+        // Bundles the checker could not follow (none, for enroll's own archives) are read back.
+        var checked = checker?.finish() ?? [:]
+        let leftOver = batch.bundles.filter { checked[$0] == nil }
+        Parallel.forEach(count: leftOver.count, jobs: jobs, { index -> ExtractionChecker.Checked in
+            let name = leftOver[index]
             do {
                 let result = try verifier.verify(directory: batch.directory(of: name))
-                return (name, batch.relocate(result.diagnostics.errors, bundle: name), result.tagManifestDigest)
+                return .init(name: name, errors: result.diagnostics.errors, digest: result.tagManifestDigest)
             } catch {
-                return (name, (error as? EnrollError)?.diagnostics ?? [], nil)
+                return .init(name: name, errors: (error as? EnrollError)?.diagnostics ?? [], digest: nil)
             }
-        }, deliver: { _, result in
-            problems += result.1
-            found[result.0] = result.2 ?? ""
-        })
+        }, deliver: { _, result in checked[result.name] = result })
+        var problems: [Diagnostic] = []
+        var found: [String: String] = [:]
+        for name in batch.bundles {
+            guard let result = checked[name] else { continue }
+            problems += batch.relocate(result.errors, bundle: name)
+            found[name] = result.digest ?? ""
+        }
         problems = batch.batchDiagnostics(found: found, trust: trust).errors + problems
         if batch.bundles.isEmpty {
             problems.append(.error("archive.corrupt", Location(file: archive), zh: "归档中没有申请包。", en: "The archive holds no bundle."))
@@ -86,3 +99,4 @@ public struct Unpacker: Sendable {
         return written
     }
 }
+

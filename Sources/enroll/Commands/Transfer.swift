@@ -30,15 +30,23 @@ extension Enroll {
         @Option(name: .long, help: "Directory of other stations' .pub keys whose bundles may be packed here.")
         var trust: String?
 
+        @Option(name: .long, help: "Threads for zstd compression (default: every core).")
+        var jobs: Int = Parallel.processorCount
+
         @Argument(help: "Bundles or directories holding bundles.")
         var paths: [String]
+
+        func validate() throws {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1. --jobs 至少为 1。") }
+        }
 
         func run() async throws {
             let common = languageOption.common
             let result = try reportingErrors(common) { () throws -> PackResult in
                 let secret = try SignifySecretKey(contentsOf: key)
                 let name = station ?? ((key as NSString).lastPathComponent as NSString).deletingPathExtension
-                let packer = try Packer(key: secret, station: name, extraTrust: try trust.map { try TrustStore(directory: $0) })
+                let packer = try Packer(
+                    key: secret, station: name, extraTrust: try trust.map { try TrustStore(directory: $0) }, jobs: jobs)
                 let bar = ProgressBar(enabled: common.format == .text)
                 defer { bar.finish() }
                 return try packer.pack(bundles: try BundleDiscovery.bundles(in: paths), to: out, format: format) { done, total in

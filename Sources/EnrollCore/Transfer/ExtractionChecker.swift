@@ -1,0 +1,98 @@
+import ArchiveKit
+import Foundation
+
+/// Verifies the bundles of a transfer archive while it is being extracted, from the very
+/// bytes written to disk, so nothing is read back afterwards.
+///
+/// The extracting thread hands every block it writes (copied) to one background queue, which
+/// hashes it into the bundle's assembly and verifies each bundle as soon as the extraction
+/// has moved on to the next one. At most `blocksInFlight` blocks wait at a time, so memory
+/// stays bounded however fast extraction runs. A bundle whose entries resume after another
+/// bundle's (an archive repacked by another tool) is left for the caller to verify from disk.
+final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
+    /// One bundle's outcome.
+    struct Checked: Sendable {
+        var name: String
+        var errors: [Diagnostic]
+        var digest: String?
+    }
+
+    private let verifier: BundleVerifier
+    private let staging: String
+    private let queue = DispatchQueue(label: "enroll.extraction-checker")
+    private let slots: DispatchSemaphore
+    /// Only touched on `queue`.
+    private var assembly: BundleAssembly?
+    private var results: [String: Checked] = [:]
+    /// Only touched on the extracting thread.
+    private var current: String?
+    private var isTracking = false
+    private var closed: Set<String> = []
+    private var resumed: Set<String> = []
+
+    /// Creates a checker for an extraction into `staging`.
+    init(verifier: BundleVerifier, staging: String, blocksInFlight: Int = 32) {
+        self.verifier = verifier
+        self.staging = staging
+        slots = DispatchSemaphore(value: blocksInFlight)
+    }
+
+    func willExtract(_ entry: ArchiveEntry) {
+        // <root>/bundles/<name>/<path inside the bundle>
+        let parts = entry.path.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        isTracking = false
+        guard parts.count == 4, parts[1] == "bundles" else { return }
+        let name = String(parts[2])
+        let isDirectory = entry.kind == .directory
+        if name != current {
+            // Other tars write all directories first: a directory does not start a bundle.
+            if isDirectory { return }
+            closeCurrent()
+            guard !closed.contains(name) else {
+                resumed.insert(name)
+                return
+            }
+            current = name
+            let directory = staging + "/" + parts[0] + "/bundles/" + name
+            queue.async { self.assembly = BundleAssembly(name: name, displayRoot: directory) }
+        }
+        isTracking = true
+        let relative = String(parts[3])
+        queue.async { self.assembly?.begin(relative, isDirectory: isDirectory) }
+    }
+
+    func didWrite(_ block: UnsafeRawBufferPointer) {
+        guard isTracking else { return }
+        let copy = [UInt8](block)
+        slots.wait()
+        queue.async {
+            copy.withUnsafeBytes { self.assembly?.update($0) }
+            self.slots.signal()
+        }
+    }
+
+    func didExtract(_ entry: ArchiveEntry) {
+        guard isTracking else { return }
+        queue.async { self.assembly?.end() }
+    }
+
+    /// Waits for the last checks.
+    /// - Returns: The outcomes by bundle name. A bundle missing here was not followed
+    ///   (its entries were split) and must be verified from disk.
+    func finish() -> [String: Checked] {
+        closeCurrent()
+        return queue.sync { results.filter { !resumed.contains($0.key) } }
+    }
+
+    private func closeCurrent() {
+        guard let name = current else { return }
+        current = nil
+        closed.insert(name)
+        queue.async {
+            guard let assembly = self.assembly else { return }
+            self.assembly = nil
+            let verification = self.verifier.verify(inventory: assembly.inventory(), root: assembly.displayRoot)
+            self.results[name] = Checked(name: name, errors: verification.diagnostics.errors, digest: verification.tagManifestDigest)
+        }
+    }
+}
