@@ -126,23 +126,36 @@ public struct ArchiveScanner: Sendable {
             return scan
         }
 
-        Self.checkBatch(&scan, batchBytes, batchSignature, found, trust: trust)
+        let batch = Self.checkBatch(archive: path, root: scan.root ?? "", batchBytes, batchSignature, found, trust: trust)
+        scan.batch = batch.batch
+        scan.batchSigner = batch.signer
+        scan.diagnostics += batch.diagnostics
         return scan
     }
 
+    /// What checking `batch.txt` found.
+    struct BatchCheck {
+        var batch: BatchManifest?
+        var signer: TrustStore.Entry?
+        var diagnostics: [Diagnostic] = []
+    }
+
     /// Checks `batch.txt` and its signature against the bundles found (`bundles/<name>` →
-    /// tag-manifest digest), adding archive-level problems to `scan`.
+    /// tag-manifest digest).
+    /// - Parameters:
+    ///   - path: The archive, for locations.
+    ///   - root: The batch directory's name in the archive.
     static func checkBatch(
-        _ scan: inout ArchiveScan, _ bytes: [UInt8]?, _ signature: [UInt8]?, _ found: [String: String], trust: TrustStore?
-    ) {
-        let path = scan.archive
-        let batchEntry = (scan.root ?? "") + "/batch.txt"
+        archive path: String, root: String, _ bytes: [UInt8]?, _ signature: [UInt8]?, _ found: [String: String], trust: TrustStore?
+    ) -> BatchCheck {
+        var result = BatchCheck()
+        let batchEntry = root + "/batch.txt"
         guard let bytes else {
-            scan.diagnostics.append(.error(
+            result.diagnostics.append(.error(
                 "archive.batch-missing", Location(file: path, entry: batchEntry),
                 zh: "归档缺少 batch.txt，无法确认内容完整。请向采集点索取用 enroll pack 打包的归档。",
                 en: "The archive lacks batch.txt, so its completeness cannot be confirmed. Ask the station for an archive made with enroll pack."))
-            return
+            return result
         }
         // The signature first: an edited batch.txt is reported as such even if it no longer parses.
         if let trust {
@@ -150,14 +163,14 @@ public struct ArchiveScanner: Sendable {
             if let signature {
                 do {
                     switch trust.verify(try SignifySignature(bytes: signature, path: path), message: bytes, location: location) {
-                    case .trusted(let entry): scan.batchSigner = entry
-                    case .rejected(let diagnostic): scan.diagnostics.append(diagnostic)
+                    case .trusted(let entry): result.signer = entry
+                    case .rejected(let diagnostic): result.diagnostics.append(diagnostic)
                     }
                 } catch let error as EnrollError {
-                    scan.diagnostics += error.diagnostics.map { var d = $0; d.location = location; return d }
+                    result.diagnostics += error.diagnostics.map { var d = $0; d.location = location; return d }
                 } catch {}
             } else {
-                scan.diagnostics.append(.error(
+                result.diagnostics.append(.error(
                     "sig.missing", location,
                     zh: "batch.txt 没有签名，无法确认归档来自哪个采集点。", en: "batch.txt is not signed, so the archive's station cannot be confirmed."))
             }
@@ -166,14 +179,14 @@ public struct ArchiveScanner: Sendable {
         do {
             batch = try BatchManifest(bytes: bytes, file: path + ":" + batchEntry)
         } catch let error as EnrollError {
-            scan.diagnostics += error.diagnostics
-            return
+            result.diagnostics += error.diagnostics
+            return result
         } catch {
-            return
+            return result
         }
-        scan.batch = batch
-        if let signer = scan.batchSigner, signer.name != batch.station {
-            scan.diagnostics.append(.error(
+        result.batch = batch
+        if let signer = result.signer, signer.name != batch.station {
+            result.diagnostics.append(.error(
                 "sig.station-mismatch", Location(file: path, entry: batchEntry),
                 zh: "batch.txt 声称来自“\(batch.station)”，但签名密钥属于“\(signer.name)”。",
                 en: "batch.txt claims to come from \"\(batch.station)\", but the signing key belongs to \"\(signer.name)\"."))
@@ -181,27 +194,28 @@ public struct ArchiveScanner: Sendable {
         var listed: Set<String> = []
         for entry in batch.entries {
             listed.insert(entry.path)
-            let location = Location(file: path, entry: (scan.root ?? "") + "/" + entry.path)
+            let location = Location(file: path, entry: root + "/" + entry.path)
             guard let digest = found[entry.path] else {
-                scan.diagnostics.append(.error(
+                result.diagnostics.append(.error(
                     "archive.bundle-missing", location,
                     zh: "batch.txt 列出了这个申请包，但归档中没有。归档不完整：请重新复制。",
                     en: "batch.txt lists this bundle but the archive does not hold it. The archive is incomplete; copy it again."))
                 continue
             }
             if digest != entry.digest {
-                scan.diagnostics.append(.error(
+                result.diagnostics.append(.error(
                     "archive.bundle-changed", location,
                     zh: "申请包内容与打包时不同（tagmanifest 校验和不符）：在转运中被改动过。",
                     en: "The bundle differs from what was packed (its tag manifest checksum differs): it was changed in transit."))
             }
         }
         for name in found.keys.sorted() where !listed.contains(name) {
-            scan.diagnostics.append(.error(
-                "archive.bundle-unlisted", Location(file: path, entry: (scan.root ?? "") + "/" + name),
+            result.diagnostics.append(.error(
+                "archive.bundle-unlisted", Location(file: path, entry: root + "/" + name),
                 zh: "归档中的这个申请包不在 batch.txt 中：它是打包后被加入的。",
                 en: "This bundle in the archive is not listed in batch.txt: it was added after packing."))
         }
+        return result
     }
 }
 

@@ -48,12 +48,11 @@ struct ExtractedBatch {
     /// The batch's own problems: `batch.txt` and its signature against the bundles found
     /// (`name` → tag-manifest digest).
     func batchDiagnostics(found: [String: String], trust: TrustStore?) -> [Diagnostic] {
-        var scan = ArchiveScan(archive: archive, root: root, batch: nil, batchSigner: nil, diagnostics: [], bundleCount: bundles.count, bytes: 0)
         let base = staging + "/" + root
-        ArchiveScanner.checkBatch(
-            &scan, try? FileIO.readAll(base + "/batch.txt"), try? FileIO.readAll(base + "/batch.txt.sig"),
-            Dictionary(uniqueKeysWithValues: found.map { ("bundles/" + $0.key, $0.value) }), trust: trust)
-        return scan.diagnostics
+        return ArchiveScanner.checkBatch(
+            archive: archive, root: root, try? FileIO.readAll(base + "/batch.txt"), try? FileIO.readAll(base + "/batch.txt.sig"),
+            Dictionary(uniqueKeysWithValues: found.map { ("bundles/" + $0.key, $0.value) }), trust: trust
+        ).diagnostics
     }
 
     /// Names diagnostics by archive entry instead of staging path.

@@ -282,7 +282,7 @@ public struct Packer {
         }
         return [.error(
             "bag.changed-while-packing", Location(file: bundle + "/" + file),
-            zh: "打包时该文件发生了变化（大小改变、被删除或被替换）。请确认无人在修改该申请包后重新打包。",
-            en: "The file changed while it was being packed (its size changed, or it was removed or replaced). Make sure nothing is modifying the bundle, then pack it again.")]
+            zh: "打包时该文件无法按检查时的样子读取（大小改变、被删除、被替换或读取出错：\(error)）。请确认无人在修改该申请包、存储设备正常后重新打包。",
+            en: "The file could not be read as it was when checked (its size changed, it was removed or replaced, or reading failed: \(error)). Make sure nothing is modifying the bundle and the storage is healthy, then pack it again.")]
     }
 }
