@@ -25,6 +25,15 @@ struct TransferFixture {
         return (output, result)
     }
 
+    /// Packs the bundles into `day.tar.zst` and extracts it with bsdtar into `directory`, for
+    /// tests that repack it with another tool.
+    func packAndExtractWithBsdtar(into directory: String) throws -> String {
+        let (archive, _) = try pack()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        #expect(try runProcess("bsdtar", ["-xf", archive, "-C", directory]).status == 0)
+        return archive
+    }
+
     /// Scans an archive with the station trusted; returns archive problems and each bundle's problems.
     func scan(_ archive: String, trust: TrustStore? = nil) -> (ArchiveScan, [String: [String]]) {
         var bundles: [String: [String]] = [:]
@@ -117,9 +126,7 @@ struct TransferTests {
     @Test func unpackChecksWhileExtractingInAnyTarOrder() throws {
         let dir = TemporaryDirectory()
         let fixture = try TransferFixture(dir)
-        let (archive, _) = try fixture.pack()
-        try FileManager.default.createDirectory(atPath: dir("x"), withIntermediateDirectories: true)
-        #expect(try runProcess("bsdtar", ["-xf", archive, "-C", dir("x")]).status == 0)
+        let archive = try fixture.packAndExtractWithBsdtar(into: dir("x"))
         // mtree-style order: every directory first, then the files in reverse.
         let listing = try runProcess("bsdtar", ["-tf", archive]).stdout.split(separator: "\n").map(String.init)
         let order = listing.filter { $0.hasSuffix("/") } + listing.filter { !$0.hasSuffix("/") }.reversed()
@@ -153,9 +160,7 @@ struct TransferTests {
     @Test func contentChangedInTransitFailsEvenWhenRepackedByAnotherTar() throws {
         let dir = TemporaryDirectory()
         let fixture = try TransferFixture(dir)
-        let (archive, _) = try fixture.pack()
-        try FileManager.default.createDirectory(atPath: dir("x"), withIntermediateDirectories: true)
-        #expect(try runProcess("bsdtar", ["-xf", archive, "-C", dir("x")]).status == 0)
+        _ = try fixture.packAndExtractWithBsdtar(into: dir("x"))
         // Repacked untouched by bsdtar (another order): still valid.
         #expect(try runProcess("bsdtar", ["--zstd", "-cf", dir("same.tar.zst"), "-C", dir("x"), "day"]).status == 0)
         let (same, sameBundles) = fixture.scan(dir("same.tar.zst"))
