@@ -47,6 +47,7 @@ struct DistrictFixture {
 
     func importer() throws -> Importer { try Importer(store: store, catalog: catalog, extraTrust: trust, actor: "test") }
 
+    @discardableResult
     func importing(_ paths: String...) throws -> ImportReport { try importer().importPaths(paths) }
 }
 
@@ -238,6 +239,26 @@ struct StoreTests {
         #expect(try district.importing(dir("day.tar.zst")).items.map(\.outcome) == [.unchanged, .unchanged])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir("store/tmp"))
         #expect(leftovers.isEmpty)
+        // The extracted files were moved into the object store: every object is read-only and
+        // holds exactly the bytes its name says, and each bundle's files are all there.
+        var objects = 0
+        for prefix in try FileManager.default.contentsOfDirectory(atPath: dir("store/objects")) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir("store/objects/" + prefix)) {
+                let path = dir("store/objects/" + prefix + "/" + name)
+                #expect(sha256Hex(try FileIO.readAll(path)) == name, "object \(name)")
+                let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+                #expect(mode == 0o444, "object \(name) mode \(String(mode, radix: 8))")
+                objects += 1
+            }
+        }
+        var distinct: Set<String> = []
+        for bundle in bundles {
+            for case let relative as String in FileManager.default.enumerator(atPath: bundle)!
+            where DirectoryWalker.kind(of: bundle + "/" + relative) == .file {
+                distinct.insert(sha256Hex(try FileIO.readAll(bundle + "/" + relative)))
+            }
+        }
+        #expect(objects == distinct.count)
     }
 
     @Test func aSecondProcessIsToldTheStoreIsBusy() throws {

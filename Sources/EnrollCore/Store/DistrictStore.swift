@@ -124,6 +124,24 @@ public final class DistrictStore {
         }
     }
 
+    /// Moves a file of this import's own archive extraction into the object store under its
+    /// SHA-256, durably: read-only mode, fsync, rename. The file was written by the extractor
+    /// into the store's private `tmp/` (mode 0700, under the store's lock) and hashed there
+    /// by the verification that precedes this call, so it is not hashed again. An object
+    /// already present is left as it is (the file stays behind, removed with the staging
+    /// directory).
+    /// - Throws: `EnrollError` (I/O) if the file cannot be synced or moved.
+    func adoptObject(at source: String, digest: String) throws {
+        let target = objectPath(digest)
+        if FileManager.default.fileExists(atPath: target) { return }
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let file = open(source, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard file >= 0 else { throw FileIO.ioError(errno, source, verb: ("读取", "read")) }
+        defer { close(file) }
+        guard fchmod(file, 0o444) == 0, fsync(file) == 0 else { throw FileIO.ioError(errno, source, verb: ("写入", "write")) }
+        guard rename(source, target) == 0 else { throw FileIO.ioError(errno, target, verb: ("写入", "write")) }
+    }
+
     // MARK: Trust
 
     /// The trusted station keys and revocations recorded in the store.

@@ -147,7 +147,7 @@ public struct Importer {
     ) {
         let batch: ExtractedBatch
         do {
-            batch = try ExtractedBatch(path, in: store.directory + "/tmp", limits: .default)
+            batch = try ExtractedBatch(path, in: store.directory + "/tmp", limits: .default, durable: true)
         } catch {
             report.archiveProblems += (error as? EnrollError)?.diagnostics
                 ?? [.error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)")]
@@ -156,7 +156,7 @@ public struct Importer {
         defer { batch.remove() }
         var found: [String: String] = [:]
         for name in batch.bundles {
-            let item = importBundle(batch.directory(of: name), source: batch.displayName(of: name))
+            let item = importBundle(batch.directory(of: name), source: batch.displayName(of: name), extracted: true)
             found[name] = item.digest ?? ""
             report.record(item.item, keep: keepItems)
             progress(item.item)
@@ -164,7 +164,10 @@ public struct Importer {
         report.archiveProblems += batch.batchDiagnostics(found: found, trust: validator.verifier.trust)
     }
 
-    private func importBundle(_ directory: String, source: String) -> (item: ImportReport.Item, digest: String?) {
+    /// Imports one bundle directory.
+    /// - Parameter extracted: The directory is this import's own extraction of an archive, in
+    ///   the store's private `tmp/`: its files are moved into the object store instead of copied.
+    private func importBundle(_ directory: String, source: String, extracted: Bool = false) -> (item: ImportReport.Item, digest: String?) {
         let verification: BundleVerification
         do {
             verification = try validator.validate(directory: directory)
@@ -178,9 +181,11 @@ public struct Importer {
             return (quarantine(key: digest ?? "source:" + source, source: source, header: verification.header, diagnostics), digest)
         }
         do {
-            let files = try storeFiles(verification, directory: directory)
+            let formJSON = verification.bag.inventory.payload[BundleLayout.form] != nil
+                ? String(decoding: try FileIO.readAll(directory + "/" + BundleLayout.form), as: UTF8.self) : nil
+            let files = try storeFiles(verification, directory: directory, moving: extracted)
             let item = try store.database.write { db in
-                try merge(db, verification, header: header, digest: digest, files: files, source: source)
+                try merge(db, verification, header: header, digest: digest, formJSON: formJSON, files: files, source: source)
             }
             return (item, digest)
         } catch {
@@ -189,13 +194,18 @@ public struct Importer {
         }
     }
 
-    /// Copies every file of the bundle into the object store; returns the file rows.
-    private func storeFiles(_ verification: BundleVerification, directory: String) throws -> [FileRecord] {
+    /// Copies (or, from this import's own extraction, moves) every file of the bundle into
+    /// the object store; returns the file rows.
+    private func storeFiles(_ verification: BundleVerification, directory: String, moving: Bool) throws -> [FileRecord] {
         let inventory = verification.bag.inventory
         var files: [FileRecord] = []
         for file in Array(inventory.tagFiles.values) + Array(inventory.payload.values) {
             let digest = try file.digests[.sha256] ?? sha256Hex(FileIO.readAll(directory + "/" + file.path))
-            try store.storeObject(from: directory + "/" + file.path, digest: digest)
+            if moving {
+                try store.adoptObject(at: directory + "/" + file.path, digest: digest)
+            } else {
+                try store.storeObject(from: directory + "/" + file.path, digest: digest)
+            }
             files.append(FileRecord(digest: verification.tagManifestDigest!, path: file.path, object: digest, size: file.size))
         }
         return files.sorted { $0.path < $1.path }
@@ -203,14 +213,13 @@ public struct Importer {
 
     /// Applies the merge rules inside one transaction.
     private func merge(
-        _ db: Database, _ verification: BundleVerification, header: BundleHeader, digest: String, files: [FileRecord], source: String
+        _ db: Database, _ verification: BundleVerification, header: BundleHeader, digest: String, formJSON: String?,
+        files: [FileRecord], source: String
     ) throws -> ImportReport.Item {
         let id = header.applicationID.uuidString.lowercased()
         let now = DistrictStore.now()
         var item = ImportReport.Item(source: source, applicationID: id, revision: header.revision, outcome: .unchanged, collectionNumber: nil, flags: [], diagnostics: [])
         let form = try? validator.catalog.form(header.form)
-        let formJSON = verification.bag.inventory.payload[BundleLayout.form] != nil
-            ? String(decoding: try FileIO.readAll(verification.bag.path + "/" + BundleLayout.form), as: UTF8.self) : nil
 
         if try RevisionRecord.fetchOne(db, key: digest) != nil {
             item.collectionNumber = try ApplicationRecord.fetchOne(db, key: id)?.collectionNumber

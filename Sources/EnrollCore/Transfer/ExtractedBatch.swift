@@ -18,12 +18,15 @@ struct ExtractedBatch {
     let bundles: [String]
 
     /// Extracts an archive into a new directory inside `parent`.
-    /// - Parameter observing: Makes an observer of the extraction, given the staging
-    ///   directory (extraction is in place: files are at their final staging paths at once).
+    /// - Parameters:
+    ///   - observing: Makes an observer of the extraction, given the staging directory
+    ///     (extraction is in place: files are at their final staging paths at once).
+    ///   - durable: The files will be fsynced and kept (the district import): start writing
+    ///     them to the disk as soon as each is extracted.
     /// - Throws: `EnrollError` with the refused entry, after removing everything written.
     init(
         _ archive: String, in parent: String, limits: ArchiveLimits,
-        observing: ((_ staging: String) -> any ExtractionObserver)? = nil
+        observing: ((_ staging: String) -> any ExtractionObserver)? = nil, durable: Bool = false
     ) throws {
         self.archive = archive
         staging = parent + "/.enroll-extract-" + UUID().uuidString
@@ -31,7 +34,7 @@ struct ExtractedBatch {
         do {
             entries = try ArchiveExtractor.extract(
                 from: archive, to: staging, limits: limits, root: .learnFromFirstEntry, inPlace: true,
-                observer: observing?(staging))
+                observer: observing?(staging), startsWriteback: durable)
         } catch {
             throw error.enrollError(archive: archive)
         }
