@@ -45,7 +45,9 @@ struct DistrictFixture {
         return dir(name)
     }
 
-    func importer() throws -> Importer { try Importer(store: store, catalog: catalog, extraTrust: trust, actor: "test") }
+    func importer(jobs: Int = Parallel.processorCount) throws -> Importer {
+        try Importer(store: store, catalog: catalog, extraTrust: trust, actor: "test", jobs: jobs)
+    }
 
     @discardableResult
     func importing(_ paths: String...) throws -> ImportReport { try importer().importPaths(paths) }
@@ -259,6 +261,31 @@ struct StoreTests {
             }
         }
         #expect(objects == distinct.count)
+    }
+
+    /// Bundles are checked on several threads but merged one at a time in input order: order
+    /// matters (a revision chain, a conflict, a duplicate child, collection numbers), so the
+    /// store must end exactly as with one thread, whichever check finishes first.
+    @Test func parallelChecksMergeInInputOrder() throws {
+        let dir = TemporaryDirectory()
+        let district = try DistrictFixture(dir)
+        let r1 = try district.application("day/1-r1", from: "beijing-local-primary-2024-000001")
+        try BundleOperations().revise(r1, data: nil, attachments: [], directory: dir("day/2-r2"), signer: (district.key, "station-a"))
+        try BundleOperations().revise(r1, data: nil, attachments: [], directory: dir("day/3-r2-again"), signer: (district.key, "station-a"))
+        _ = try district.application("day/4-child", from: "harbin-public-primary-2024-000003")
+        _ = try district.application("day/5-same-child", from: "harbin-public-primary-2024-000003")
+        _ = try district.application("day/6-other", from: "beijing-nonlocal-primary-2025-000001")
+        try write(dir("day/7-broken/bagit.txt"), "not a bag")
+        func items(_ report: ImportReport) -> [String] {
+            report.items.map { "\(($0.source as NSString).lastPathComponent) \($0.outcome) \($0.collectionNumber ?? "-") \($0.flags)" }
+        }
+        let serial = try district.importer(jobs: 1).importPaths([dir("day")])
+        let other = try DistrictStore(directory: dir("store-parallel"))
+        let parallel = try Importer(store: other, catalog: district.catalog, extraTrust: district.trust, actor: "test", jobs: 4)
+            .importPaths([dir("day")])
+        #expect(items(serial) == items(parallel))
+        #expect(serial.items.map(\.outcome) == [.new, .updated, .unchanged, .new, .new, .new, .quarantined], "\(items(serial))")
+        #expect(try district.store.applications().map(\.collectionNumber) == other.applications().map(\.collectionNumber))
     }
 
     @Test func aSecondProcessIsToldTheStoreIsBusy() throws {

@@ -68,6 +68,8 @@ public struct Importer {
     let validator: ApplicationValidator
     let actor: String
     let logger: Logger
+    /// Threads that verify and validate bundles ahead of the one committing them in order.
+    let jobs: Int
 
     /// Creates an importer.
     /// - Parameters:
@@ -77,9 +79,12 @@ public struct Importer {
     ///   - actor: Who runs the import, for the audit log.
     ///   - logger: Where progress is logged (nothing by default). Logs name applications by id
     ///     and collection number, never by ID number or phone.
+    ///   - jobs: Threads for verifying and validating bundles (every core by default); bundles
+    ///     are still merged and committed one at a time, in order.
     public init(
         store: DistrictStore, catalog: FormCatalog, extraTrust: TrustStore? = nil, actor: String = DistrictStore.defaultActor,
-        logger: Logger = Logger(label: "enroll.import", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "enroll.import", factory: { _ in SwiftLogNoOpLogHandler() }),
+        jobs: Int = Parallel.processorCount
     ) throws {
         self.store = store
         var trust = try store.trustStore()
@@ -92,6 +97,7 @@ public struct Importer {
         validator = ApplicationValidator(catalog: catalog, trust: trust)
         self.actor = actor
         self.logger = logger
+        self.jobs = max(1, jobs)
     }
 
     /// Imports bundles, directories of bundles and transfer archives.
@@ -107,19 +113,26 @@ public struct Importer {
         try store.database.write { db in
             try DistrictStore.log(db, actor: actor, application: nil, action: "import.run", detail: ["paths": paths.joined(separator: " ")])
         }
-        for target in targets {
-            switch target {
-            case .bundle(let path):
-                let item = importBundle(path, source: path).item
-                report.record(item, keep: keepItems)
-                log(item)
-                progress(item)
-            case .archive(let path):
+        var index = 0
+        while index < targets.count {
+            if case .archive(let path) = targets[index] {
                 logger.info("import archive", metadata: ["archive": "\(path)"])
                 importArchive(path, into: &report, keepItems: keepItems) { item in
                     log(item)
                     progress(item)
                 }
+                index += 1
+                continue
+            }
+            var run: [(directory: String, source: String)] = []
+            while index < targets.count, case .bundle(let path) = targets[index] {
+                run.append((path, path))
+                index += 1
+            }
+            importBundles(run, extracted: false) { _, item, _ in
+                report.record(item, keep: keepItems)
+                log(item)
+                progress(item)
             }
         }
         for problem in report.archiveProblems.errors {
@@ -155,23 +168,44 @@ public struct Importer {
         }
         defer { batch.remove() }
         var found: [String: String] = [:]
-        for name in batch.bundles {
-            let item = importBundle(batch.directory(of: name), source: batch.displayName(of: name), extracted: true)
-            found[name] = item.digest ?? ""
-            report.record(item.item, keep: keepItems)
-            progress(item.item)
+        importBundles(batch.bundles.map { (batch.directory(of: $0), batch.displayName(of: $0)) }, extracted: true) { index, item, digest in
+            found[batch.bundles[index]] = digest ?? ""
+            report.record(item, keep: keepItems)
+            progress(item)
         }
         report.archiveProblems += batch.batchDiagnostics(found: found, trust: validator.verifier.trust)
     }
 
-    /// Imports one bundle directory.
-    /// - Parameter extracted: The directory is this import's own extraction of an archive, in
-    ///   the store's private `tmp/`: its files are moved into the object store instead of copied.
-    private func importBundle(_ directory: String, source: String, extracted: Bool = false) -> (item: ImportReport.Item, digest: String?) {
+    /// Imports bundle directories in order: each is verified and validated on one of `jobs`
+    /// threads (reading and hashing, no store access), then stored and merged in its own
+    /// transaction, one at a time and in input order, so the store ends the same as with one
+    /// thread.
+    /// - Parameters:
+    ///   - bundles: Each bundle's directory and how it is named in the report.
+    ///   - extracted: The directories are this import's own extraction of an archive, in the
+    ///     store's private `tmp/`: their files are moved into the object store, not copied.
+    ///   - deliver: Receives each bundle's index, item and tag-manifest digest, in order.
+    private func importBundles(
+        _ bundles: [(directory: String, source: String)], extracted: Bool, deliver: (Int, ImportReport.Item, String?) -> Void
+    ) {
+        let validator = validator
+        Parallel.forEach(count: bundles.count, jobs: jobs, { index in
+            Result { try validator.validate(directory: bundles[index].directory) }
+        }, deliver: { index, validation in
+            let (item, digest) = commit(validation, directory: bundles[index].directory, source: bundles[index].source, extracted: extracted)
+            deliver(index, item, digest)
+        })
+    }
+
+    /// Stores and merges one validated bundle, or quarantines it.
+    private func commit(
+        _ validation: Result<BundleVerification, any Error>, directory: String, source: String, extracted: Bool
+    ) -> (item: ImportReport.Item, digest: String?) {
         let verification: BundleVerification
-        do {
-            verification = try validator.validate(directory: directory)
-        } catch {
+        switch validation {
+        case .success(let result):
+            verification = result
+        case .failure(let error):
             let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error("io.failed", Location(file: source), zh: "\(error)", en: "\(error)")]
             return (quarantine(key: "source:" + source, source: source, header: nil, diagnostics), nil)
         }

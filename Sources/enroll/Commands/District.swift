@@ -32,6 +32,9 @@ extension Enroll {
         @Option(name: .long, help: "Log to standard error from this level: trace, debug, info, notice, warning (default), error.")
         var logLevel: String = "warning"
 
+        @Option(name: .long, help: "Threads that check bundles ahead of the merge, which stays one bundle at a time, in order (default: every core).")
+        var jobs: Int = Parallel.processorCount
+
         @Argument(help: "Archives, bundles or directories of bundles.")
         var paths: [String]
 
@@ -39,6 +42,7 @@ extension Enroll {
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError("Unknown --log-level \(logLevel). 未知的日志级别。")
             }
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1. --jobs 至少为 1。") }
         }
 
         func run() async throws {
@@ -57,7 +61,7 @@ extension Enroll {
                 logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
                 let importer = try Importer(
                     store: store, catalog: try FormCatalog(directory: schemaOptions.schemas),
-                    extraTrust: try trust.map { try TrustStore(directory: $0) }, logger: logger)
+                    extraTrust: try trust.map { try TrustStore(directory: $0) }, logger: logger, jobs: jobs)
                 return try importer.importPaths(paths, keepItems: false) { item in
                     if common.format != .text {
                         let json = Item(
