@@ -8,8 +8,8 @@
 #       and prints the median. A command that exits non-zero aborts the benchmark,
 #       unless IGNORE_FAILURE=1 (used where invalid documents are expected).
 #   measure_pair NAME CMD_A PREPARE_A CMD_B PREPARE_B
-#       A and B alternately (A B A B ...), one warm-up round, then $RUNS timed rounds, each
-#       run after its PREPARE. On a shared machine whose speed drifts over minutes, the
+#       A and B alternately, one warm-up round, then $RUNS timed rounds (A B, B A, A B, ...:
+#       neither always runs second), each run after its PREPARE. On a shared machine whose speed drifts over minutes, the
 #       ratio of two runs taken seconds apart is steadier than the ratio of two medians
 #       taken minutes apart. Appends to $PAIRS_TSV:
 #           name  median_a  median_b  median(a/b)  min(a/b)  max(a/b)  runs
@@ -71,8 +71,13 @@ _seconds() { # CMD -> wall seconds of one run (aborts on failure)
 measure_pair() {
   local name="$1" cmd_a="$2" prep_a="$3" cmd_b="$4" prep_b="$5" i a b as=() bs=() ratios=()
   for ((i = 0; i <= RUNS; i++)); do
-    bash -c "$prep_a"; a=$(_seconds "$cmd_a")
-    bash -c "$prep_b"; b=$(_seconds "$cmd_b")
+    if ((i % 2 == 0)); then
+      bash -c "$prep_a"; a=$(_seconds "$cmd_a")
+      bash -c "$prep_b"; b=$(_seconds "$cmd_b")
+    else
+      bash -c "$prep_b"; b=$(_seconds "$cmd_b")
+      bash -c "$prep_a"; a=$(_seconds "$cmd_a")
+    fi
     if [ "$i" -gt 0 ]; then # round 0 = warm-up
       as+=("$a"); bs+=("$b"); ratios+=("$(echo "$a / $b" | bc -l)")
     fi

@@ -144,26 +144,30 @@ W="$cache/work"
 rm -rf "$W"; mkdir -p "$W"
 X="$W/x.tar.zst" Y="$W/y.tar.zst"
 # Every pack/unpack run starts from a settled disk: the previous run's output is removed
-# and `sync`ed first, so one run's write-back does not land on the next one's clock.
+# (pack) and everything `sync`ed first, so one run's write-back does not land on the next
+# one's clock. Each unpack goes into a new directory and the copies are only removed at the
+# end: ext4 skips inodes freed in the last minutes when it allocates (recently_deleted()),
+# so deleting 2,900 files before every run made each run slower than the one before, by
+# how much depending on what ran just before (bsdtar -x took 1.5-3.1 s that way).
 rmx="rm -f $(q "$X") && sync" rmy="rm -f $(q "$Y") && sync"
-rmux="rm -rf $(q "$W/ux") && sync" rmuy="rm -rf $(q "$W/uy") && mkdir -p $(q "$W/uy") && sync"
 enroll_pack="$(q "$B") pack $(q "$DS") --out $(q "$X") --key $(q "$KEY") >/dev/null"
 bsdtar_pack="bsdtar --zstd -cf $(q "$Y") -C $(q "$DS") ."
-enroll_unpack="$(q "$B") unpack $(q "$X") --out $(q "$W/ux") >/dev/null"
-bsdtar_unpack="bsdtar -xf $(q "$Y") -C $(q "$W/uy")"
+enroll_unpack="$(q "$B") unpack $(q "$X") --out $(q "$W")/ux.\$(date +%s%N) >/dev/null"
+bsdtar_unpack="bsdtar -xf $(q "$Y") -C \$(mktemp -d $(q "$W")/uy.XXXXXX)"
 measure "pack/enroll" "$enroll_pack" "$rmx" >/dev/null
 measure "pack/bsdtar" "$bsdtar_pack" "$rmy" >/dev/null
 measure "pack/bsdtar + sync" "$bsdtar_pack && sync $(q "$Y")" "$rmy" >/dev/null
 # enroll compresses with zstd's worker threads (one per core); the same libarchive option
 # for bsdtar, for comparison:
 measure "pack/bsdtar zstd:threads=2" "bsdtar --zstd --options zstd:threads=2 -cf $(q "$Y") -C $(q "$DS") ." "$rmy" >/dev/null
-measure "unpack/enroll" "$enroll_unpack" "$rmux" >/dev/null
-measure "unpack/bsdtar" "$bsdtar_unpack" "$rmuy" >/dev/null
+measure "unpack/enroll" "$enroll_unpack" "sync" >/dev/null
+measure "unpack/bsdtar" "$bsdtar_unpack" "sync" >/dev/null
 log "b. pack / unpack, paired rounds"
 measure_pair "pack enroll/bsdtar" "$enroll_pack" "$rmx" "$bsdtar_pack" "$rmy"
-measure_pair "unpack enroll/bsdtar" "$enroll_unpack" "$rmux" "$bsdtar_unpack" "$rmuy"
-# Leave both archives and the enroll copy in place for the checks below.
-bash -c "$rmx"; bash -c "$enroll_pack"; bash -c "$rmy"; bash -c "$bsdtar_pack"; bash -c "$rmux"; bash -c "$enroll_unpack"
+measure_pair "unpack enroll/bsdtar" "$enroll_unpack" "sync" "$bsdtar_unpack" "sync"
+rm -rf "$W"/ux.* "$W"/uy.*
+# Leave both archives and one enroll copy in place for the checks below.
+bash -c "$rmx"; bash -c "$enroll_pack"; bash -c "$rmy"; bash -c "$bsdtar_pack"; "$B" unpack "$X" --out "$W/ux" >/dev/null
 {
   echo "x_bytes=$(stat -c %s "$X")"
   echo "y_bytes=$(stat -c %s "$Y")"
