@@ -10,8 +10,9 @@ import Glibc
 public protocol ExtractionObserver: AnyObject {
     /// An entry passed the reader's checks and is about to be written.
     func willExtract(_ entry: ArchiveEntry)
-    /// A block of the current file's data was written to disk. The buffer is only valid
-    /// during the call.
+    /// A block of the current file's data was written to disk, just now, from this very
+    /// buffer (still in the cache: hashing it here costs no second read). The buffer is only
+    /// valid during the call.
     func didWrite(_ block: UnsafeRawBufferPointer)
     /// The current entry is completely written (data, mode and times).
     func didExtract(_ entry: ArchiveEntry)
@@ -31,8 +32,8 @@ public protocol ExtractionObserver: AnyObject {
 /// the destination; on any refusal or error it is removed with everything in it. A caller
 /// whose destination is itself a fresh private directory can extract in place instead.
 ///
-/// Directory descriptors are reused between consecutive entries of the same directory, so
-/// a file costs one `openat` and not one per path component.
+/// The chain of open directory descriptors is kept between entries, so an entry costs an
+/// `openat` only for the path components that differ from the previous one's.
 public enum ArchiveExtractor {
     /// Extracts `archivePath` into the new directory `destination`.
     ///
@@ -119,13 +120,13 @@ public enum ArchiveExtractor {
 private final class StagingSink {
     let root: String
     private let rootFD: Int32
-    /// The directory the last file went into, kept open for the next file of the same
-    /// directory (entries of one directory usually come together).
-    private var lastDirectory: (path: ArraySlice<Substring>, fd: Int32)?
+    /// The open chain of directories from below the root down to the last one used:
+    /// `chain[i]` is the directory of the first `i + 1` components. Consecutive entries
+    /// mostly share their directories, so each costs one `openat` for what differs.
+    private var chain: [(name: Substring, fd: Int32)] = []
     /// Directories whose metadata is applied at the end (writing files changes a
-    /// directory's mtime), deepest first.
+    /// directory's mtime).
     private var directories: [(path: String, mode: UInt16, time: Date)] = []
-
     private let startsWriteback: Bool
 
     init(root: String, startsWriteback: Bool) throws(ArchiveError) {
@@ -135,47 +136,40 @@ private final class StagingSink {
         if rootFD < 0 { throw .io(operation: "open", path: root, errno: errno) }
     }
 
-    /// Opens (creating when missing) every directory of `components`, returning a
-    /// descriptor of the last one. Never follows a symlink.
-    private func openDirectory(_ components: ArraySlice<Substring>, fullPath: String) throws(ArchiveError) -> Int32 {
-        var fd = dup(rootFD)
-        if fd < 0 { throw .io(operation: "dup", path: root, errno: errno) }
-        for component in components {
+    deinit {
+        for link in chain { close(link.fd) }
+        close(rootFD)
+    }
+
+    /// A descriptor of the directory `components` below the root, opening (and, when
+    /// `creating`, making) only the components that differ from the open chain. Every
+    /// component is opened with `O_NOFOLLOW` relative to its parent's descriptor, so no
+    /// symlink is ever followed. The descriptor belongs to the sink: do not close it.
+    private func directory(_ components: [Substring], fullPath: String, creating: Bool = true) throws(ArchiveError) -> Int32 {
+        var shared = 0
+        while shared < min(chain.count, components.count), chain[shared].name == components[shared] { shared += 1 }
+        while chain.count > shared { close(chain.removeLast().fd) }
+        for component in components[shared...] {
+            let parent = chain.last?.fd ?? rootFD
             let name = String(component)
-            if mkdirat(fd, name, 0o700) != 0 && errno != EEXIST {
-                let code = errno
-                close(fd)
-                throw .io(operation: "mkdir", path: fullPath, errno: code)
+            if creating && mkdirat(parent, name, 0o700) != 0 && errno != EEXIST {
+                throw .io(operation: "mkdir", path: fullPath, errno: errno)
             }
-            let next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            let code = errno
-            close(fd)
-            if next < 0 { throw .io(operation: "open directory", path: fullPath, errno: code) }
-            fd = next
+            let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if fd < 0 { throw .io(operation: "open directory", path: fullPath, errno: errno) }
+            chain.append((component, fd))
         }
-        return fd
+        return chain.last?.fd ?? rootFD
     }
 
     func makeDirectory(_ path: String, mode: UInt16, modificationTime: Date) throws(ArchiveError) {
-        let components = path.split(separator: "/")
-        let fd = try openDirectory(components[...], fullPath: path)
-        close(fd)
+        _ = try directory(path.split(separator: "/"), fullPath: path)
         directories.append((path, mode, modificationTime))
-    }
-
-    /// A descriptor of the directory `components`, reused from the previous file when it is
-    /// the same directory. Owned by the sink: do not close it.
-    private func directory(_ components: ArraySlice<Substring>, fullPath: String) throws(ArchiveError) -> Int32 {
-        if let last = lastDirectory, last.path.elementsEqual(components) { return last.fd }
-        let fd = try openDirectory(components, fullPath: fullPath)
-        if let last = lastDirectory { close(last.fd) }
-        lastDirectory = (components, fd)
-        return fd
     }
 
     func writeFile(_ entry: ArchiveEntry, observer: (any ExtractionObserver)?) throws(ArchiveError) {
         let components = entry.path.split(separator: "/")
-        let directory = try directory(components.dropLast(), fullPath: entry.path)
+        let directory = try directory(Array(components.dropLast()), fullPath: entry.path)
         let name = String(components.last!)
         let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0 { throw .io(operation: "create", path: entry.path, errno: errno) }
@@ -199,18 +193,13 @@ private final class StagingSink {
         if startsWriteback { _ = enroll_sync_file_range(fd, 0, 0, enroll_SYNC_FILE_RANGE_WRITE) }
     }
 
-    deinit {
-        if let last = lastDirectory { close(last.fd) }
-        close(rootFD)
-    }
-
-    /// Applies directory modes and times, deepest first.
+    /// Applies directory modes and times, every directory after all those below it: in
+    /// descending byte order of paths a directory's descendants (its path plus "/…") come
+    /// before it, and siblings' subtrees stay together, so the open chain is reused.
     func finish() throws(ArchiveError) {
-        let ordered = directories.sorted { $0.path.utf8.count > $1.path.utf8.count }
+        let ordered = directories.sorted { !$0.path.utf8.lexicographicallyPrecedes($1.path.utf8) && $0.path != $1.path }
         for directory in ordered {
-            let components = directory.path.split(separator: "/")
-            let fd = try openDirectory(components[...], fullPath: directory.path)
-            defer { close(fd) }
+            let fd = try self.directory(directory.path.split(separator: "/"), fullPath: directory.path, creating: false)
             if fchmod(fd, mode_t((directory.mode & 0o777) | 0o700)) != 0 {
                 throw .io(operation: "chmod", path: directory.path, errno: errno)
             }
@@ -227,3 +216,4 @@ extension timespec {
         self.init(tv_sec: Int(seconds), tv_nsec: min(max(nanoseconds, 0), 999_999_999))
     }
 }
+

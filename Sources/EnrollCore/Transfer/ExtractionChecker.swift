@@ -4,10 +4,14 @@ import Foundation
 /// Verifies the bundles of a transfer archive while it is being extracted, from the very
 /// bytes written to disk, so nothing is read back afterwards.
 ///
-/// The extracting thread hands every block it writes (copied) to one background queue, which
-/// hashes it into the bundle's assembly and verifies each bundle as soon as the extraction
-/// has moved on to the next one. At most `blocksInFlight` blocks wait at a time, so memory
-/// stays bounded however fast extraction runs. A bundle whose entries resume after another
+/// The extracting thread hands every block it writes (copied into one of a few reused
+/// buffers) to one background queue, which hashes it into the bundle's assembly and verifies
+/// each bundle as soon as the extraction has moved on to the next one. At most
+/// `blocksInFlight` blocks wait at a time, so memory stays bounded however fast extraction
+/// runs, and buffers are recycled rather than allocated per block. Hashing (about as much CPU
+/// as decompressing and writing together) thus runs on the second core; hashing on the
+/// extracting thread, or writing on a second thread instead, were both measured slower (see
+/// bench/notes.md). A bundle whose entries resume after another
 /// bundle's (an archive repacked by another tool) is left for the caller to verify from disk.
 final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
     /// One bundle's outcome.
@@ -21,6 +25,9 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
     private let staging: String
     private let queue = DispatchQueue(label: "enroll.extraction-checker")
     private let slots: DispatchSemaphore
+    /// Buffers not in flight; guarded by `poolLock`.
+    private var pool: [BlockBuffer] = []
+    private let poolLock = NSLock()
     /// Only touched on `queue`.
     private var assembly: BundleAssembly?
     private var results: [String: Checked] = [:]
@@ -63,10 +70,16 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
 
     func didWrite(_ block: UnsafeRawBufferPointer) {
         guard isTracking else { return }
-        let copy = [UInt8](block)
         slots.wait()
+        poolLock.lock()
+        let buffer = pool.popLast() ?? BlockBuffer()
+        poolLock.unlock()
+        buffer.fill(from: block)
         queue.async {
-            copy.withUnsafeBytes { self.assembly?.update($0) }
+            self.assembly?.update(buffer.contents)
+            self.poolLock.lock()
+            self.pool.append(buffer)
+            self.poolLock.unlock()
             self.slots.signal()
         }
     }
@@ -95,4 +108,27 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
             self.results[name] = Checked(name: name, errors: verification.diagnostics.errors, digest: verification.tagManifestDigest)
         }
     }
+}
+
+/// One block's bytes on their way to the checking queue; reused from block to block.
+private final class BlockBuffer: @unchecked Sendable {
+    private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
+    private var count = 0
+
+    deinit { storage.deallocate() }
+
+    /// Copies `block` in, growing the storage when it is too small.
+    func fill(from block: UnsafeRawBufferPointer) {
+        if storage.count < block.count {
+            storage.deallocate()
+            storage = .allocate(byteCount: max(block.count, 256 << 10), alignment: 16)
+        }
+        if let source = block.baseAddress, block.count > 0 {
+            storage.baseAddress!.copyMemory(from: source, byteCount: block.count)
+        }
+        count = block.count
+    }
+
+    /// The bytes last copied in.
+    var contents: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[..<count]) }
 }
