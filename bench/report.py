@@ -40,6 +40,8 @@ def t(name):
 
 
 def fmt_ratio(x, target, better):
+    if target is None:
+        return f"{x:.2f}", "(informational)", ""
     ok = x <= target if better == "<=" else x >= target
     return f"{x:.2f}", f"{better} {target}", "met" if ok else "**missed**"
 
@@ -94,10 +96,10 @@ ratios = [
     ("enroll validate / openssl sha256 (SHA-NI floor, informational)", t("validate/enroll") / t("validate/openssl sha256"), 1.5, "<="),
     ("enroll validate --trust / sha256sum", t("validate/enroll --trust") / t("validate/sha256sum"), 1.5, "<="),
     ("bagit-python / enroll validate", t("validate/bagit-python") / t("validate/enroll"), 5, ">="),
-    ("enroll pack / bsdtar --zstd (medians)", t("pack/enroll") / t("pack/bsdtar"), 1.2, "<="),
+    ("enroll pack / bsdtar --zstd (medians of separate blocks)", t("pack/enroll") / t("pack/bsdtar"), None, "<="),
     ("enroll pack / bsdtar --zstd (paired rounds, median of ratios)", pair("pack enroll/bsdtar"), 1.2, "<="),
-    ("enroll pack / (bsdtar --zstd + sync)", t("pack/enroll") / t("pack/bsdtar + sync"), 1.2, "<="),
-    ("enroll unpack / bsdtar -x (medians)", t("unpack/enroll") / t("unpack/bsdtar"), 1.2, "<="),
+    ("enroll pack / (bsdtar --zstd + sync)", t("pack/enroll") / t("pack/bsdtar + sync"), None, "<="),
+    ("enroll unpack / bsdtar -x (medians of separate blocks)", t("unpack/enroll") / t("unpack/bsdtar"), None, "<="),
     ("enroll unpack / bsdtar -x (paired rounds, median of ratios)", pair("unpack enroll/bsdtar"), 1.2, "<="),
 ]
 
@@ -125,6 +127,9 @@ if "pack/bsdtar zstd:threads=2" in rows:
       "(enroll also hashes and verifies every bundle, signs batch.txt and fsyncs).\n")
 if pairs:
     w("### Pack and unpack in paired rounds (b)\n")
+    w("The pack and unpack targets are judged on these paired ratios. The ratios of the medians above come from "
+      "blocks of runs minutes apart and are shown for information only: on this shared machine a tool's own "
+      "times drift by up to 2x between blocks (compare min and max in the results table).\n")
     w("enroll and bsdtar run alternately (A B A B ...), one warm-up round then "
       f"{next(iter(pairs.values()))['runs']} timed rounds, each run after removing the previous output and `sync`. "
       "Each round gives one ratio of two runs taken seconds apart, which the machine's drift over minutes "
