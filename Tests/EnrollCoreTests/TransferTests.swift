@@ -120,6 +120,27 @@ struct TransferTests {
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// A file that vanishes between the check and the copy: that bundle is refused, naming
+    /// the file, and the archive is written again without it.
+    @Test func packRefusesABundleChangedBetweenCheckAndCopy() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir, count: 2)
+        var packer = try Packer(key: fixture.station.key, station: "station-01")
+        let victim = fixture.bundles[0] + "/data/attachments/student-photo/1.png"
+        packer.willCopy = { source in
+            if source == fixture.bundles[0] { try? FileManager.default.removeItem(atPath: victim) }
+        }
+        let result = try packer.pack(bundles: fixture.bundles, to: dir("day.tar.zst"))
+        #expect(result.packed.map { ($0.source as NSString).lastPathComponent } == ["b2"])
+        let problem = try #require(result.refused.first?.problems.first)
+        #expect(result.refused.map { ($0.source as NSString).lastPathComponent } == ["b1"])
+        #expect(result.refused[0].problems.map(\.code) == ["bag.changed-while-packing"], "\(problem)")
+        #expect(problem.location.file == victim)
+        #expect(!problem.message.zh.isEmpty && !problem.message.en.isEmpty)
+        let (scan, bundles) = fixture.scan(dir("day.tar.zst"))
+        #expect(scan.isValid && bundles.keys.sorted() == ["bundles/b2"], "\(scan.diagnostics) \(bundles)")
+    }
+
     /// Unpack hashes what it writes instead of reading it back. An archive repacked by
     /// another tar (directories first, another order) must be followed as well, and a change
     /// in it caught, with nothing left behind.

@@ -35,6 +35,9 @@ public struct Packer {
     /// Threads for zstd compression (the calling thread reads and hashes meanwhile).
     public var jobs: Int
     private let trust: TrustStore
+    /// Called with a bundle's directory just before its files are copied into the archive,
+    /// after it was checked: lets tests change a bundle in that window.
+    var willCopy: ((String) -> Void)?
 
     /// Creates a packer.
     /// - Parameters:
@@ -186,6 +189,7 @@ public struct Packer {
         for (index, bundle) in bundles.enumerated() {
             var inventory = bundle.inventory
             let prefix = root + "/bundles/" + bundle.name
+            willCopy?(bundle.source)
             do {
                 try writer.addDirectory(prefix)
                 try writeTagFiles(of: &inventory, source: bundle.source, prefix: prefix, into: writer)
