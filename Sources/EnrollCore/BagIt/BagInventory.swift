@@ -37,12 +37,13 @@ public struct BagInventory {
             || (path.hasPrefix("tagmanifest-") && path.hasSuffix(".txt"))
     }
 
-    /// The algorithms named by root-level files with `prefix` (`manifest-` or `tagmanifest-`).
+    /// The supported algorithms named by root-level files with `prefix` (`manifest-` or
+    /// `tagmanifest-`): what files are hashed with.
     static func algorithms(in names: some Sequence<String>, prefix: String) -> [ChecksumAlgorithm] {
         names.compactMap { name -> ChecksumAlgorithm? in
             guard !name.contains("/"), name.hasPrefix(prefix), name.hasSuffix(".txt") else { return nil }
             return ChecksumAlgorithm(rawValue: String(name.dropFirst(prefix.count).dropLast(4)).lowercased())
-        }.sorted()
+        }.filter(\.isSupported).sorted()
     }
 
     /// Records a file, reporting a name that collides with an earlier one under Unicode
@@ -77,8 +78,8 @@ public struct BagInventory {
                 en: "A file name in this directory is not valid UTF-8 and cannot be listed in a manifest. Rename the file."))
         }
         let rootNames = entries.filter { !$0.path.contains("/") && $0.kind == .file }.map(\.path)
-        let payloadAlgorithms = algorithms(in: rootNames, prefix: "manifest-").filter(\.isSupported)
-        let tagAlgorithms = algorithms(in: rootNames, prefix: "tagmanifest-").filter(\.isSupported)
+        let payloadAlgorithms = algorithms(in: rootNames, prefix: "manifest-")
+        let tagAlgorithms = algorithms(in: rootNames, prefix: "tagmanifest-")
 
         for entry in entries {
             let fullPath = root + "/" + entry.path

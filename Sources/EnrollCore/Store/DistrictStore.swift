@@ -77,6 +77,14 @@ public final class DistrictStore {
         directory + "/objects/" + digest.prefix(2) + "/" + digest
     }
 
+    /// Where a new object goes, its directory made; nil when the object is already stored.
+    private func newObjectPath(_ digest: String) throws -> String? {
+        let target = objectPath(digest)
+        if FileManager.default.fileExists(atPath: target) { return nil }
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        return target
+    }
+
     /// Puts a file into the object store under its SHA-256 (known from the bag's manifest and
     /// checked again while copying), durably: temporary file, fsync, rename. An object already
     /// present is left as it is.
@@ -85,9 +93,7 @@ public final class DistrictStore {
     ///   - digest: Its SHA-256.
     /// - Throws: `EnrollError` if the file cannot be copied or its content does not match.
     func storeObject(from source: String, digest: String) throws {
-        let target = objectPath(digest)
-        if FileManager.default.fileExists(atPath: target) { return }
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard let target = try newObjectPath(digest) else { return }
         let temporary = directory + "/tmp/" + UUID().uuidString
         let output = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard output >= 0 else { throw FileIO.ioError(errno, temporary, verb: ("创建", "create")) }
@@ -132,9 +138,7 @@ public final class DistrictStore {
     /// directory).
     /// - Throws: `EnrollError` (I/O) if the file cannot be synced or moved.
     func adoptObject(at source: String, digest: String) throws {
-        let target = objectPath(digest)
-        if FileManager.default.fileExists(atPath: target) { return }
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard let target = try newObjectPath(digest) else { return }
         let file = open(source, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard file >= 0 else { throw FileIO.ioError(errno, source, verb: ("读取", "read")) }
         defer { close(file) }

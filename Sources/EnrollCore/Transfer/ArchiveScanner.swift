@@ -288,7 +288,7 @@ struct BundleAssembly {
         hasPayloadDirectory = true
         // Tag files come first in enroll's archives; without a manifest yet, hash for both
         // algorithms enroll bundles may use.
-        var algorithms = BagInventory.algorithms(in: tagBytes.keys, prefix: "manifest-").filter(\.isSupported)
+        var algorithms = BagInventory.algorithms(in: tagBytes.keys, prefix: "manifest-")
         if algorithms.isEmpty { algorithms = [.sha256, .sha512] }
         file = OpenFile(
             relative: relative, isTagFile: false,
@@ -321,7 +321,7 @@ struct BundleAssembly {
     func inventory() -> BagInventory {
         var inventory = BagInventory()
         inventory.hasPayloadDirectory = hasPayloadDirectory
-        let tagAlgorithms = BagInventory.algorithms(in: tagBytes.keys, prefix: "tagmanifest-").filter(\.isSupported)
+        let tagAlgorithms = BagInventory.algorithms(in: tagBytes.keys, prefix: "tagmanifest-")
         for (path, bytes) in tagBytes.sorted(by: { $0.key < $1.key }) {
             var hasher = MultiHasher(tagAlgorithms)
             bytes.withUnsafeBytes { hasher.update($0) }

@@ -221,11 +221,11 @@ public struct Packer {
     private func writeTagFiles(of inventory: inout BagInventory, source: String, prefix: String, into writer: ArchiveWriter) throws {
         let standard = BundleLayout.tagFiles.filter { inventory.tagFiles[$0] != nil }
         let others = inventory.tagFiles.keys.filter { !standard.contains($0) }.sorted()
+        let algorithms = BagInventory.algorithms(in: inventory.tagFiles.keys, prefix: "tagmanifest-")
         for path in standard + others {
             if let bytes = inventory.tagContents[path] {
                 try writer.addData(prefix + "/" + path, bytes, mode: 0o644)
             } else {
-                let algorithms = BagInventory.algorithms(in: inventory.tagFiles.keys, prefix: "tagmanifest-").filter(\.isSupported)
                 try copy(path, from: source, into: writer, prefix: prefix, algorithms: algorithms, file: &inventory.tagFiles[path]!)
             }
         }
@@ -233,10 +233,10 @@ public struct Packer {
 
     /// Writes the payload in path order, each directory entry before its first file.
     private func writePayload(of inventory: inout BagInventory, source: String, prefix: String, into writer: ArchiveWriter) throws {
-        let algorithms = BagInventory.algorithms(in: inventory.tagFiles.keys, prefix: "manifest-").filter(\.isSupported)
+        let algorithms = BagInventory.algorithms(in: inventory.tagFiles.keys, prefix: "manifest-")
         var directories: Set<String> = []
-        for key in inventory.payload.keys.sorted(by: { inventory.payload[$0]!.path < inventory.payload[$1]!.path }) {
-            let path = inventory.payload[key]!.path
+        for (key, file) in inventory.payload.sorted(by: { $0.value.path < $1.value.path }) {
+            let path = file.path
             var components = path.split(separator: "/").dropLast().map(String.init)
             var pending: [String] = []
             while !components.isEmpty {
