@@ -20,7 +20,7 @@ let package = Package(
             name: "CArchive",
             path: "Sources/CArchive",
             pkgConfig: "libarchive",
-            providers: [.apt(["libarchive-dev"])]
+            providers: [.apt(["libarchive-dev", "libzstd-dev"])]
         ),
         .systemLibrary(
             name: "CLibXML2",

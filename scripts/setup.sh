@@ -3,7 +3,7 @@
 # Safe to run again: it only installs what is not there. Debian/Ubuntu (apt) and pip.
 set -euo pipefail
 
-apt_packages=(libarchive-dev libxml2-dev libsqlite3-dev pkg-config
+apt_packages=(libarchive-dev libzstd-dev libxml2-dev libsqlite3-dev pkg-config
               libarchive-tools signify-openbsd zstd unzip libjpeg-turbo-progs)
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -178,6 +178,96 @@ struct TransferTests {
         #expect(!FileManager.default.fileExists(atPath: dir("out2")), "a refused unpack leaves nothing")
     }
 
+    /// enroll ends a zstd frame after bundles, so unpack (and import) extract the archive in
+    /// parts, one thread per core, each hashing its own part. The outcome must be exactly
+    /// that of one thread, and a change inside any part caught and named, leaving nothing.
+    @Test func unpackInPartsRestoresWhatOneThreadDoesAndCatchesChanges() throws {
+        let dir = TemporaryDirectory()
+        let fixture = try TransferFixture(dir, count: 4)
+        var packer = try Packer(key: fixture.station.key, station: "station-01")
+        packer.frameSize = 1  // a frame after every bundle
+        let archive = dir("day.tar.zst")
+        #expect(try packer.pack(bundles: fixture.bundles, to: archive, format: .tarZstd).packed.count == 4)
+        #expect(try frameCount(archive) == 5, "batch files and b1, b2, b3, b4, end of archive")
+
+        var attempts: [Int] = []
+        let batch = try ExtractedBatch(archive, in: dir.path, limits: .default, parts: 4) { _, parts in
+            attempts.append(parts)
+            return []
+        }
+        batch.remove()
+        #expect(attempts == [4], "extracted in four parts at the first attempt")
+
+        for jobs in [1, 2, 4] {
+            let restored = try Unpacker(trust: fixture.station.trust, jobs: jobs).unpack(archive, to: dir("out\(jobs)"))
+            #expect(restored.count == 4)
+            for bundle in fixture.bundles {
+                let name = (bundle as NSString).lastPathComponent
+                #expect(try treeFingerprint(bundle) == treeFingerprint(dir("out\(jobs)/" + name)), "\(name) with \(jobs) jobs")
+            }
+        }
+
+        // The same archive written again with its frames ending in the middle of bundles, so
+        // that parts begin inside bundles (the checkers cannot follow those: they are read
+        // back), and framed as enroll does but with one byte of b3's photo changed.
+        let photo = "day/bundles/b3/data/attachments/student-photo/1.png"
+        func rewrite(_ target: String, splittingInsideBundles: Bool, changing changed: String?) throws {
+            let reader = try ArchiveReader(path: archive)
+            let writer = try ArchiveWriter(creatingAt: target, frameSize: 1)
+            var previousBundle: Substring?
+            while let entry = try reader.next() {
+                let parts = entry.path.split(separator: "/")
+                let bundle = parts.count > 2 && parts[1] == "bundles" ? parts[2] : nil
+                let split = splittingInsideBundles
+                    ? entry.kind == .directory && entry.path.hasSuffix("/data")  // after the tag files
+                    : previousBundle != nil && bundle != previousBundle
+                if split { try writer.markSplitPoint() }
+                previousBundle = bundle ?? previousBundle
+                if entry.kind == .directory {
+                    try writer.addDirectory(entry.path, mode: entry.mode, modificationTime: entry.modificationTime)
+                } else {
+                    var bytes = try entry.readAll()
+                    if entry.path == changed { bytes[bytes.count / 2] ^= 0x01 }
+                    try writer.addData(entry.path, bytes, mode: entry.mode, modificationTime: entry.modificationTime)
+                }
+            }
+            try writer.commit()
+        }
+        try rewrite(dir("fine.tar.zst"), splittingInsideBundles: true, changing: nil)
+        #expect(try frameCount(dir("fine.tar.zst")) == 5)
+        var checkers: [ExtractionChecker] = []
+        let split = try ExtractedBatch(dir("fine.tar.zst"), in: dir.path, limits: .default, parts: 4) { staging, parts in
+            checkers = (0..<parts).map { _ in ExtractionChecker(verifier: BundleVerifier(trust: nil), staging: staging, inline: true) }
+            return checkers
+        }
+        split.remove()
+        #expect(checkers.count == 4)
+        #expect(ExtractionChecker.merge(checkers).count <= 1, "bundles seen by two parts are left to be read back")
+        let restored = try Unpacker(trust: fixture.station.trust, jobs: 4).unpack(dir("fine.tar.zst"), to: dir("out-fine"))
+        #expect(restored.count == 4)
+        for bundle in fixture.bundles {
+            let name = (bundle as NSString).lastPathComponent
+            #expect(try treeFingerprint(bundle) == treeFingerprint(dir("out-fine/" + name)), "\(name) from parts cut inside bundles")
+        }
+
+        let changed = dir("changed.tar.zst")
+        try rewrite(changed, splittingInsideBundles: false, changing: photo)
+        #expect(try frameCount(changed) == 4, "batch files and b1, b2, b3, b4 and end of archive")
+        let error = try #require(throws: EnrollError.self) {
+            try Unpacker(trust: fixture.station.trust, jobs: 4).unpack(changed, to: dir("out-changed"))
+        }
+        #expect(error.diagnostics.map(\.code) == ["bag.checksum-mismatch"], "\(error.diagnostics)")
+        #expect(error.diagnostics.first?.location.file == changed + ":" + photo)
+        #expect(!FileManager.default.fileExists(atPath: dir("out-changed")), "a refused unpack leaves nothing")
+    }
+
+    /// The number of zstd frames in `path`, as `zstd -lv` counts them.
+    func frameCount(_ path: String) throws -> Int? {
+        let output = try runProcess("zstd", ["-lv", path]).stdout
+        let line = output.split(separator: "\n").first { $0.hasPrefix("# Zstandard Frames: ") }
+        return line.flatMap { Int($0.dropFirst("# Zstandard Frames: ".count)) }
+    }
+
     @Test func packNeverOverwritesAndLeavesNoPartialFile() throws {
         let dir = TemporaryDirectory()
         let fixture = try TransferFixture(dir, count: 1)

@@ -63,15 +63,48 @@ public enum ArchiveExtractor {
         root: RootRequirement = .none, inPlace: Bool = false, observer: (any ExtractionObserver)? = nil,
         startsWriteback: Bool = false
     ) throws(ArchiveError) -> [String] {
+        try extract(
+            from: archivePath, to: destination, limits: limits, root: root, inPlace: inPlace, parts: 1,
+            observers: { _ in [observer] }, startsWriteback: startsWriteback)
+    }
+
+    /// Extracts `archivePath` into the new directory `destination`, with up to `parts`
+    /// threads when the archive allows it.
+    ///
+    /// A `.tar.zst` archive whose zstd stream is several frames (``ArchiveWriter`` ends one
+    /// at each split point its caller marks) is cut at frame starts into up to `parts` ranges
+    /// of about equal size (``ZstdFrames``), and each range is decompressed, checked and
+    /// written by its own thread, into the same staging directory. The readers share one
+    /// tally, so names, counts and totals are checked across the whole archive. Each range
+    /// but the last must end exactly between two entries, where its reader meets a clean end;
+    /// a range that ends inside an entry fails as truncated.
+    ///
+    /// If any part fails for any reason, everything written is removed and the archive is
+    /// extracted again by one thread from the start, so the outcome and the error reported
+    /// are exactly those of a sequential extraction; a damaged or hostile archive therefore
+    /// costs at most two passes, each within the limits. Archives of one frame, `.tar.gz` and
+    /// zip are always extracted by one thread.
+    /// - Parameters:
+    ///   - parts: the most threads to use; 1 extracts sequentially.
+    ///   - observers: called once per attempt with the number of parts (1 for a sequential
+    ///     attempt) and returns an observer (or nil) for each; part `i`'s observer sees its
+    ///     entries on part `i`'s thread. Only the last call's observers saw a successful
+    ///     extraction.
+    ///   - The other parameters are as for ``extract(from:to:limits:root:inPlace:observer:startsWriteback:)``.
+    /// - Returns: the relative paths of the extracted entries, in archive order.
+    /// - Throws: as ``extract(from:to:limits:root:inPlace:observer:startsWriteback:)``.
+    @discardableResult
+    public static func extract(
+        from archivePath: String, to destination: String, limits: ArchiveLimits = .default,
+        root: RootRequirement = .none, inPlace: Bool = false, parts: Int,
+        observers: (_ count: Int) -> [(any ExtractionObserver)?], startsWriteback: Bool = false
+    ) throws(ArchiveError) -> [String] {
         let destination = POSIX.trimmingTrailingSlashes(destination)
         if POSIX.exists(destination) { throw .destinationExists(path: destination) }
         let parent = POSIX.directoryName(destination)
         let staging: String
         if inPlace {
-            if mkdir(destination, 0o700) != 0 {
-                if errno == EEXIST { throw .destinationExists(path: destination) }
-                throw .io(operation: "create directory", path: destination, errno: errno)
-            }
+            try makePrivateDirectory(destination)
             staging = destination
         } else {
             var template = Array("\(parent)/.\(POSIX.baseName(destination)).extract-XXXXXX".utf8CString)
@@ -83,21 +116,24 @@ public enum ArchiveExtractor {
         var succeeded = false
         defer { if !succeeded { POSIX.removeTree(staging) } }
 
-        let reader = try ArchiveReader(path: archivePath, limits: limits, root: root)
-        let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
-        var extracted: [String] = []
-        while let entry = try reader.next() {
-            observer?.willExtract(entry)
-            switch entry.kind {
-            case .directory:
-                try sink.makeDirectory(entry.path, mode: entry.mode, modificationTime: entry.modificationTime)
-            case .file:
-                try sink.writeFile(entry, observer: observer)
+        var extracted: [String]?
+        if parts > 1, let segments = ZstdFrames.segments(ofFileAt: archivePath, parts: parts) {
+            do {
+                extracted = try extractParts(
+                    archivePath, into: staging, segments: segments, limits: limits, root: root,
+                    observers: observers(segments.count), startsWriteback: startsWriteback)
+            } catch {
+                // Start again from nothing, sequentially: that attempt decides.
+                POSIX.removeTree(staging)
+                try makePrivateDirectory(staging)
             }
-            extracted.append(entry.path)
-            observer?.didExtract(entry)
         }
-        try sink.finish()
+        if extracted == nil {
+            let reader = try ArchiveReader(path: archivePath, limits: limits, root: root)
+            let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
+            extracted = try extractEntries(of: reader, into: sink, observer: observers(1).first ?? nil)
+            try sink.finish()
+        }
         if chmod(staging, 0o755) != 0 { throw .io(operation: "chmod", path: staging, errno: errno) }
         try POSIX.syncDirectory(staging)
         if !inPlace {
@@ -109,8 +145,96 @@ public enum ArchiveExtractor {
         }
         succeeded = true
         try? POSIX.syncDirectory(parent)
+        return extracted ?? []
+    }
+
+    /// Creates `path` as a directory only its owner can enter (mode 0700).
+    private static func makePrivateDirectory(_ path: String) throws(ArchiveError) {
+        if mkdir(path, 0o700) != 0 {
+            if errno == EEXIST { throw .destinationExists(path: path) }
+            throw .io(operation: "create directory", path: path, errno: errno)
+        }
+    }
+
+    /// Writes every entry `reader` yields through `sink`; returns their paths. Stops with
+    /// ``ArchiveError/io(operation:path:errno:)`` (`ECANCELED`) when `shouldStop` says so.
+    private static func extractEntries(
+        of reader: ArchiveReader, into sink: StagingSink, observer: (any ExtractionObserver)?,
+        shouldStop: () -> Bool = { false }
+    ) throws(ArchiveError) -> [String] {
+        var extracted: [String] = []
+        while let entry = try reader.next() {
+            if shouldStop() { throw .io(operation: "stop extracting (another part failed)", path: reader.path, errno: ECANCELED) }
+            observer?.willExtract(entry)
+            switch entry.kind {
+            case .directory:
+                try sink.makeDirectory(entry.path, mode: entry.mode, modificationTime: entry.modificationTime)
+            case .file:
+                try sink.writeFile(entry, observer: observer)
+            }
+            extracted.append(entry.path)
+            observer?.didExtract(entry)
+        }
         return extracted
     }
+
+    /// Extracts each of `segments` on its own thread into `staging`; throws the first
+    /// failure after every part has stopped. Directory metadata is applied once all parts are done.
+    private static func extractParts(
+        _ archivePath: String, into staging: String, segments: [Range<Int64>], limits: ArchiveLimits,
+        root: RootRequirement, observers: [(any ExtractionObserver)?], startsWriteback: Bool
+    ) throws(ArchiveError) -> [String] {
+        let run = PartsRun(count: segments.count)
+        let tally = try ReadTally(limits: limits, root: root)
+        let observers = UncheckedBox(observers)
+        DispatchQueue.concurrentPerform(iterations: segments.count) { index in
+            let outcome = Result { () throws(ArchiveError) -> ([String], StagingSink) in
+                let reader = try ArchiveReader(path: archivePath, range: segments[index], tally: tally)
+                let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
+                let observer = index < observers.value.count ? observers.value[index] : nil
+                let paths = try extractEntries(of: reader, into: sink, observer: observer, shouldStop: { run.hasFailed })
+                return (paths, sink)
+            }
+            run.record(outcome, part: index)
+        }
+        let outcomes = try run.outcomes()
+        let finisher = try StagingSink(root: staging, startsWriteback: false)
+        for (_, sink) in outcomes { finisher.adoptDirectories(of: sink) }
+        try finisher.finish()
+        return outcomes.flatMap(\.0)
+    }
+}
+
+/// The outcomes of the parts of one parallel extraction; a failure tells the other parts to stop.
+///
+/// `@unchecked Sendable`: every field is guarded by `lock`; each sink is used by its own
+/// part's thread until the run ends, and by the caller after.
+private final class PartsRun: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<([String], StagingSink), ArchiveError>?]
+    private var failed = false
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    var hasFailed: Bool { lock.withLock { failed } }
+
+    func record(_ outcome: Result<([String], StagingSink), ArchiveError>, part: Int) {
+        lock.withLock {
+            results[part] = outcome
+            if case .failure = outcome { failed = true }
+        }
+    }
+
+    /// Every part's paths and sink, in part order, or the first failure by part.
+    func outcomes() throws(ArchiveError) -> [([String], StagingSink)] {
+        try lock.withLock { results }.map { (result) throws(ArchiveError) in try result!.get() }
+    }
+}
+
+/// Carries values that are used by one thread at a time across a `@Sendable` boundary.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// Writes entries below one staging directory, through directory descriptors only.
@@ -160,6 +284,12 @@ private final class StagingSink {
             chain.append((component, fd))
         }
         return chain.last?.fd ?? rootFD
+    }
+
+    /// Takes over the directories whose metadata `other` would apply, to apply them in
+    /// ``finish()`` (after all parts of a parallel extraction are written).
+    func adoptDirectories(of other: StagingSink) {
+        directories += other.directories
     }
 
     func makeDirectory(_ path: String, mode: UInt16, modificationTime: Date) throws(ArchiveError) {

@@ -25,18 +25,19 @@ public final class ArchiveReader {
     /// The limits enforced on this archive.
     public let limits: ArchiveLimits
     /// The top-level directory every entry must be inside, once known (given or learned).
-    public private(set) var requiredRoot: String?
+    public var requiredRoot: String? { tally.root }
 
     private let handle: OpaquePointer
-    private let learnRoot: Bool
     private let rules: EntryNameRules
-    private var names = EntryNameRegistry()
+    /// Names, counts and totals: this reader's own, or shared by the parts of one archive.
+    private let tally: ReadTally
+    /// The part of the file read, when not all of it.
+    private let source: FileRangeSource?
     private var failure: ArchiveError?
     private var atEnd = false
 
-    private var entryCount = 0
-    private var declaredTotal: Int64 = 0
-    private var producedTotal: Int64 = 0
+    /// Data bytes this reader produced (for the compression ratio of its own input).
+    private var producedHere: Int64 = 0
 
     /// State of the entry most recently returned by ``next()``.
     private struct Current {
@@ -67,23 +68,31 @@ public final class ArchiveReader {
     /// - Throws: ``ArchiveError/corruptArchive(entry:failure:)`` when the file cannot be
     ///   opened or is not a supported archive; ``ArchiveError/unsafePath(entry:problem:)``
     ///   if `root` is not a single safe name.
-    public init(path: String, limits: ArchiveLimits = .default, root: RootRequirement = .none) throws(ArchiveError) {
+    public convenience init(path: String, limits: ArchiveLimits = .default, root: RootRequirement = .none) throws(ArchiveError) {
+        try self.init(path: path, range: nil, tally: ReadTally(limits: limits, root: root))
+    }
+
+    /// Opens `path`, or only the bytes `range` of it, counting into `tally`.
+    ///
+    /// A range must start where a compressed frame (or the file) starts and end where one
+    /// ends; the parts of a parallel extraction each read one, sharing one tally so that
+    /// names, counts and totals are checked across the whole archive. A range is read with
+    /// `pread` in 1 MiB blocks through `archive_read_open` callbacks.
+    init(path: String, range: Range<Int64>?, tally: ReadTally) throws(ArchiveError) {
         self.path = path
-        self.limits = limits
+        self.tally = tally
+        limits = tally.limits
         rules = EntryNameRules(limits: limits)
-        switch root {
-        case .none:
-            requiredRoot = nil
-            learnRoot = false
-        case .learnFromFirstEntry:
-            requiredRoot = nil
-            learnRoot = true
-        case .named(let name):
-            guard let normalised = try rules.normalise(name), !normalised.contains("/") else {
-                throw .unsafePath(entry: name, problem: .emptyOrDotComponent)
+        if let range {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 {
+                throw .corruptArchive(
+                    entry: nil,
+                    failure: LibarchiveFailure(function: "open", code: ARCHIVE_FATAL, message: String(cString: strerror(errno)), errno: errno))
             }
-            requiredRoot = normalised
-            learnRoot = false
+            source = FileRangeSource(fd: fd, range: range)
+        } else {
+            source = nil
         }
 
         guard let handle = archive_read_new() else {
@@ -97,9 +106,18 @@ public final class ArchiveReader {
         try Libarchive.check(archive_read_support_format_zip(handle), handle, "archive_read_support_format_zip")
         try Libarchive.check(archive_read_support_filter_zstd(handle), handle, "archive_read_support_filter_zstd")
         try Libarchive.check(archive_read_support_filter_gzip(handle), handle, "archive_read_support_filter_gzip")
-        let opened = UTF8Locale.run { archive_read_open_filename(handle, path, Self.readBlockSize) }
+        let opened: Int32
+        if let source {
+            let client = Unmanaged.passUnretained(source).toOpaque()
+            opened = UTF8Locale.run {
+                archive_read_open(handle, client, nil, { _, client, buffer in FileRangeSource.read(client: client, buffer: buffer) }, nil)
+            }
+        } else {
+            opened = UTF8Locale.run { archive_read_open_filename(handle, path, Self.readBlockSize) }
+        }
         if opened != ARCHIVE_OK {
-            throw .corruptArchive(entry: nil, failure: Libarchive.failure(handle, function: "archive_read_open_filename", code: opened))
+            let function = source == nil ? "archive_read_open_filename" : "archive_read_open"
+            throw .corruptArchive(entry: nil, failure: Libarchive.failure(handle, function: function, code: opened))
         }
     }
 
@@ -170,11 +188,7 @@ public final class ArchiveReader {
             throw .invalidUTF8Name(entry: "(undecodable name after '\(current?.name ?? "start of archive")')", bytes: [])
         }
         let displayName = String(decoding: raw, as: UTF8.self)
-
-        entryCount += 1
-        if entryCount > limits.maxEntryCount {
-            throw .tooManyEntries(entry: displayName, limit: limits.maxEntryCount)
-        }
+        try tally.countEntry(displayName)
 
         guard let name = try rules.normalise(rawBytes: raw) else {
             guard archive_entry_filetype(entry) == enroll_AE_IFDIR, archive_entry_hardlink(entry) == nil else {
@@ -213,21 +227,8 @@ public final class ArchiveReader {
             throw .unsupportedEntryType(entry: name, type: .sparseFile)
         }
 
-        // Required root.
-        let topLevel = String(name.prefix { $0 != "/" })
-        if requiredRoot == nil && learnRoot {
-            guard kind == .directory || name.contains("/") else {
-                throw .outsideRequiredRoot(entry: name, root: "(a top-level directory)")
-            }
-            requiredRoot = topLevel
-        }
-        if let root = requiredRoot {
-            let inside = topLevel.utf8.elementsEqual(root.utf8) && (name.contains("/") || kind == .directory)
-            if !inside { throw .outsideRequiredRoot(entry: name, root: root) }
-        }
-
-        // Names seen before.
-        try names.register(name, kind: kind)
+        // Required root, and names seen before.
+        try tally.admit(name, kind: kind)
 
         // Declared size.
         let declared: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
@@ -236,8 +237,7 @@ public final class ArchiveReader {
             if declared > limits.maxEntrySize {
                 throw .entryTooLarge(entry: name, size: declared, limit: limits.maxEntrySize)
             }
-            declaredTotal += declared
-            if declaredTotal > limits.maxTotalSize { throw .totalSizeExceeded(entry: name, limit: limits.maxTotalSize) }
+            try tally.declare(declared, entry: name)
         }
         try checkRatio(entry: name)
 
@@ -282,7 +282,7 @@ public final class ArchiveReader {
     /// included).
     private func checkRatio(entry: String) throws(ArchiveError) {
         let compressed = max(archive_filter_bytes(handle, -1), 1)
-        let uncompressed = max(producedTotal, archive_filter_bytes(handle, 0))
+        let uncompressed = max(producedHere, archive_filter_bytes(handle, 0))
         guard uncompressed > limits.compressionRatioAllowance else { return }
         if Double(uncompressed) > Double(compressed) * limits.maxCompressionRatio {
             throw .compressionRatioExceeded(
@@ -314,7 +314,7 @@ public final class ArchiveReader {
                 throw ArchiveError.sizeMismatch(entry: state.name, declared: state.declaredSize ?? -1, actual: offset)
             }
             state.produced += Int64(size)
-            producedTotal += Int64(size)
+            producedHere += Int64(size)
             if let declared = state.declaredSize, state.produced > declared {
                 state.finished = true
                 throw ArchiveError.sizeMismatch(entry: state.name, declared: declared, actual: state.produced)
@@ -323,11 +323,8 @@ public final class ArchiveReader {
                 state.finished = true
                 throw ArchiveError.entryTooLarge(entry: state.name, size: state.produced, limit: limits.maxEntrySize)
             }
-            if producedTotal > limits.maxTotalSize {
-                state.finished = true
-                throw ArchiveError.totalSizeExceeded(entry: state.name, limit: limits.maxTotalSize)
-            }
             do {
+                try tally.produce(Int64(size), entry: state.name)
                 try checkRatio(entry: state.name)
             } catch {
                 state.finished = true

@@ -79,7 +79,8 @@ public struct Importer {
     ///   - actor: Who runs the import, for the audit log.
     ///   - logger: Where progress is logged (nothing by default). Logs name applications by id
     ///     and collection number, never by ID number or phone.
-    ///   - jobs: Threads for verifying and validating bundles (every core by default); bundles
+    ///   - jobs: Threads for extracting archives (in parts, when enroll packed them) and for
+    ///     verifying and validating bundles (every core by default); bundles
     ///     are still merged and committed one at a time, in order.
     public init(
         store: DistrictStore, catalog: FormCatalog, extraTrust: TrustStore? = nil, actor: String = DistrictStore.defaultActor,
@@ -160,7 +161,7 @@ public struct Importer {
     ) {
         let batch: ExtractedBatch
         do {
-            batch = try ExtractedBatch(path, in: store.directory + "/tmp", limits: .default, durable: true)
+            batch = try ExtractedBatch(path, in: store.directory + "/tmp", limits: .default, parts: jobs, durable: true)
         } catch {
             report.archiveProblems += (error as? EnrollError)?.diagnostics
                 ?? [.error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)")]

@@ -19,22 +19,26 @@ struct ExtractedBatch {
 
     /// Extracts an archive into a new directory inside `parent`.
     /// - Parameters:
-    ///   - observing: Makes an observer of the extraction, given the staging directory
-    ///     (extraction is in place: files are at their final staging paths at once).
+    ///   - parts: The most threads extracting at once: an archive packed by enroll is
+    ///     extracted in up to this many parts (see `ArchiveExtractor`).
+    ///   - observing: Makes the observers of one extraction attempt, given the staging
+    ///     directory and the number of parts (extraction is in place: files are at their
+    ///     final staging paths at once). The last call's observers saw the extraction.
     ///   - durable: The files will be fsynced and kept (the district import): start writing
     ///     them to the disk as soon as each is extracted.
     /// - Throws: `EnrollError` with the refused entry, after removing everything written.
     init(
-        _ archive: String, in parent: String, limits: ArchiveLimits,
-        observing: ((_ staging: String) -> any ExtractionObserver)? = nil, durable: Bool = false
+        _ archive: String, in parent: String, limits: ArchiveLimits, parts: Int = 1,
+        observing: ((_ staging: String, _ parts: Int) -> [any ExtractionObserver])? = nil, durable: Bool = false
     ) throws {
         self.archive = archive
         staging = parent + "/.enroll-extract-" + UUID().uuidString
         let entries: [String]
         do {
+            let staging = staging
             entries = try ArchiveExtractor.extract(
-                from: archive, to: staging, limits: limits, root: .learnFromFirstEntry, inPlace: true,
-                observer: observing?(staging), startsWriteback: durable)
+                from: archive, to: staging, limits: limits, root: .learnFromFirstEntry, inPlace: true, parts: parts,
+                observers: { count in observing?(staging, count) ?? [] }, startsWriteback: durable)
         } catch {
             throw error.enrollError(archive: archive)
         }

@@ -13,6 +13,12 @@ import Foundation
 /// extracting thread, or writing on a second thread instead, were both measured slower (see
 /// bench/notes.md). A bundle whose entries resume after another
 /// bundle's (an archive repacked by another tool) is left for the caller to verify from disk.
+///
+/// When an archive is extracted in parts, one thread per core (see
+/// `ArchiveExtractor.extract(…parts:…)`), every core is already busy: each part then gets an
+/// *inline* checker, which hashes on its part's thread with no copy and no queue.
+/// ``merge(_:)`` combines the parts' outcomes; a bundle seen by two parts is left for the
+/// caller to verify from disk.
 final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
     /// One bundle's outcome.
     struct Checked: Sendable {
@@ -23,6 +29,8 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
 
     private let verifier: BundleVerifier
     private let staging: String
+    /// Hash and verify on the extracting thread instead of on `queue`.
+    private let inline: Bool
     private let queue = DispatchQueue(label: "enroll.extraction-checker")
     private let slots: DispatchSemaphore
     /// Buffers not in flight; guarded by `poolLock`.
@@ -38,10 +46,17 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
     private var resumed: Set<String> = []
 
     /// Creates a checker for an extraction into `staging`.
-    init(verifier: BundleVerifier, staging: String, blocksInFlight: Int = 32) {
+    /// - Parameter inline: check on the extracting thread (for a part of a parallel extraction).
+    init(verifier: BundleVerifier, staging: String, inline: Bool = false, blocksInFlight: Int = 32) {
         self.verifier = verifier
         self.staging = staging
+        self.inline = inline
         slots = DispatchSemaphore(value: blocksInFlight)
+    }
+
+    /// Runs checking work in order: at once when inline, else on the checking queue.
+    private func schedule(_ work: @escaping @Sendable () -> Void) {
+        if inline { work() } else { queue.async(execute: work) }
     }
 
     func willExtract(_ entry: ArchiveEntry) {
@@ -61,15 +76,16 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
             }
             current = name
             let directory = staging + "/" + parts[0] + "/bundles/" + name
-            queue.async { self.assembly = BundleAssembly(name: name, displayRoot: directory) }
+            schedule { self.assembly = BundleAssembly(name: name, displayRoot: directory) }
         }
         isTracking = true
         let relative = String(parts[3])
-        queue.async { self.assembly?.begin(relative, isDirectory: isDirectory) }
+        schedule { self.assembly?.begin(relative, isDirectory: isDirectory) }
     }
 
     func didWrite(_ block: UnsafeRawBufferPointer) {
         guard isTracking else { return }
+        if inline { return assembly?.update(block) ?? () }
         slots.wait()
         poolLock.lock()
         let buffer = pool.popLast() ?? BlockBuffer()
@@ -86,7 +102,7 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
 
     func didExtract(_ entry: ArchiveEntry) {
         guard isTracking else { return }
-        queue.async { self.assembly?.end() }
+        schedule { self.assembly?.end() }
     }
 
     /// Waits for the last checks.
@@ -97,11 +113,23 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
         return queue.sync { results.filter { !resumed.contains($0.key) } }
     }
 
+    /// The outcomes of the checkers of all parts of one extraction. A bundle that more than
+    /// one part saw (an archive cut inside a bundle) is missing, to be verified from disk.
+    static func merge(_ checkers: [ExtractionChecker]) -> [String: Checked] {
+        var merged: [String: Checked] = [:]
+        var seenBy: [String: Int] = [:]
+        for checker in checkers {
+            merged.merge(checker.finish()) { first, _ in first }
+            for name in checker.closed { seenBy[name, default: 0] += 1 }
+        }
+        return merged.filter { seenBy[$0.key, default: 0] == 1 }
+    }
+
     private func closeCurrent() {
         guard let name = current else { return }
         current = nil
         closed.insert(name)
-        queue.async {
+        schedule {
             guard let assembly = self.assembly else { return }
             self.assembly = nil
             let verification = self.verifier.verify(inventory: assembly.inventory(), root: assembly.displayRoot)

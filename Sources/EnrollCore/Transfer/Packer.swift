@@ -38,6 +38,9 @@ public struct Packer {
     /// Called with a bundle's directory just before its files are copied into the archive,
     /// after it was checked: lets tests change a bundle in that window.
     var willCopy: ((String) -> Void)?
+    /// How much tar stream a zstd frame holds at least before it ends after a bundle (tests
+    /// set it small to get a frame per bundle).
+    var frameSize = ArchiveWriter.defaultFrameSize
 
     /// Creates a packer.
     /// - Parameters:
@@ -176,7 +179,9 @@ public struct Packer {
         var bytes: Int64 = 0
         let writer: ArchiveWriter
         do {
-            writer = try ArchiveWriter(creatingAt: output, format: archiveFormat, compressionThreads: jobs) { written in
+            writer = try ArchiveWriter(
+                creatingAt: output, format: archiveFormat, compressionThreads: jobs, frameSize: frameSize
+            ) { written in
                 progress?(written, total)
             }
             try writer.addDirectory(root)
@@ -194,6 +199,8 @@ public struct Packer {
                 try writer.addDirectory(prefix)
                 try writeTagFiles(of: &inventory, source: bundle.source, prefix: prefix, into: writer)
                 try writePayload(of: &inventory, source: bundle.source, prefix: prefix, into: writer)
+                // A zstd frame may end after a bundle, so unpack can extract parts in parallel.
+                try writer.markSplitPoint()
             } catch {
                 guard let problems = Self.sourceProblems(error, bundle: bundle.source) else {
                     throw (error as? ArchiveError)?.enrollError(archive: output) ?? error

@@ -6,15 +6,18 @@ import Foundation
 /// The archive is extracted once into a staging directory beside the destination (hostile
 /// entries refused), and every bundle is verified from the bytes on disk — integrity, and
 /// signatures when a trust store is given — together with `batch.txt`. The bytes are hashed
-/// as they are written, on another core (`ExtractionChecker`), and each bundle is verified as
-/// soon as extraction has moved past it, so nothing is read back. Only if everything checks are the bundles moved to
-/// `<destination>/<name>`; otherwise nothing is left behind.
+/// as they are written (`ExtractionChecker`), and each bundle is verified as soon as
+/// extraction has moved past it, so nothing is read back. An archive packed by enroll is
+/// extracted in parts, one thread per core, each hashing its own part; an archive of one
+/// zstd frame (another tool's) is extracted by one thread and hashed on another core. Only
+/// if everything checks are the bundles moved to `<destination>/<name>`; otherwise nothing
+/// is left behind.
 public struct Unpacker: Sendable {
     /// The keys signatures must come from; nil checks integrity only.
     public var trust: TrustStore?
     /// The limits against hostile archives.
     public var limits: ArchiveLimits
-    /// Worker threads for verification.
+    /// Threads for extraction and verification.
     public var jobs: Int
 
     /// Creates an unpacker.
@@ -37,23 +40,24 @@ public struct Unpacker: Sendable {
             }
         }
         let verifier = BundleVerifier(trust: trust)
-        var checker: ExtractionChecker?
+        var checkers: [ExtractionChecker] = []
         let batch: ExtractedBatch
         do {
-            batch = try ExtractedBatch(archive, in: destination, limits: limits) { staging in
-                let made = ExtractionChecker(verifier: verifier, staging: staging)
-                checker = made
-                return made
+            batch = try ExtractedBatch(archive, in: destination, limits: limits, parts: jobs) { staging, parts in
+                for abandoned in checkers { _ = abandoned.finish() }
+                // One part: hash on the other core. Several: every core extracts, each hashes its own part.
+                checkers = (0..<parts).map { _ in ExtractionChecker(verifier: verifier, staging: staging, inline: parts > 1) }
+                return checkers
             }
         } catch {
-            _ = checker?.finish()
+            for checker in checkers { _ = checker.finish() }
             giveUp()
             throw error
         }
         defer { batch.remove() }
 
-        // Bundles the checker could not follow (none, for enroll's own archives) are read back.
-        var checked = checker?.finish() ?? [:]
+        // Bundles the checkers could not follow (none, for enroll's own archives) are read back.
+        var checked = ExtractionChecker.merge(checkers)
         let leftOver = batch.bundles.filter { checked[$0] == nil }
         Parallel.forEach(count: leftOver.count, jobs: jobs, { index -> ExtractionChecker.Checked in
             let name = leftOver[index]

@@ -1,0 +1,133 @@
+import CArchive
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the readers of one archive have seen together: the names, the entry count, the
+/// declared and produced totals and the required root.
+///
+/// A lone ``ArchiveReader`` has its own. The parts of a parallel extraction each read one
+/// range of the file and share one tally, so that duplicates, collisions, the root and the
+/// limits are checked across the whole archive, exactly as one reader would.
+///
+/// `@unchecked Sendable`: every mutable field is guarded by `lock`.
+final class ReadTally: @unchecked Sendable {
+    let limits: ArchiveLimits
+    private let lock = NSLock()
+    private let learnsRoot: Bool
+    private var learnedRoot: String?
+    private var names = EntryNameRegistry()
+    private var entryCount = 0
+    private var declaredTotal: Int64 = 0
+    private var producedTotal: Int64 = 0
+
+    /// - Throws: ``ArchiveError/unsafePath(entry:problem:)`` if `root` names an unsafe or
+    ///   nested directory.
+    init(limits: ArchiveLimits, root: RootRequirement) throws(ArchiveError) {
+        self.limits = limits
+        switch root {
+        case .none:
+            learnsRoot = false
+        case .learnFromFirstEntry:
+            learnsRoot = true
+        case .named(let name):
+            guard let normalised = try EntryNameRules(limits: limits).normalise(name), !normalised.contains("/") else {
+                throw .unsafePath(entry: name, problem: .emptyOrDotComponent)
+            }
+            learnedRoot = normalised
+            learnsRoot = false
+        }
+    }
+
+    /// Runs `body` holding the lock (`NSLock.withLock` does not pass typed errors through).
+    private func locked<T>(_ body: () throws(ArchiveError) -> T) throws(ArchiveError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// The top-level directory every entry must be inside, once known.
+    var root: String? { lock.withLock { learnedRoot } }
+
+    /// Counts one more entry against ``ArchiveLimits/maxEntryCount``.
+    func countEntry(_ displayName: String) throws(ArchiveError) {
+        try locked { () throws(ArchiveError) in
+            entryCount += 1
+            if entryCount > limits.maxEntryCount {
+                throw .tooManyEntries(entry: displayName, limit: limits.maxEntryCount)
+            }
+        }
+    }
+
+    /// Checks a normalised name against the required root (learning it from the first
+    /// entry when asked to) and the names seen before, and records it.
+    func admit(_ name: String, kind: EntryKind) throws(ArchiveError) {
+        try locked { () throws(ArchiveError) in
+            let topLevel = String(name.prefix { $0 != "/" })
+            if learnedRoot == nil && learnsRoot {
+                guard kind == .directory || name.contains("/") else {
+                    throw .outsideRequiredRoot(entry: name, root: "(a top-level directory)")
+                }
+                learnedRoot = topLevel
+            }
+            if let root = learnedRoot {
+                let inside = topLevel.utf8.elementsEqual(root.utf8) && (name.contains("/") || kind == .directory)
+                if !inside { throw .outsideRequiredRoot(entry: name, root: root) }
+            }
+            try names.register(name, kind: kind)
+        }
+    }
+
+    /// Adds an entry's declared size to the total and checks it.
+    func declare(_ size: Int64, entry: String) throws(ArchiveError) {
+        try locked { () throws(ArchiveError) in
+            declaredTotal += size
+            if declaredTotal > limits.maxTotalSize { throw .totalSizeExceeded(entry: entry, limit: limits.maxTotalSize) }
+        }
+    }
+
+    /// Adds bytes of data actually produced to the total and checks it.
+    func produce(_ count: Int64, entry: String) throws(ArchiveError) {
+        try locked { () throws(ArchiveError) in
+            producedTotal += count
+            if producedTotal > limits.maxTotalSize { throw .totalSizeExceeded(entry: entry, limit: limits.maxTotalSize) }
+        }
+    }
+}
+
+/// A byte range of a file, served to libarchive's read callback in 1 MiB `pread`s.
+///
+/// Not `Sendable`: read by one ``ArchiveReader``, which keeps it alive as long as its handle.
+final class FileRangeSource {
+    private let fd: Int32
+    private var position: Int64
+    private let end: Int64
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+
+    init(fd: Int32, range: Range<Int64>) {
+        self.fd = fd
+        position = range.lowerBound
+        end = range.upperBound
+    }
+
+    deinit {
+        close(fd)
+        buffer.deallocate()
+    }
+
+    /// libarchive's read callback (wrapped in a literal closure where it is passed): the
+    /// next block of the range, 0 at its end, -1 on a read error (libarchive then fails the
+    /// read in progress, and the archive is reported as damaged).
+    static func read(client: UnsafeMutableRawPointer?, buffer out: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
+        let source = Unmanaged<FileRangeSource>.fromOpaque(client!).takeUnretainedValue()
+        let wanted = Int(min(Int64(source.buffer.count), source.end - source.position))
+        guard wanted > 0 else { return 0 }
+        let count = POSIX.retrying { pread(source.fd, source.buffer.baseAddress!, wanted, off_t(source.position)) }
+        guard count >= 0 else { return -1 }
+        source.position += Int64(count)
+        out?.pointee = UnsafeRawPointer(source.buffer.baseAddress!)
+        return count
+    }
+}
