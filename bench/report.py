@@ -125,6 +125,11 @@ if "pack/bsdtar zstd:threads=2" in rows:
     w(f"For comparison (no target): bsdtar with the same zstd worker threads as enroll (`zstd:threads=2`) packs in "
       f"{t('pack/bsdtar zstd:threads=2'):.2f} s; enroll pack / that = {t('pack/enroll') / t('pack/bsdtar zstd:threads=2'):.2f} "
       "(enroll also hashes and verifies every bundle, signs batch.txt and fsyncs).\n")
+foreign = "unpack/bsdtar of enroll's archive"
+if foreign in rows:
+    w(f"For comparison (no target): bsdtar -x of enroll's archive (zstd frames ending after bundles, which enroll "
+      f"unpack extracts in parallel parts) takes {t(foreign):.2f} s, against "
+      f"{t('unpack/bsdtar'):.2f} s for its own single-frame archive.\n")
 if pairs:
     w("### Pack and unpack in paired rounds (b)\n")
     w("The pack and unpack targets are judged on these paired ratios. The ratios of the medians above come from "

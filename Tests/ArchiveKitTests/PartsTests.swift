@@ -84,6 +84,13 @@ struct PartsTests {
         try write(Array("not compressed at all".utf8), to: dir.file("plain"))
         #expect(ZstdFrames.starts(ofFileAt: dir.file("plain")) == nil)
         #expect(ZstdFrames.starts(ofFileAt: dir.file("missing")) == nil)
+
+        // A file of countless tiny frames is not followed (the list of starts stays bounded).
+        let tiny = compressFrame([])
+        try write(Array([[UInt8]](repeating: tiny, count: 3).joined()), to: dir.file("three-tiny.zst"))
+        #expect(ZstdFrames.starts(ofFileAt: dir.file("three-tiny.zst"))?.starts.count == 3)
+        try write(Array([[UInt8]](repeating: tiny, count: ZstdFrames.maxFrames + 1).joined()), to: dir.file("many-tiny.zst"))
+        #expect(ZstdFrames.starts(ofFileAt: dir.file("many-tiny.zst")) == nil)
     }
 
     // MARK: Extraction in parts

@@ -286,6 +286,19 @@ struct StoreTests {
         #expect(items(serial) == items(parallel))
         #expect(serial.items.map(\.outcome) == [.new, .updated, .unchanged, .new, .new, .new, .quarantined], "\(items(serial))")
         #expect(try district.store.applications().map(\.collectionNumber) == other.applications().map(\.collectionNumber))
+
+        // The same bundles from an archive with a frame per bundle, extracted in four parts.
+        var packer = try Packer(key: district.key, station: "station-a")
+        packer.frameSize = 1
+        let good = ["1-r1", "2-r2", "3-r2-again", "4-child", "5-same-child", "6-other"].map { dir("day/" + $0) }
+        #expect(try packer.pack(bundles: good, to: dir("day.tar.zst")).packed.count == 6)
+        let fromArchive = try [1, 4].map { jobs in
+            let store = try DistrictStore(directory: dir("store-archive-\(jobs)"))
+            return try Importer(store: store, catalog: district.catalog, extraTrust: district.trust, actor: "test", jobs: jobs)
+                .importPaths([dir("day.tar.zst")])
+        }
+        #expect(items(fromArchive[0]) == items(fromArchive[1]))
+        #expect(Array(items(fromArchive[1])) == Array(items(serial).prefix(6)), "as from the directories")
     }
 
     @Test func aSecondProcessIsToldTheStoreIsBusy() throws {

@@ -22,11 +22,15 @@ enum ZstdFrames {
     /// The largest block a valid frame may hold (RFC 8878 §3.1.1.2.4).
     private static let maxBlockSize = 128 << 10
 
+    /// The most frames followed (64 Ki; enroll's frames hold 16 MiB, so 1 TiB of archive):
+    /// beyond it the walk gives up, so a file of tiny frames cannot make the list large.
+    static let maxFrames = 1 << 16
+
     /// The offsets at which the file's zstd frames start (skippable frames are walked but
     /// are not split points), and the file's size.
     ///
     /// - Returns: nil when the file is not a zstd stream that ends exactly after its last
-    ///   frame, or cannot be read.
+    ///   frame, holds more than ``maxFrames`` frames, or cannot be read.
     static func starts(ofFileAt path: String) -> (starts: [Int64], size: Int64)? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -43,7 +47,9 @@ enum ZstdFrames {
                 offset += 8 + Int64(length)
                 continue
             }
-            guard magic == UInt64(ZSTD_MAGICNUMBER), let end = frameEnd(&reader, start: offset) else { return nil }
+            guard magic == UInt64(ZSTD_MAGICNUMBER), starts.count < maxFrames,
+                let end = frameEnd(&reader, start: offset)
+            else { return nil }
             starts.append(offset)
             offset = end
         }

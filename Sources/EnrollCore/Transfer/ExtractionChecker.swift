@@ -85,7 +85,10 @@ final class ExtractionChecker: ExtractionObserver, @unchecked Sendable {
 
     func didWrite(_ block: UnsafeRawBufferPointer) {
         guard isTracking else { return }
-        if inline { return assembly?.update(block) ?? () }
+        if inline {
+            assembly?.update(block)
+            return
+        }
         slots.wait()
         poolLock.lock()
         let buffer = pool.popLast() ?? BlockBuffer()

@@ -32,7 +32,7 @@ extension Enroll {
         @Option(name: .long, help: "Log to standard error from this level: trace, debug, info, notice, warning (default), error.")
         var logLevel: String = "warning"
 
-        @Option(name: .long, help: "Threads that check bundles ahead of the merge, which stays one bundle at a time, in order (default: every core).")
+        @Option(name: .long, help: "Threads that extract archives (in parts, when enroll packed them) and check bundles ahead of the merge, which stays one bundle at a time, in order (default: every core).")
         var jobs: Int = Parallel.processorCount
 
         @Argument(help: "Archives, bundles or directories of bundles.")

@@ -148,13 +148,20 @@ extension Enroll {
         @Option(name: .long, help: "Directory of trusted .pub keys; with it, signatures must verify too.")
         var trust: String?
 
+        @Option(name: .long, help: "Threads extracting and verifying; archives packed by enroll are extracted in that many parts (default: every core).")
+        var jobs: Int = Parallel.processorCount
+
         @Argument(help: "The transfer archive.")
         var archive: String
+
+        func validate() throws {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1. --jobs 至少为 1。") }
+        }
 
         func run() async throws {
             try reportingErrors(common) {
                 let store = try trust.map { try TrustStore(directory: $0) }
-                let written = try Unpacker(trust: store, limits: limits.archiveLimits).unpack(archive, to: out)
+                let written = try Unpacker(trust: store, limits: limits.archiveLimits, jobs: jobs).unpack(archive, to: out)
                 if common.format != .text {
                     Terminal.json(["bundles": written])
                 } else {
