@@ -34,6 +34,10 @@ public protocol ExtractionObserver: AnyObject {
 ///
 /// The chain of open directory descriptors is kept between entries, so an entry costs an
 /// `openat` only for the path components that differ from the previous one's.
+///
+/// An archive written in zstd frames that end between entries (``ArchiveWriter/markSplitPoint()``)
+/// can be extracted in parallel parts, one thread each; see
+/// ``extract(from:to:limits:root:inPlace:parts:observers:startsWriteback:)``.
 public enum ArchiveExtractor {
     /// Extracts `archivePath` into the new directory `destination`.
     ///
@@ -77,7 +81,12 @@ public enum ArchiveExtractor {
     /// written by its own thread, into the same staging directory. The readers share one
     /// tally, so names, counts and totals are checked across the whole archive. Each range
     /// but the last must end exactly between two entries, where its reader meets a clean end;
-    /// a range that ends inside an entry fails as truncated.
+    /// a range that ends inside an entry fails as truncated. (Only a crafted archive can make
+    /// the parts read differently from one reader: an end-of-archive marker in the middle,
+    /// after which one reader stops, or a pax header just before a frame end, which then
+    /// does not reach its entry. Every entry a part yields still passes every check above,
+    /// and enroll then verifies each bundle's bytes and refuses bundles its signed batch.txt
+    /// does not list.)
     ///
     /// If any part fails for any reason, everything written is removed and the archive is
     /// extracted again by one thread from the start, so the outcome and the error reported
