@@ -181,25 +181,26 @@ for label in ("N", "2N"):
           f"{statistics.median(r for r, _ in mem[label]) / 1024:.1f} | {', '.join(x for _, x in mem[label])} |")
 w("\n`/usr/bin/time -v enroll validate DATASET --jobs 2` (N) and `... DATASET DATASET2 --jobs 2` (2N).\n")
 
+def fenced(text):
+    """Writes `text` as a code block, without its blank lines."""
+    w("```")
+    w("\n".join(l for l in text.splitlines() if l.strip()))
+    w("```")
+
+
 ps = read("perf-stat.txt").strip()
 if ps:
     w("### Profile of enroll validate (automatic)\n")
     w("`perf stat enroll validate DATASET --jobs 2`:\n")
-    w("```")
-    w("\n".join(l for l in ps.splitlines() if l.strip()))
-    w("```")
+    fenced(ps)
     pss = read("perf-stat-sha256sum.txt").strip()
     if pss:
         w("Same counters for the sha256sum pipeline:\n")
-        w("```")
-        w("\n".join(l for l in pss.splitlines() if l.strip()))
-        w("```")
+        fenced(pss)
     pd = read("perf-report-dso.txt").strip()
     if pd:
         w("`perf record -g` then `perf report --no-children --sort dso` (share of samples per binary/library):\n")
-        w("```")
-        w(pd)
-        w("```")
+        fenced(pd)
     pr = read("perf-report.txt").strip()
     if pr:
         w("Top symbols (`--sort dso,symbol`, self time):\n")
