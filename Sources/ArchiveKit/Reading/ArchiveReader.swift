@@ -23,7 +23,7 @@ public final class ArchiveReader {
     /// The archive file being read.
     public let path: String
     /// The limits enforced on this archive.
-    public let limits: ArchiveLimits
+    public var limits: ArchiveLimits { tally.limits }
     /// The top-level directory every entry must be inside, once known (given or learned).
     public var requiredRoot: String? { tally.root }
 
@@ -81,8 +81,7 @@ public final class ArchiveReader {
     init(path: String, range: Range<Int64>?, tally: ReadTally) throws(ArchiveError) {
         self.path = path
         self.tally = tally
-        limits = tally.limits
-        rules = EntryNameRules(limits: limits)
+        rules = EntryNameRules(limits: tally.limits)
         if let range {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             if fd < 0 {
