@@ -1,6 +1,5 @@
 import ArchiveKit
 import Foundation
-import GRDB
 import JSONSchema
 import Logging
 
@@ -31,7 +30,7 @@ public struct ImportReport: Sendable {
         public var outcome: Outcome
         public var collectionNumber: String?
         /// Flags raised by this import (`duplicate-child`, `phone-quota`, `conflict`).
-        public var flags: [String]
+        public var flags: [ReviewFlag]
         /// Why it was quarantined or refused, or what the conflict is.
         public var diagnostics: [Diagnostic]
     }
@@ -111,9 +110,9 @@ public struct Importer {
     ) throws -> ImportReport {
         var report = ImportReport()
         let targets = try BundleDiscovery.targets(in: paths)
-        try store.database.write { db in
-            try DistrictStore.log(db, actor: actor, application: nil, action: "import.run", detail: ["paths": paths.joined(separator: " ")])
-        }
+        let lock = try store.backend.lockForImport()
+        defer { lock.release() }
+        try store.backend.append(AuditEntry(actor: actor, action: .importRun, detail: ["paths": paths.joined(separator: " ")]))
         var index = 0
         while index < targets.count {
             if case .archive(let path) = targets[index] {
@@ -147,7 +146,7 @@ public struct Importer {
         var metadata: Logger.Metadata = ["outcome": "\(item.outcome.rawValue)", "source": "\(item.source)"]
         if let id = item.applicationID { metadata["application"] = "\(id)" }
         if let number = item.collectionNumber { metadata["collectionNumber"] = "\(number)" }
-        if !item.flags.isEmpty { metadata["flags"] = "\(item.flags.joined(separator: ","))" }
+        if !item.flags.isEmpty { metadata["flags"] = "\(item.flags.map(\.rawValue).joined(separator: ","))" }
         if !item.diagnostics.isEmpty { metadata["codes"] = "\(item.diagnostics.map(\.code).joined(separator: ","))" }
         switch item.outcome {
         case .quarantined, .refused: logger.warning("bundle not imported", metadata: metadata)
@@ -161,7 +160,7 @@ public struct Importer {
     ) {
         let batch: ExtractedBatch
         do {
-            batch = try ExtractedBatch(path, in: store.directory + "/tmp", limits: .default, parts: jobs, durable: true)
+            batch = try ExtractedBatch(path, in: store.objects.temporaryDirectory, limits: .default, parts: jobs, durable: true)
         } catch {
             report.archiveProblems += (error as? EnrollError)?.diagnostics
                 ?? [.error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)")]
@@ -218,10 +217,15 @@ public struct Importer {
         do {
             let formJSON = verification.bag.inventory.payload[BundleLayout.form] != nil
                 ? String(decoding: try FileIO.readAll(directory + "/" + BundleLayout.form), as: UTF8.self) : nil
-            let files = try storeFiles(verification, directory: directory, moving: extracted)
-            let item = try store.database.write { db in
-                try merge(db, verification, header: header, digest: digest, formJSON: formJSON, files: files, source: source)
+            let form = try? validator.catalog.form(header.form)
+            var facts: CrossApplicationRules.Facts?
+            if header.kind == .application, let form, let formJSON, let document = try? JSONParser.parse(Array(formJSON.utf8)) {
+                facts = CrossApplicationRules.facts(form: form, document: document)
             }
+            let files = try storeFiles(verification, directory: directory, moving: extracted)
+            let item = try store.backend.merge(
+                IncomingBundle(header: header, digest: digest, formJSON: formJSON, files: files, source: source, facts: facts, formYear: form?.year),
+                actor: actor)
             return (item, digest)
         } catch {
             let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error("import.failed", Location(file: source), zh: "\(error)", en: "\(error)")]
@@ -231,202 +235,33 @@ public struct Importer {
 
     /// Copies (or, from this import's own extraction, moves) every file of the bundle into
     /// the object store; returns the file rows.
-    private func storeFiles(_ verification: BundleVerification, directory: String, moving: Bool) throws -> [FileRecord] {
+    private func storeFiles(_ verification: BundleVerification, directory: String, moving: Bool) throws -> [StoredFile] {
         let inventory = verification.bag.inventory
-        var files: [FileRecord] = []
+        var files: [StoredFile] = []
         for file in Array(inventory.tagFiles.values) + Array(inventory.payload.values) {
             let digest = try file.digests[.sha256] ?? sha256Hex(FileIO.readAll(directory + "/" + file.path))
             if moving {
-                try store.adoptObject(at: directory + "/" + file.path, digest: digest)
+                try store.objects.adopt(at: directory + "/" + file.path, digest: digest)
             } else {
-                try store.storeObject(from: directory + "/" + file.path, digest: digest)
+                try store.objects.store(from: directory + "/" + file.path, digest: digest)
             }
-            files.append(FileRecord(digest: verification.tagManifestDigest!, path: file.path, object: digest, size: file.size))
+            files.append(StoredFile(path: file.path, object: digest, size: file.size))
         }
         return files.sorted { $0.path < $1.path }
-    }
-
-    /// Applies the merge rules inside one transaction.
-    private func merge(
-        _ db: Database, _ verification: BundleVerification, header: BundleHeader, digest: String, formJSON: String?,
-        files: [FileRecord], source: String
-    ) throws -> ImportReport.Item {
-        let id = header.applicationID.uuidString.lowercased()
-        let now = DistrictStore.now()
-        var item = ImportReport.Item(source: source, applicationID: id, revision: header.revision, outcome: .unchanged, collectionNumber: nil, flags: [], diagnostics: [])
-        let form = try? validator.catalog.form(header.form)
-
-        if try RevisionRecord.fetchOne(db, key: digest) != nil {
-            item.collectionNumber = try ApplicationRecord.fetchOne(db, key: id)?.collectionNumber
-            return item
-        }
-        var revision = RevisionRecord(
-            digest: digest, applicationID: id, revision: header.revision, previous: header.previousRevision,
-            kind: header.kind.rawValue, station: header.station ?? "", keyID: header.keyID?.description ?? "",
-            state: "current", formJSON: formJSON, importedAt: now, source: source)
-
-        guard var application = try ApplicationRecord.fetchOne(db, key: id) else {
-            // A new application.
-            let number = try nextCollectionNumber(db, year: form?.year)
-            var application = ApplicationRecord(
-                id: id, form: header.form, collectionNumber: number, status: header.kind == .withdrawal ? "withdrawn" : "received",
-                currentRevision: header.revision, currentDigest: digest, station: header.station ?? "", childID: nil,
-                school: nil, reasons: "[]", firstImportedAt: now, updatedAt: now)
-            try application.insert(db)
-            try revision.insert(db)
-            for file in files { try file.insert(db) }
-            item.outcome = .new
-            item.collectionNumber = number
-            if header.revision != 1 {
-                item.flags.append(try flag(db, id, "conflict", "revision \(header.revision) arrived without the revisions before it"))
-                item.outcome = .conflict
-            }
-            item.flags += try applyCrossApplicationRules(db, &application, form: form, formJSON: formJSON)
-            try DistrictStore.log(db, actor: actor, application: id, action: "import.new", detail: [
-                "revision": String(header.revision), "digest": digest, "collectionNumber": number, "source": source, "station": header.station ?? "",
-            ])
-            return item
-        }
-        item.collectionNumber = application.collectionNumber
-
-        if application.status == "withdrawn" {
-            item.outcome = .refused
-            item.diagnostics = [.error(
-                "import.withdrawn", Location(file: source),
-                zh: "申请 \(id)（采集编号 \(application.collectionNumber)）已撤销，不再接受它的新版本。如需重新申请，请在采集点新建申请。",
-                en: "Application \(id) (collection number \(application.collectionNumber)) has been withdrawn; no later revision of it is accepted. To apply again, make a new application at the station.")]
-            try QuarantineRecord(key: digest, source: source, applicationID: id, revision: header.revision, reasons: Self.encode(item.diagnostics), at: now).save(db)
-            try DistrictStore.log(db, actor: actor, application: id, action: "import.refused", detail: ["revision": String(header.revision), "digest": digest, "reason": "withdrawn"])
-            return item
-        }
-
-        if header.revision == application.currentRevision + 1 && header.previousRevision == application.currentDigest {
-            // The next revision in the chain supersedes the current one.
-            try db.execute(sql: "UPDATE revisions SET state = 'superseded' WHERE digest = ?", arguments: [application.currentDigest])
-            try revision.insert(db)
-            for file in files { try file.insert(db) }
-            let previousStatus = application.status
-            application.currentRevision = header.revision
-            application.currentDigest = digest
-            application.station = header.station ?? application.station
-            application.updatedAt = now
-            if header.kind == .withdrawal {
-                application.status = "withdrawn"
-            } else {
-                application.status = "received"
-                application.reasons = "[]"
-            }
-            try application.update(db)
-            item.outcome = .updated
-            if header.kind == .application {
-                item.flags += try applyCrossApplicationRules(db, &application, form: form, formJSON: formJSON)
-            } else {
-                try db.execute(sql: "DELETE FROM phones WHERE application_id = ?", arguments: [id])
-            }
-            try DistrictStore.log(db, actor: actor, application: id, action: header.kind == .withdrawal ? "import.withdrawn" : "import.updated", detail: [
-                "revision": String(header.revision), "digest": digest, "previousStatus": previousStatus, "source": source,
-            ])
-            return item
-        }
-
-        // Same revision with other content, an older revision, or a broken chain: hold it.
-        revision.state = "conflict"
-        try revision.insert(db)
-        for file in files { try file.insert(db) }
-        let why = header.revision <= application.currentRevision
-            ? "revision \(header.revision) differs from the one already held (current revision \(application.currentRevision))"
-            : "revision \(header.revision) does not follow the current revision \(application.currentRevision) (broken chain)"
-        item.outcome = .conflict
-        item.flags.append(try flag(db, id, "conflict", why))
-        item.diagnostics = [.warning(
-            "import.conflict", Location(file: source),
-            zh: "版本冲突，已保留待审核：\(header.revision <= application.currentRevision ? "第 \(header.revision) 版与已有的同号版本内容不同" : "第 \(header.revision) 版不接续当前第 \(application.currentRevision) 版")。",
-            en: "Conflicting revision held for review: \(why).")]
-        try DistrictStore.log(db, actor: actor, application: id, action: "import.conflict", detail: ["revision": String(header.revision), "digest": digest, "why": why])
-        return item
-    }
-
-    /// Records the child's ID and guardian phones and flags duplicates and quota overruns
-    /// (DESIGN §7: both applications are kept).
-    private func applyCrossApplicationRules(
-        _ db: Database, _ application: inout ApplicationRecord, form: Form?, formJSON: String?
-    ) throws -> [String] {
-        guard let form, let formJSON, let document = try? JSONParser.parse(Array(formJSON.utf8)) else { return [] }
-        var raised: [String] = []
-        let id = application.id
-        try db.execute(sql: "DELETE FROM phones WHERE application_id = ?", arguments: [id])
-        for rule in form.crossApplicationRules {
-            let values = Set(rule.keys.compactMap { document.value(at: $0)?.stringValue }.filter { !$0.isEmpty && $0 != "无" })
-            switch rule.rule {
-            case "unique":
-                guard let child = values.sorted().first else { continue }
-                application.childID = child
-                try application.update(db)
-                let others = try ApplicationRecord
-                    .filter(Column("child_id") == child && Column("id") != id && Column("status") != "withdrawn")
-                    .fetchAll(db)
-                for other in others {
-                    raised.append(try flag(db, id, "duplicate-child", "same child as \(other.collectionNumber)"))
-                    _ = try flag(db, other.id, "duplicate-child", "same child as \(application.collectionNumber)")
-                }
-            case "quota":
-                for phone in values.sorted() {
-                    try PhoneRecord(applicationID: id, phone: phone).insert(db, onConflict: .ignore)
-                    let sharing = try String.fetchAll(db, sql: """
-                        SELECT DISTINCT p.application_id FROM phones p JOIN applications a ON a.id = p.application_id
-                        WHERE p.phone = ? AND a.status != 'withdrawn' AND a.form = ? ORDER BY p.application_id
-                        """, arguments: [phone, form.id])
-                    if sharing.count > rule.max {
-                        let detail = "\(sharing.count) applications share the guardian phone \(Privacy.maskPhone(phone)) (at most \(rule.max))"
-                        for other in sharing {
-                            let raisedFlag = try flag(db, other, "phone-quota", detail)
-                            if other == id { raised.append(raisedFlag) }
-                        }
-                    }
-                }
-            default:
-                continue
-            }
-        }
-        return Array(Set(raised)).sorted()
-    }
-
-    private func flag(_ db: Database, _ application: String, _ flag: String, _ detail: String) throws -> String {
-        try FlagRecord(applicationID: application, flag: flag, detail: detail, createdAt: DistrictStore.now()).insert(db, onConflict: .ignore)
-        return flag
-    }
-
-    private func nextCollectionNumber(_ db: Database, year: Int?) throws -> String {
-        let yy = (year ?? Calendar(identifier: .gregorian).component(.year, from: Date())) % 100
-        let next = try Int.fetchOne(db, sql: "SELECT next FROM counters WHERE year = ?", arguments: [yy]) ?? 1
-        guard next <= 999_999 else {
-            throw EnrollError.invalid(
-                "import.collection-numbers-exhausted", Location(),
-                zh: "本年度的 6 位采集编号已用完。", en: "This year's 6-digit collection numbers are used up.")
-        }
-        try db.execute(sql: "INSERT INTO counters (year, next) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET next = excluded.next", arguments: [yy, next + 1])
-        return String(format: "%02d%06d", yy, next)
     }
 
     private func quarantine(key: String, source: String, header: BundleHeader?, _ diagnostics: [Diagnostic]) -> ImportReport.Item {
         let id = header?.applicationID.uuidString.lowercased()
         do {
-            try store.database.write { db in
-                try QuarantineRecord(key: key, source: source, applicationID: id, revision: header?.revision, reasons: Self.encode(diagnostics), at: DistrictStore.now())
-                    .save(db)
-                try DistrictStore.log(db, actor: actor, application: id, action: "import.quarantined", detail: [
-                    "source": source, "codes": diagnostics.map(\.code).joined(separator: " "),
-                ])
-            }
+            try store.backend.quarantine(
+                QuarantineEntry(
+                    key: key, source: source, applicationID: id, revision: header?.revision,
+                    reasons: diagnostics.map(StoredDiagnostic.init), at: StoreClock.now()),
+                actor: actor)
         } catch {
             // The report still names the bundle and its reasons; nothing is silently dropped.
+            logger.error("quarantine not recorded", metadata: ["source": "\(source)", "error": "\(error)"])
         }
         return ImportReport.Item(source: source, applicationID: id, revision: header?.revision, outcome: .quarantined, collectionNumber: nil, flags: [], diagnostics: diagnostics)
-    }
-
-    static func encode(_ diagnostics: [Diagnostic]) -> String {
-        let list = diagnostics.map { ["code": $0.code, "location": $0.location.description, "zh": $0.message.zh, "en": $0.message.en] }
-        let data = (try? JSONSerialization.data(withJSONObject: list, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,7 +1,6 @@
 import ArchiveKit
 import Crypto
 import Foundation
-import GRDB
 
 /// One application's status as sent back to the field.
 public struct StatusEntry: Sendable, Codable, Hashable {
@@ -37,18 +36,14 @@ public enum StatusArchive {
     public static func export(
         from store: DistrictStore, key: SignifySecretKey, district: String, station: String? = nil, to output: String
     ) throws -> Int {
-        let entries: [StatusEntry] = try store.database.read { db in
-            var request = ApplicationRecord.order(Column("collection_number"))
-            if let station { request = request.filter(Column("station") == station) }
-            return try request.fetchAll(db).map { record in
-                let reasons = (try? JSONSerialization.jsonObject(with: Data(record.reasons.utf8)) as? [String]) ?? []
-                return StatusEntry(
-                    applicationId: record.id, revision: record.currentRevision, status: record.status, reasons: reasons,
-                    school: record.school, collectionNumber: record.collectionNumber, station: record.station, form: record.form,
-                    updatedAt: record.updatedAt,
-                    childKey: record.childID.map { StatusEntry.childKey(applicationId: record.id, idNumber: $0) },
-                    childIdMasked: record.childID.map(Privacy.maskIDNumber))
-            }
+        let entries = try store.backend.statusRows(station: station).map { row in
+            let summary = row.summary
+            return StatusEntry(
+                applicationId: summary.applicationId, revision: summary.revision, status: summary.status.rawValue, reasons: summary.reasons,
+                school: summary.school, collectionNumber: summary.collectionNumber, station: summary.station, form: summary.form,
+                updatedAt: summary.updatedAt,
+                childKey: row.childID.map { StatusEntry.childKey(applicationId: summary.applicationId, idNumber: $0) },
+                childIdMasked: row.childID.map(Privacy.maskIDNumber))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -64,11 +59,9 @@ public enum StatusArchive {
         } catch {
             throw error.enrollError(archive: output)
         }
-        try store.database.write { db in
-            try DistrictStore.log(db, actor: DistrictStore.defaultActor, application: nil, action: "status.export", detail: [
-                "archive": output, "count": String(entries.count), "station": station ?? "all", "keyId": key.keyID.description,
-            ])
-        }
+        try store.backend.append(AuditEntry(actor: DistrictStore.defaultActor, action: .statusExport, detail: [
+            "archive": output, "count": String(entries.count), "station": station ?? "all", "keyId": key.keyID.description,
+        ]))
         return entries.count
     }
 

@@ -66,7 +66,7 @@ extension Enroll {
                     if common.format != .text {
                         let json = Item(
                             source: item.source, applicationId: item.applicationID, revision: item.revision, outcome: item.outcome.rawValue,
-                            collectionNumber: item.collectionNumber, flags: item.flags, reasons: item.diagnostics.map { DiagnosticJSON($0, language) })
+                            collectionNumber: item.collectionNumber, flags: item.flags.map(\.rawValue), reasons: item.diagnostics.map { DiagnosticJSON($0, language) })
                         let line = (try? encoder.encode(json)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
                         Terminal.out((first ? "{\"items\": [\n  " : ", ") + line)
                         first = false
@@ -74,7 +74,7 @@ extension Enroll {
                     }
                     let id = item.applicationID.map { String($0.prefix(8)) } ?? "-"
                     let number = item.collectionNumber ?? "--------"
-                    let flags = item.flags.isEmpty ? "" : "  [\(item.flags.joined(separator: ", "))]"
+                    let flags = item.flags.isEmpty ? "" : "  [\(item.flags.map(\.rawValue).joined(separator: ", "))]"
                     Terminal.out("\(item.outcome.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(number)  \(id)  r\(item.revision ?? 0)  \(item.source)\(flags)")
                     Terminal.report(item.diagnostics, language)
                 }
@@ -170,16 +170,16 @@ extension Enroll {
             static let configuration = CommandConfiguration(abstract: "List applications. 列出申请。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
-            @Option(name: .long, help: "Only this status: received, verified, rejected, admitted, withdrawn.") var status: String?
-            @Option(name: .long, help: "Only this flag: conflict, duplicate-child, phone-quota.") var flag: String?
+            @Option(name: .long, help: "Only this status: received, verified, rejected, admitted, withdrawn.") var status: ApplicationStatus?
+            @Option(name: .long, help: "Only this flag: conflict, duplicate-child, phone-quota.") var flag: ReviewFlag?
 
             func run() async throws {
                 try reportingErrors(common) {
                     let rows = try DistrictStore(directory: storeOptions.store).applications(status: status, flag: flag)
                     if common.format != .text { Terminal.json(rows); return }
                     for row in rows {
-                        let flags = row.flags.isEmpty ? "" : "  [\(row.flags.joined(separator: ", "))]"
-                        Terminal.out("\(row.collectionNumber)  \(row.applicationId.prefix(8))  \(row.status.padding(toLength: 9, withPad: " ", startingAt: 0))  r\(row.revision)  \(row.form)  \(row.station)\(row.school.map { "  \($0)" } ?? "")\(flags)")
+                        let flags = row.flags.isEmpty ? "" : "  [\(row.flags.map(\.rawValue).joined(separator: ", "))]"
+                        Terminal.out("\(row.collectionNumber)  \(row.applicationId.prefix(8))  \(row.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  r\(row.revision)  \(row.form)  \(row.station)\(row.school.map { "  \($0)" } ?? "")\(flags)")
                     }
                     Terminal.out(common.language == .zh ? "共 \(rows.count) 个申请。" : "\(rows.count) applications.")
                 }
@@ -202,7 +202,7 @@ extension Enroll {
                     if common.format != .text { Terminal.json(detail); return }
                     let s = detail.summary
                     Terminal.out("\(s.collectionNumber)  \(s.applicationId)  \(s.form)")
-                    Terminal.out("status \(s.status) (\(DistrictStore.statusText(s.status).text(in: common.language)))\(s.school.map { ", school \($0)" } ?? "")\(s.reasons.isEmpty ? "" : ", reasons: " + s.reasons.joined(separator: "; "))")
+                    Terminal.out("status \(s.status.rawValue) (\(DistrictStore.statusText(s.status).text(in: common.language)))\(s.school.map { ", school \($0)" } ?? "")\(s.reasons.isEmpty ? "" : ", reasons: " + s.reasons.joined(separator: "; "))")
                     for revision in detail.revisions {
                         Terminal.out("  r\(revision.revision) \(revision.kind) \(revision.state) \(revision.digest.prefix(16))… \(revision.station) \(revision.keyId) \(revision.importedAt)")
                     }
@@ -277,7 +277,7 @@ extension Enroll {
                 let events = try DistrictStore(directory: storeOptions.store).events(application: application)
                 if common.format != .text { Terminal.json(events); return }
                 for event in events {
-                    Terminal.out("\(event.seq ?? 0)  \(event.at)  \(event.actor)  \(event.action)  \(event.applicationID ?? "-")  \(event.detail)")
+                    Terminal.out("\(event.seq)  \(event.at)  \(event.actor)  \(event.action)  \(event.applicationID ?? "-")  \(AuditEntryText.detail(event))")
                 }
             }
         }
@@ -292,8 +292,8 @@ private func decide(
         let summary = try DistrictStore(directory: storeOptions.store).review(action, application, reasons: reasons, school: school, reviewer: reviewer)
         if common.format != .text { Terminal.json(summary); return }
         Terminal.out(common.language == .zh
-            ? "申请 \(summary.collectionNumber) 现为“\(DistrictStore.statusText(summary.status).zh)”（\(summary.status)），已记入审计日志。"
-            : "Application \(summary.collectionNumber) is now \(summary.status); recorded in the audit log.")
+            ? "申请 \(summary.collectionNumber) 现为“\(DistrictStore.statusText(summary.status).zh)”（\(summary.status.rawValue)），已记入审计日志。"
+            : "Application \(summary.collectionNumber) is now \(summary.status.rawValue); recorded in the audit log.")
     }
 }
 
@@ -307,5 +307,18 @@ func maskPersonalData(_ value: JSONValue) -> JSONValue {
     case .array(let items): return .array(items.map(maskPersonalData))
     case .object(let object): return .object(JSONObject(object.map { ($0.0, maskPersonalData($0.1)) }))
     default: return value
+    }
+}
+
+extension ApplicationStatus: ExpressibleByArgument {}
+extension ReviewFlag: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+}
+
+enum AuditEntryText {
+    static func detail(_ event: AuditEvent) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(event.detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -71,7 +71,7 @@ extension Enroll {
                             en: "There is no answer for this application. The district may not have reviewed it yet, or this station has not taken in the latest status archive.")
                     }
                     if common.format != .text { Terminal.json(entry); return }
-                    let text = DistrictStore.statusText(entry.status)
+                    let text = (ApplicationStatus(rawValue: entry.status) ?? .received).familyText
                     Terminal.out("\(entry.collectionNumber)  \(entry.childIdMasked ?? "")  \(text.zh) / \(text.en)")
                     switch entry.status {
                     case "rejected":
@@ -107,9 +107,9 @@ extension Enroll {
                         let s = row.summary
                         var pairs: [(String, JSONValue)] = [
                             ("applicationId", .string(s.applicationId)), ("revision", .number(JSONNumber(String(s.revision))!)),
-                            ("status", .string(s.status)), ("collectionNumber", .string(s.collectionNumber)), ("form", .string(s.form)),
+                            ("status", .string(s.status.rawValue)), ("collectionNumber", .string(s.collectionNumber)), ("form", .string(s.form)),
                             ("station", .string(s.station)), ("school", s.school.map { .string($0) } ?? .null),
-                            ("reasons", .array(s.reasons.map { .string($0) })), ("flags", .array(s.flags.map { .string($0) })),
+                            ("reasons", .array(s.reasons.map { .string($0) })), ("flags", .array(s.flags.map { .string($0.rawValue) })),
                         ]
                         pairs.append(("data", row.data.map { mask ? maskPersonalData($0) : $0 } ?? .null))
                         return .object(JSONObject(pairs))
@@ -142,8 +142,8 @@ extension Enroll {
                     var lines = [(fixed + dataColumns).map(quote).joined(separator: ",")]
                     for (row, cells) in zip(rows, flattened) {
                         let s = row.summary
-                        let values = [s.applicationId, String(s.revision), s.status, s.collectionNumber, s.form, s.station, s.school ?? "",
-                                      s.reasons.joined(separator: "; "), s.flags.joined(separator: " ")] + dataColumns.map { cells[$0] ?? "" }
+                        let values = [s.applicationId, String(s.revision), s.status.rawValue, s.collectionNumber, s.form, s.station, s.school ?? "",
+                                      s.reasons.joined(separator: "; "), s.flags.map(\.rawValue).joined(separator: " ")] + dataColumns.map { cells[$0] ?? "" }
                         lines.append(values.map(quote).joined(separator: ","))
                     }
                     // The BOM makes Excel read UTF-8 (Chinese text) correctly; CRLF is what RFC 4180 asks.

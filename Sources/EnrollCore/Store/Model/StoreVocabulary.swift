@@ -1,0 +1,87 @@
+import Foundation
+
+/// Where an application stands in review (DESIGN §7): received → verified | rejected (reasons)
+/// → admitted (school) | withdrawn. Stored as its raw value, which never changes.
+public enum ApplicationStatus: String, Sendable, Codable, CaseIterable {
+    /// Imported, waiting for a reviewer (审核中).
+    case received
+    /// Documents checked and correct (审核通过).
+    case verified
+    /// Rejected with reasons the family sees (驳回).
+    case rejected
+    /// Admitted to a school (录取).
+    case admitted
+    /// Withdrawn by the family (撤销); no later revision is accepted.
+    case withdrawn
+
+    /// What the status means to the family, in both languages.
+    public var familyText: LocalizedText {
+        switch self {
+        case .received, .verified: LocalizedText(zh: "审核中", en: "under review")
+        case .rejected: LocalizedText(zh: "驳回", en: "rejected")
+        case .admitted: LocalizedText(zh: "录取", en: "admitted")
+        case .withdrawn: LocalizedText(zh: "已撤销", en: "withdrawn")
+        }
+    }
+}
+
+/// The part a stored revision plays in its application's history.
+public enum RevisionState: String, Sendable, Codable, CaseIterable {
+    /// The revision the application stands on now.
+    case current
+    /// An earlier revision replaced by the next one in the chain.
+    case superseded
+    /// A revision that does not fit the chain (same number, other content, or a gap); held
+    /// for a reviewer.
+    case conflict
+}
+
+/// Something about an application a reviewer must look at. Stored as its raw value.
+public struct ReviewFlag: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    /// A revision that does not follow the current one (same number with other content, or a
+    /// broken chain), or a first import that is not revision 1.
+    public static let conflict = ReviewFlag(rawValue: "conflict")
+    /// Another application names the same child ID number (DESIGN §5, cross-application rule
+    /// `unique`).
+    public static let duplicateChild = ReviewFlag(rawValue: "duplicate-child")
+    /// More applications share a guardian phone than the form allows (rule `quota`).
+    public static let phoneQuota = ReviewFlag(rawValue: "phone-quota")
+
+    /// Every flag the store raises, for listing and validation of `--flag`.
+    public static let all: [ReviewFlag] = [.conflict, .duplicateChild, .phoneQuota]
+}
+
+/// What an audit event records. Stored as its raw value, dotted like the diagnostic codes.
+public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    /// An import run started (its paths).
+    public static let importRun = AuditAction(rawValue: "import.run")
+    /// A new application was imported.
+    public static let importNew = AuditAction(rawValue: "import.new")
+    /// A revision superseded the current one.
+    public static let importUpdated = AuditAction(rawValue: "import.updated")
+    /// A withdrawal superseded the current revision.
+    public static let importWithdrawn = AuditAction(rawValue: "import.withdrawn")
+    /// A conflicting revision was held for review.
+    public static let importConflict = AuditAction(rawValue: "import.conflict")
+    /// A revision of a withdrawn application was refused.
+    public static let importRefused = AuditAction(rawValue: "import.refused")
+    /// A bundle was quarantined with its reasons.
+    public static let importQuarantined = AuditAction(rawValue: "import.quarantined")
+    /// A station key was trusted.
+    public static let trustAdd = AuditAction(rawValue: "trust.add")
+    /// A station key was revoked.
+    public static let trustRevoke = AuditAction(rawValue: "trust.revoke")
+    /// A status archive was exported for the field.
+    public static let statusExport = AuditAction(rawValue: "status.export")
+
+    /// The event of a review decision (`review.verify`, `review.hold`, …).
+    public static func review(_ action: ReviewAction) -> AuditAction { AuditAction(rawValue: "review." + action.rawValue) }
+}

@@ -1,0 +1,140 @@
+/// The merge rule of DESIGN §7, as a pure decision: what the store holds for an application and
+/// the revision arriving → what to do with it.
+///
+/// The rule reads nothing and writes nothing; every store backend asks it and applies the
+/// answer inside the bundle's transaction, so SQLite and PostgreSQL merge alike and the rule is
+/// tested from a table. Keyed on `Enroll-Application-ID`:
+/// - a revision whose tag-manifest digest the store already holds → ``Decision/unchanged``
+///   (idempotent re-import);
+/// - an application the store does not know → ``Decision/new(outOfOrder:)``; out of order
+///   when it is not revision 1 (the earlier ones never arrived);
+/// - any revision of a withdrawn application → ``Decision/refused(_:)``;
+/// - the next revision whose `Enroll-Previous-Revision` is the current digest →
+///   ``Decision/supersede(status:)``;
+/// - anything else (same number with other content, an older number, a gap or a broken
+///   chain) → ``Decision/conflict(_:)``, held for review.
+public enum MergeRule {
+    /// What the store holds for the application.
+    public struct Current: Sendable, Hashable {
+        /// The review status.
+        public var status: ApplicationStatus
+        /// The current revision's number.
+        public var revision: Int
+        /// The current revision's tag-manifest digest.
+        public var digest: String
+
+        public init(status: ApplicationStatus, revision: Int, digest: String) {
+            self.status = status
+            self.revision = revision
+            self.digest = digest
+        }
+    }
+
+    /// The revision arriving, as its signed bag-info says.
+    public struct Incoming: Sendable, Hashable {
+        /// `Enroll-Revision`.
+        public var revision: Int
+        /// `Enroll-Previous-Revision` (nil on revision 1).
+        public var previous: String?
+        /// The tag-manifest digest.
+        public var digest: String
+        /// `Enroll-Kind`.
+        public var kind: BundleKind
+        /// Whether the store already holds a revision with this digest (of any state).
+        public var alreadyStored: Bool
+
+        public init(revision: Int, previous: String?, digest: String, kind: BundleKind, alreadyStored: Bool) {
+            self.revision = revision
+            self.previous = previous
+            self.digest = digest
+            self.kind = kind
+            self.alreadyStored = alreadyStored
+        }
+    }
+
+    /// Why a revision is held as a conflict.
+    public enum ConflictReason: Sendable, Hashable, CustomStringConvertible {
+        /// A revision with a number the store already has (or an older one), but other content.
+        case sameOrOlderRevision(incoming: Int, current: Int)
+        /// A higher revision that does not chain onto the current one (a gap, or a previous
+        /// digest that is not the current revision's).
+        case brokenChain(incoming: Int, current: Int)
+
+        public var description: String {
+            switch self {
+            case .sameOrOlderRevision(let incoming, let current):
+                "revision \(incoming) differs from the one already held (current revision \(current))"
+            case .brokenChain(let incoming, let current):
+                "revision \(incoming) does not follow the current revision \(current) (broken chain)"
+            }
+        }
+
+        /// The reason for the family-facing report, in both languages.
+        public var text: LocalizedText {
+            switch self {
+            case .sameOrOlderRevision(let incoming, _):
+                LocalizedText(zh: "第 \(incoming) 版与已有的同号版本内容不同", en: description)
+            case .brokenChain(let incoming, let current):
+                LocalizedText(zh: "第 \(incoming) 版不接续当前第 \(current) 版", en: description)
+            }
+        }
+    }
+
+    /// Why a revision is refused outright.
+    public enum RefusalReason: String, Sendable, Hashable {
+        /// The application was withdrawn; nothing after a withdrawal is accepted.
+        case withdrawn
+    }
+
+    /// What to do with the incoming revision.
+    public enum Decision: Sendable, Hashable {
+        /// Already held: change nothing.
+        case unchanged
+        /// A new application; `outOfOrder` when its first revision to arrive is not 1 (it is
+        /// stored, and flagged as a conflict for review).
+        case new(outOfOrder: Bool)
+        /// The next revision in the chain: it becomes current with this status (a withdrawal
+        /// withdraws; a revision goes back to review).
+        case supersede(status: ApplicationStatus)
+        /// Stored beside the current revision and held for review.
+        case conflict(ConflictReason)
+        /// Not stored as a revision; kept in quarantine with the reason.
+        case refused(RefusalReason)
+    }
+
+    /// Decides what to do with a revision.
+    /// - Parameters:
+    ///   - current: What the store holds for the application, or nil if it does not know it.
+    ///   - incoming: The revision arriving.
+    /// - Returns: The decision the store applies.
+    public static func decide(current: Current?, incoming: Incoming) -> Decision {
+        if incoming.alreadyStored { return .unchanged }
+        guard let current else { return .new(outOfOrder: incoming.revision != 1) }
+        if current.status == .withdrawn { return .refused(.withdrawn) }
+        if incoming.revision == current.revision + 1 && incoming.previous == current.digest {
+            return .supersede(status: incoming.kind == .withdrawal ? .withdrawn : .received)
+        }
+        if incoming.revision <= current.revision {
+            return .conflict(.sameOrOlderRevision(incoming: incoming.revision, current: current.revision))
+        }
+        return .conflict(.brokenChain(incoming: incoming.revision, current: current.revision))
+    }
+
+    /// The status a new application starts in.
+    public static func initialStatus(for kind: BundleKind) -> ApplicationStatus {
+        kind == .withdrawal ? .withdrawn : .received
+    }
+}
+
+extension MergeRule.Decision {
+    /// The outcome an import reports for this decision.
+    public var outcome: ImportReport.Outcome {
+        switch self {
+        case .unchanged: .unchanged
+        case .new(let outOfOrder): outOfOrder ? .conflict : .new
+        case .supersede: .updated
+        case .conflict: .conflict
+        case .refused: .refused
+        }
+    }
+}

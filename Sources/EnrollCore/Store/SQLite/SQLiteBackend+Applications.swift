@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import JSONSchema
+
+extension SQLiteBackend {
+    public func applications(_ query: ApplicationQuery) throws -> [ApplicationSummary] {
+        try database.read { db in
+            var request = ApplicationRecord.order(ApplicationRecord.Columns.collectionNumber)
+            if let status = query.status { request = request.filter(ApplicationRecord.Columns.status == status) }
+            if let station = query.station { request = request.filter(ApplicationRecord.Columns.station == station) }
+            if let flag = query.flag {
+                let flagged = FlagRecord.filter(FlagRecord.Columns.flag == flag).select(FlagRecord.Columns.applicationID)
+                request = request.filter(flagged.contains(ApplicationRecord.Columns.id))
+            }
+            return try Self.summaries(db, try request.fetchAll(db))
+        }
+    }
+
+    public func detail(_ reference: String) throws -> ApplicationDetail {
+        try database.read { db in
+            let record = try Self.application(db, reference)
+            let revisions = try RevisionRecord.filter(RevisionRecord.Columns.applicationID == record.id)
+                .order(RevisionRecord.Columns.revision, RevisionRecord.Columns.importedAt).fetchAll(db)
+            let flags = try FlagRecord.filter(FlagRecord.Columns.applicationID == record.id).order(FlagRecord.Columns.createdAt).fetchAll(db)
+            return ApplicationDetail(
+                summary: try Self.summaries(db, [record])[0],
+                revisions: revisions.map {
+                    .init(revision: $0.revision, digest: $0.digest, kind: $0.kind, state: $0.state, station: $0.station,
+                          keyId: $0.keyId, importedAt: $0.importedAt, source: $0.source)
+                },
+                flags: flags.map { .init(flag: $0.flag, detail: $0.detail, createdAt: $0.createdAt) },
+                formJSON: revisions.first { $0.digest == record.currentDigest }?.formJson)
+        }
+    }
+
+    public func exportRows() throws -> [ExportRow] {
+        try database.read { db in
+            let records = try ApplicationRecord.order(ApplicationRecord.Columns.collectionNumber).fetchAll(db)
+            let summaries = try Self.summaries(db, records)
+            return try zip(records, summaries).map { record, summary in
+                let json = try String.fetchOne(
+                    db, RevisionRecord.filter(key: record.currentDigest).select(Column("form_json")))
+                return ExportRow(summary: summary, data: json.flatMap { try? JSONParser.parse(Array($0.utf8)) })
+            }
+        }
+    }
+
+    public func storedRevision(_ reference: String, revision: Int?) throws -> StoredRevision {
+        try database.read { db in
+            let record = try Self.application(db, reference)
+            var digest = record.currentDigest
+            if let revision {
+                // A number held twice (a conflict) means the current or superseded one first.
+                let candidates = try RevisionRecord
+                    .filter(RevisionRecord.Columns.applicationID == record.id && RevisionRecord.Columns.revision == revision)
+                    .fetchAll(db)
+                let order: [RevisionState] = [.current, .superseded, .conflict]
+                guard let found = candidates.min(by: { order.firstIndex(of: $0.state)! < order.firstIndex(of: $1.state)! }) else {
+                    throw EnrollError.invalid(
+                        "import.unknown-revision", Location(),
+                        zh: "申请 \(record.collectionNumber) 没有第 \(revision) 版。", en: "Application \(record.collectionNumber) has no revision \(revision).")
+                }
+                digest = found.digest
+            }
+            let files = try FileRecord.filter(FileRecord.Columns.digest == digest).fetchAll(db)
+            return StoredRevision(
+                collectionNumber: record.collectionNumber, digest: digest,
+                files: files.map { StoredFile(path: $0.path, object: $0.object, size: $0.size) })
+        }
+    }
+
+    public func statusRows(station: String?) throws -> [ApplicationStatusRow] {
+        try database.read { db in
+            var request = ApplicationRecord.order(ApplicationRecord.Columns.collectionNumber)
+            if let station { request = request.filter(ApplicationRecord.Columns.station == station) }
+            let records = try request.fetchAll(db)
+            return zip(records, try Self.summaries(db, records)).map { ApplicationStatusRow(summary: $1, childID: $0.childId) }
+        }
+    }
+
+    public func review(_ decision: ReviewDecision) throws -> ApplicationSummary {
+        try database.write { db in
+            var record = try Self.application(db, decision.reference)
+            let before = ReviewRule.State(status: record.status, reasons: record.reasons, school: record.school)
+            let after = try ReviewRule.apply(decision, to: before, collectionNumber: record.collectionNumber)
+            record.status = after.status
+            record.reasons = after.reasons
+            record.school = after.school
+            record.updatedAt = StoreClock.now()
+            try record.update(db)
+            var detail = ["from": before.status.rawValue, "to": after.status.rawValue, "revision": String(record.currentRevision)]
+            if !after.reasons.isEmpty { detail["reasons"] = after.reasons.joined(separator: " | ") }
+            if decision.action == .admit, let school = after.school { detail["school"] = school }
+            try Self.append(AuditEntry(actor: decision.reviewer, application: record.id, action: .review(decision.action), detail: detail), in: db)
+            return try Self.summaries(db, [record])[0]
+        }
+    }
+
+    // MARK: Shared by the jobs
+
+    /// Finds an application by its id, a unique id prefix, or its 8-digit collection number.
+    /// - Throws: `import.unknown-application` if none or several match.
+    static func application(_ db: Database, _ reference: String) throws -> ApplicationRecord {
+        let key = reference.lowercased()
+        if let found = try ApplicationRecord.filter(ApplicationRecord.Columns.collectionNumber == key).fetchOne(db) { return found }
+        let matches = try ApplicationRecord.filter(ApplicationRecord.Columns.id.like(Self.likePrefix(key), escape: "\\")).limit(2).fetchAll(db)
+        guard matches.count == 1 else { throw StoreErrors.unknownApplication(reference, ambiguous: !matches.isEmpty) }
+        return matches[0]
+    }
+
+    /// A LIKE pattern matching strings that start with `prefix` (its own `%`, `_` and `\\`
+    /// taken literally, with `\\` as the escape character).
+    static func likePrefix(_ prefix: String) -> String {
+        prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
+    /// The summaries of application records, with their flags (one query for all).
+    static func summaries(_ db: Database, _ records: [ApplicationRecord]) throws -> [ApplicationSummary] {
+        guard !records.isEmpty else { return [] }
+        var flagsByApplication: [String: Set<ReviewFlag>] = [:]
+        let ids = records.map(\.id)
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for flag in try FlagRecord.filter(chunk.contains(FlagRecord.Columns.applicationID)).fetchAll(db) {
+                flagsByApplication[flag.applicationId, default: []].insert(flag.flag)
+            }
+        }
+        return records.map { record in
+            ApplicationSummary(
+                applicationId: record.id, collectionNumber: record.collectionNumber, form: record.form, status: record.status,
+                revision: record.currentRevision, station: record.station, school: record.school, reasons: record.reasons,
+                flags: (flagsByApplication[record.id] ?? []).sorted { $0.rawValue < $1.rawValue }, updatedAt: record.updatedAt)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+
+// The SQLite backend's records: one Codable record type per table, columns named in snake
+// case by GRDB's coding strategies, typed columns, statuses and flags as their stable strings,
+// lists stored as JSON by GRDB's Codable support.
+
+/// Record types of this store name their columns in snake case.
+protocol SnakeCaseRecord: FetchableRecord, PersistableRecord {}
+
+extension SnakeCaseRecord {
+    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
+extension ApplicationStatus: DatabaseValueConvertible {}
+extension RevisionState: DatabaseValueConvertible {}
+extension BundleKind: DatabaseValueConvertible {}
+extension ReviewFlag: DatabaseValueConvertible {}
+extension AuditAction: DatabaseValueConvertible {}
+
+/// An application as the district knows it: its current revision and review state.
+struct ApplicationRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "applications"
+
+    var id: String
+    var form: String
+    var collectionNumber: String
+    var status: ApplicationStatus
+    var currentRevision: Int
+    var currentDigest: String
+    var station: String
+    var childId: String?
+    var school: String?
+    /// Rejection or hold reasons (a JSON array in the database).
+    var reasons: [String]
+    var firstImportedAt: String
+    var updatedAt: String
+
+    enum Columns {
+        static let id = Column("id")
+        static let form = Column("form")
+        static let collectionNumber = Column("collection_number")
+        static let status = Column("status")
+        static let currentDigest = Column("current_digest")
+        static let station = Column("station")
+        static let childID = Column("child_id")
+    }
+}
+
+/// One imported revision of an application, kept so it can be exported byte for byte.
+struct RevisionRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "revisions"
+
+    /// SHA-256 of the revision's tag manifest.
+    var digest: String
+    var applicationId: String
+    var revision: Int
+    var previous: String?
+    var kind: BundleKind
+    var station: String
+    var keyId: String
+    var state: RevisionState
+    var formJson: String?
+    var importedAt: String
+    var source: String
+
+    enum Columns {
+        static let digest = Column("digest")
+        static let applicationID = Column("application_id")
+        static let revision = Column("revision")
+        static let state = Column("state")
+        static let importedAt = Column("imported_at")
+    }
+}
+
+/// One file of a revision and the object holding its bytes.
+struct FileRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "files"
+
+    var digest: String
+    var path: String
+    var object: String
+    var size: Int64
+
+    enum Columns {
+        static let digest = Column("digest")
+    }
+}
+
+/// A guardian phone of an application's current revision (for the per-phone quota).
+struct PhoneRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "phones"
+
+    var applicationId: String
+    var phone: String
+
+    enum Columns {
+        static let applicationID = Column("application_id")
+        static let phone = Column("phone")
+    }
+}
+
+/// Something about an application a reviewer must look at.
+struct FlagRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "flags"
+
+    var applicationId: String
+    var flag: ReviewFlag
+    var detail: String
+    var createdAt: String
+
+    enum Columns {
+        static let applicationID = Column("application_id")
+        static let flag = Column("flag")
+        static let createdAt = Column("created_at")
+    }
+}
+
+/// A bundle that was not imported, with every reason.
+struct QuarantineRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "quarantine"
+
+    var key: String
+    var source: String
+    var applicationId: String?
+    var revision: Int?
+    var reasons: [StoredDiagnostic]
+    var at: String
+
+    enum Columns {
+        static let at = Column("at")
+    }
+}
+
+/// One row of the append-only audit log.
+struct EventRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "events"
+
+    var seq: Int64?
+    var at: String
+    var actor: String
+    var applicationId: String?
+    var action: AuditAction
+    var detail: [String: String]
+
+    enum Columns {
+        static let seq = Column("seq")
+        static let applicationID = Column("application_id")
+    }
+
+    // The detail is stored as a JSON object with sorted keys, as it always was.
+    static func databaseJSONEncoder(for column: String) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+/// A station key the district trusts.
+struct TrustKeyRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "trust_keys"
+
+    var keyId: String
+    var station: String
+    var publicKey: String
+    var addedAt: String
+    var addedBy: String
+    var note: String
+
+    enum Columns {
+        static let station = Column("station")
+    }
+}
+
+/// A revoked station key.
+struct RevocationRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "revocations"
+
+    var keyId: String
+    var revokedAt: String
+    var revokedBy: String
+    var reason: String
+}
+
+extension QuarantineRecord {
+    var entry: QuarantineEntry {
+        QuarantineEntry(key: key, source: source, applicationID: applicationId, revision: revision, reasons: reasons, at: at)
+    }
+}
+
+extension EventRecord {
+    var event: AuditEvent {
+        AuditEvent(seq: seq ?? 0, at: at, actor: actor, applicationID: applicationId, action: action, detail: detail)
+    }
+}

@@ -1,0 +1,75 @@
+/// The district store's operations, split by job. A backend (SQLite today, PostgreSQL for a
+/// city) implements all of them over its database; ``DistrictStore`` is what callers use.
+///
+/// Every operation that writes is one transaction, and every decision inside it comes from the
+/// pure rules (``MergeRule``, ``ReviewRule``, ``CrossApplicationRules``), so all backends
+/// behave alike and one test suite runs against each.
+
+/// Applications: listing, reading and review decisions.
+public protocol ApplicationRepository {
+    /// The applications matching a query, by collection number.
+    func applications(_ query: ApplicationQuery) throws -> [ApplicationSummary]
+    /// One application in full.
+    /// - Parameter reference: Its id, a unique id prefix, or its 8-digit collection number.
+    /// - Throws: `import.unknown-application` when none or several match.
+    func detail(_ reference: String) throws -> ApplicationDetail
+    /// Every application with its current form data, by collection number.
+    func exportRows() throws -> [ExportRow]
+    /// A stored revision's files.
+    /// - Parameters:
+    ///   - reference: The application.
+    ///   - revision: The revision number (the current one when nil).
+    /// - Throws: `import.unknown-application`, `import.unknown-revision`.
+    func storedRevision(_ reference: String, revision: Int?) throws -> StoredRevision
+    /// Every application (or one station's) as the status archive needs it.
+    func statusRows(station: String?) throws -> [ApplicationStatusRow]
+    /// Applies a review decision (``ReviewRule``) and logs it, in one transaction.
+    /// - Returns: The application after the decision.
+    func review(_ decision: ReviewDecision) throws -> ApplicationSummary
+}
+
+/// The append-only audit log.
+public protocol AuditLog {
+    /// Appends an event.
+    func append(_ entry: AuditEntry) throws
+    /// The log, oldest first; only events about one application if given.
+    func events(application: String?) throws -> [AuditEvent]
+}
+
+/// The station keys the district accepts.
+public protocol TrustRegistry {
+    /// The trusted keys and revocations as a trust store for verification.
+    func trustStore() throws -> TrustStore
+    /// Trusts a station's key.
+    /// - Throws: `sig.trust-duplicate` when the key already belongs to another station.
+    func trust(_ key: SignifyPublicKey, station: String, actor: String, note: String) throws
+    /// Revokes a key: bundles signed with it are quarantined from now on.
+    func revoke(_ keyID: KeyID, actor: String, reason: String) throws
+    /// Every key the store knows, with who added or revoked it, when and why.
+    func trustedKeys() throws -> [TrustedKey]
+}
+
+/// What an import needs: the merge, quarantine, and the import lock.
+public protocol ImportTarget {
+    /// Whether a revision with this tag-manifest digest is stored (of any state).
+    func holdsRevision(_ digest: String) throws -> Bool
+    /// Merges one revision, its files already in the object store: reads the application's
+    /// state, asks ``MergeRule``, applies the decision with the cross-application rules and
+    /// the audit event, in one transaction.
+    func merge(_ bundle: IncomingBundle, actor: String) throws -> ImportReport.Item
+    /// Keeps a bundle aside with its reasons (replacing an earlier entry with the same key),
+    /// and logs it.
+    func quarantine(_ entry: QuarantineEntry, actor: String) throws
+    /// The quarantined bundles, oldest first.
+    func quarantined() throws -> [QuarantineEntry]
+}
+
+/// A district store backend: every job, plus the content-addressed objects beside it.
+public protocol StoreBackend: AnyObject, ApplicationRepository, AuditLog, TrustRegistry, ImportTarget {
+    /// Where the bundles' files are kept.
+    var objects: ObjectStore { get }
+    /// Takes the store's import lock: one import at a time; readers and reviewers never wait
+    /// for it. Released when the returned lock is released or deinitialised.
+    /// - Throws: `import.store-busy` when another import holds it.
+    func lockForImport() throws -> ImportLock
+}
