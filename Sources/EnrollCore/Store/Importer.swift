@@ -62,7 +62,7 @@ public struct ImportReport: Sendable {
 /// so an import killed at any point and run again ends with exactly the store an uninterrupted
 /// import gives: bundles already committed are recognised by their tag-manifest digest and
 /// left unchanged; nothing is lost or doubled.
-public struct Importer {
+public struct Importer: Sendable {
     let store: DistrictStore
     let validator: ApplicationValidator
     let actor: String

@@ -151,3 +151,24 @@ func makeTestSchemas(in directory: TemporaryDirectory) throws -> String {
     try write(directory("schemas/test-form.schema.json"), #"{"x-form": {"id": "test-form", "version": "2024.1"}}"#)
     return directory("schemas")
 }
+
+/// A flag set once from one thread and read from another.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var value = false
+    private let lock = NSLock()
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+/// A value handed from one thread to another.
+final class LockedBox<Value>: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var value: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) { self.value = value }
+    func get() -> Value { lock.withLock { value } }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+}
