@@ -53,6 +53,15 @@ public enum Privacy {
         }
     }
 
+    /// Masks form data held as JSON text (a stored revision's `form.json`).
+    /// - Parameter text: The JSON text.
+    /// - Returns: The masked data as JSON text (members in their order), or nil when the text
+    ///   is not JSON, so the caller shows nothing rather than unmasked data.
+    public static func maskPersonalData(inJSON text: String) -> String? {
+        guard let value = try? JSONParser.parse(Array(text.utf8)) else { return nil }
+        return maskPersonalData(value).serialized(sortedKeys: false)
+    }
+
     private static func looksLikeDocumentNumber(_ text: String) -> Bool {
         (15...18).contains(text.count) && text.dropLast().allSatisfy(\.isNumber)
     }

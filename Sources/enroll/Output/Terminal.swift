@@ -35,33 +35,14 @@ enum Terminal {
     static func report(_ diagnostics: [Diagnostic], _ language: Language) {
         for diagnostic in diagnostics { err(diagnostic.rendered(in: language)) }
     }
-}
 
-/// A diagnostic as scripts read it (`--format json`).
-struct DiagnosticJSON: Encodable {
-    var code: String
-    var severity: String
-    /// The JSON pointer when there is one, else the file path (DESIGN §8's `location`).
-    var location: String
-    var file: String?
-    var pointer: String?
-    var line: Int?
-    var column: Int?
-    var entry: String?
-    var message: String
-    var messages: LocalizedText
-
-    init(_ diagnostic: Diagnostic, _ language: Language) {
-        code = diagnostic.code
-        severity = diagnostic.severity.rawValue
-        location = diagnostic.location.pointer ?? diagnostic.location.file ?? ""
-        file = diagnostic.location.file
-        pointer = diagnostic.location.pointer
-        line = diagnostic.location.line
-        column = diagnostic.location.column
-        entry = diagnostic.location.entry
-        message = diagnostic.message.text(in: language)
-        messages = diagnostic.message
+    /// Writes text to a file (replacing it whole) or, without a path, to standard output.
+    static func emit(_ text: String, to path: String?) throws {
+        if let path {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
     }
 }
 
