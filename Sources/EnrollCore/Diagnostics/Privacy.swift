@@ -67,6 +67,6 @@ public enum Privacy {
     }
 
     private static func looksLikeMobilePhone(_ text: String) -> Bool {
-        text.count == 11 && text.hasPrefix("1") && text.allSatisfy(\.isNumber)
+        text.count == 11 && text.first?.wholeNumberValue == 1 && text.allSatisfy(\.isNumber)
     }
 }
