@@ -51,9 +51,9 @@ $enroll export csv --store "$demo/store" --mask --out "$demo/applications.csv"
 echo "wrote $demo/applications.csv (UTF-8 with BOM for Excel; ID numbers and phones masked)"
 
 step "9. Back at the station: take in the answers and tell the families"
-$enroll status import "$demo/status.tar.zst" --trust "$keys/trust" --station "$demo/station"
-$enroll status show "$first" --station "$demo/station"
-$enroll status show "$second" --station "$demo/station"
+$enroll status import "$demo/status.tar.zst" --trust "$keys/trust" --station-dir "$demo/station"
+$enroll status show "$first" --station-dir "$demo/station"
+$enroll status show "$second" --station-dir "$demo/station"
 
 step "10. The audit log (append-only)"
 $enroll log --store "$demo/store" | tail -5

@@ -51,8 +51,7 @@ public enum BundleWriter {
                 zh: "目标目录已存在，不会覆盖。请换一个输出路径。",
                 en: "The target directory already exists and will not be overwritten. Choose another output path.")
         }
-        let parent = (directory as NSString).deletingLastPathComponent
-        let staging = (parent.isEmpty ? "." : parent) + "/.\((directory as NSString).lastPathComponent).\(UUID().uuidString).partial"
+        let staging = PathName(directory).hiddenSibling(suffix: ".\(UUID().uuidString).partial")
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(atPath: staging + "/data", withIntermediateDirectories: true)
@@ -61,8 +60,7 @@ public enum BundleWriter {
             for item in items {
                 precondition(item.path.hasPrefix("data/") && BagPath.escapeReason(item.path) == nil)
                 let target = staging + "/" + item.path
-                try fileManager.createDirectory(
-                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try fileManager.createDirectory(atPath: PathName(target).parent, withIntermediateDirectories: true)
                 var hasher = MultiHasher([.sha256])
                 var bytes: [UInt8]
                 switch item.source {

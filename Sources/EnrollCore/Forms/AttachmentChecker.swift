@@ -128,7 +128,7 @@ struct AttachmentChecker {
                 zh: "附件“\(slot.label.zh)”的内容是 \(info.mediaType.rawValue)，此槽位只接受 \(slot.mediaTypes.map(\.rawValue).joined(separator: ", "))。",
                 en: "The attachment \"\(slot.label.en)\" contains \(info.mediaType.rawValue); this slot accepts only \(slot.mediaTypes.map(\.rawValue).joined(separator: ", "))."))
         }
-        let fileExtension = (file.path as NSString).pathExtension.lowercased()
+        let fileExtension = PathName(file.path).fileExtension.lowercased()
         let extensionType: MediaType? = switch fileExtension {
         case "jpg", "jpeg": .jpeg
         case "png": .png

@@ -98,7 +98,7 @@ public struct Form: Sendable {
         self.document = document
         var registry = SchemaRegistry()
         registry.map(prefix: Form.baseURI, toDirectory: directory)
-        let base = document["$id"]?.stringValue ?? Form.baseURI + (path as NSString).lastPathComponent
+        let base = document["$id"]?.stringValue ?? Form.baseURI + PathName(path).lastComponent
         let options = SchemaOptions(formatAssertion: true, formats: FormFormats.all(today: today), registry: registry, baseURI: base)
         func compile(_ value: JSONValue, _ what: String) throws -> CompiledSchema {
             do {

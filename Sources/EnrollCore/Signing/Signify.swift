@@ -283,4 +283,22 @@ public enum KeyFiles {
         try FileIO.createExclusive(publicPath, publicKey.fileContents, mode: 0o644)
         return (secretPath, publicPath, secret.keyID)
     }
+
+    /// The station's (or district's) name a key file carries: its last component without the
+    /// extension, the inverse of `generate` (`keys/st1.sec` and `trust/st1.pub` → `st1`).
+    /// - Parameter path: The key file's path.
+    /// - Returns: The name.
+    public static func name(ofKeyFile path: String) -> String {
+        PathName(path).stem
+    }
+
+    /// Reads a secret key and the name it signs as.
+    /// - Parameters:
+    ///   - path: The secret key file (signify format, mode 0600).
+    ///   - name: The station's (or district's) name; nil takes the key file's name.
+    /// - Returns: The key and the name, as bundle signing and packing take them.
+    /// - Throws: `EnrollError` if the key cannot be read or is not a usable secret key.
+    public static func signer(keyFile path: String, name: String? = nil) throws -> (key: SignifySecretKey, station: String) {
+        (try SignifySecretKey(contentsOf: path), name ?? Self.name(ofKeyFile: path))
+    }
 }

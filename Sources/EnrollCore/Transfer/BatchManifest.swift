@@ -96,7 +96,7 @@ public enum TransferFormat: String, Sendable, CaseIterable {
 
     /// The batch directory's name for an archive file: its name without the extension.
     static func batchName(for path: String) -> String {
-        var name = (path as NSString).lastPathComponent
+        var name = PathName(path).lastComponent
         for suffix in [".tar.zst", ".tzst", ".tar.gz", ".tgz", ".zip", ".tar"] where name.lowercased().hasSuffix(suffix) {
             name = String(name.dropLast(suffix.count))
             break

@@ -95,7 +95,7 @@ public struct Packer {
         for source in bundles {
             let inventory = try BagInventory.gather(directory: source, hashingPayload: false)
             let verification = verifier.verify(inventory: inventory, root: source)
-            let name = (source as NSString).lastPathComponent
+            let name = PathName(source).lastComponent
             var problems = refusals(verification, source: source)
             if problems.isEmpty, !names.insert(name.lowercased()).inserted {
                 problems.append(.error(

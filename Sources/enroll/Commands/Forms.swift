@@ -23,7 +23,7 @@ extension Enroll.Forms {
 
         func run() async throws {
             try reportingErrors(common) {
-                let catalog = try FormCatalog(directory: schemaOptions.schemas)
+                let catalog = try schemaOptions.catalog()
                 let forms = try catalog.allForms()
                 if common.format != .text {
                     Terminal.json(forms.map { ["id": $0.id, "version": $0.version, "label": $0.label.text(in: common.language), "region": $0.region] })
@@ -46,7 +46,7 @@ extension Enroll.Forms {
 
         func run() async throws {
             try reportingErrors(common) {
-                let form = try FormCatalog(directory: schemaOptions.schemas).form(form)
+                let form = try schemaOptions.catalog().form(form)
                 let description = FormDescription(form)
                 if common.format != .text {
                     Terminal.json(description)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EnrollCore
-import Foundation
 
 extension Enroll {
     /// `enroll new`: make revision 1 of an application bundle.
@@ -28,23 +27,14 @@ extension Enroll {
         func run() async throws {
             try reportingErrors(common) {
                 let attachments = try attach.map(AttachmentInput.init(parsing:))
-                let entry = try FormCatalog(directory: schemaOptions.schemas).form(form)
+                let catalog = try schemaOptions.catalog()
+                let entry = try catalog.form(form)
                 let signer = try signing.signer()
-                try BundleOperations().create(
-                    form: entry.id, formVersion: entry.version, data: data, attachments: attachments, directory: out)
-                try finishDraft(out, signer: signer, schemas: schemaOptions.schemas, common)
+                let operations = BundleOperations()
+                try operations.create(form: entry.id, formVersion: entry.version, data: data, attachments: attachments, directory: out)
+                let finished = try operations.finish(out, validator: ApplicationValidator(catalog: catalog, trust: nil), signer: signer)
+                BundleMessages.finished(finished, common)
             }
         }
-    }
-}
-
-/// Prints what a bundle-making command made.
-func printMade(_ path: String, id: String, revision: Int, signed: Bool, _ common: CommonOptions) {
-    if common.format != .text {
-        Terminal.json(["path": path, "applicationId": id, "revision": String(revision), "signed": String(signed)])
-    } else if common.language == .zh {
-        Terminal.out("已制作申请包 \(path)（申请 \(id)，第 \(revision) 版，\(signed ? "已签名" : "未签名草稿")）")
-    } else {
-        Terminal.out("Made bundle \(path) (application \(id), revision \(revision), \(signed ? "signed" : "unsigned draft"))")
     }
 }

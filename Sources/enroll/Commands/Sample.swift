@@ -23,6 +23,7 @@ extension Enroll.Sample {
 
         @OptionGroup var common: CommonOptions
         @OptionGroup var schemaOptions: FormSchemaOptions
+        @OptionGroup var signing: StationKeyOptions
 
         @Option(name: .long, help: "The form id.")
         var form: String
@@ -32,12 +33,6 @@ extension Enroll.Sample {
 
         @Option(name: .long, help: "The directory to write the bundles into.")
         var out: String
-
-        @Option(name: .long, help: "The station's secret key to sign with.")
-        var key: String
-
-        @Option(name: .long, help: "The station's name (default: the key file's name without .sec).")
-        var station: String?
 
         @Option(name: .long, help: "The seed (default 1).")
         var seed: UInt64 = 1
@@ -51,14 +46,13 @@ extension Enroll.Sample {
 
         func run() async throws {
             try reportingErrors(common) {
-                let secret = try SignifySecretKey(contentsOf: key)
-                let name = station ?? ((key as NSString).lastPathComponent as NSString).deletingPathExtension
+                let signer = try signing.signer()
                 let bar = ProgressBar(enabled: common.format == .text)
                 defer { bar.finish() }
                 let total = Int64(count)
                 let paths = try SampleBundles.generate(
-                    form: form, catalog: try FormCatalog(directory: schemaOptions.schemas), count: count, directory: out,
-                    signer: (secret, name), seed: seed, scale: small ? .small : .full
+                    form: form, catalog: try schemaOptions.catalog(), count: count, directory: out,
+                    signer: signer, seed: seed, scale: small ? .small : .full
                 ) { done in bar.update(Int64(done), total) }
                 if common.format != .text {
                     Terminal.json(["bundles": paths])

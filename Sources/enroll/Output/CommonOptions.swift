@@ -1,6 +1,5 @@
 import ArgumentParser
 import EnrollCore
-import Foundation
 
 /// How a command reports.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -24,30 +23,7 @@ struct CommonOptions: ParsableArguments {
 
 extension Language: ExpressibleByArgument {}
 
-/// Where to find the form schemas.
-struct FormSchemaOptions: ParsableArguments {
-    @Option(name: .long, help: "Directory holding the form schemas (default: ENROLL_SCHEMAS, or Schemas/ beside the program).")
-    var schemas: String?
-}
-
-/// A station's signing key.
-struct SigningOptions: ParsableArguments {
-    @Option(name: .long, help: "The station's secret key (signify format, mode 0600).")
-    var key: String?
-
-    @Option(name: .long, help: "The station's name (default: the key file's name without .sec).")
-    var station: String?
-
-    /// The key and station name, or nil when no key was given.
-    func signer() throws -> (key: SignifySecretKey, station: String)? {
-        guard let key else { return nil }
-        let secret = try SignifySecretKey(contentsOf: key)
-        let name = station ?? ((key as NSString).lastPathComponent as NSString).deletingPathExtension
-        return (secret, name)
-    }
-}
-
-/// The language flag alone, for commands whose `--format` means something else.
+/// The language flag alone, for commands whose `--format` means something else (`pack`).
 struct LanguageOption: ParsableArguments {
     @Option(name: .long, help: "Message language: zh or en (default: from the locale).")
     var lang: Language?
@@ -61,5 +37,25 @@ struct LanguageOption: ParsableArguments {
         options.lang = lang
         options.format = json ? .json : .text
         return options
+    }
+}
+
+/// The message language alone, for commands whose output is data (exports).
+struct MessageLanguage: ParsableArguments {
+    @Option(name: .long, help: "Message language: zh or en (default: from the locale).")
+    var lang: Language?
+
+    /// The language messages are printed in.
+    var language: Language { lang ?? Language.fromEnvironment() }
+}
+
+/// Where to find the form schemas.
+struct FormSchemaOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory holding the form schemas (default: ENROLL_SCHEMAS, or Schemas/ beside the program).")
+    var schemas: String?
+
+    /// The form catalog.
+    func catalog() throws -> FormCatalog {
+        try FormCatalog(directory: schemas)
     }
 }

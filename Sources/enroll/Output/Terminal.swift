@@ -35,46 +35,33 @@ enum Terminal {
     static func report(_ diagnostics: [Diagnostic], _ language: Language) {
         for diagnostic in diagnostics { err(diagnostic.rendered(in: language)) }
     }
-}
 
-/// A diagnostic as scripts read it (`--format json`).
-struct DiagnosticJSON: Encodable {
-    var code: String
-    var severity: String
-    /// The JSON pointer when there is one, else the file path (DESIGN §8's `location`).
-    var location: String
-    var file: String?
-    var pointer: String?
-    var line: Int?
-    var column: Int?
-    var entry: String?
-    var message: String
-    var messages: LocalizedText
-
-    init(_ diagnostic: Diagnostic, _ language: Language) {
-        code = diagnostic.code
-        severity = diagnostic.severity.rawValue
-        location = diagnostic.location.pointer ?? diagnostic.location.file ?? ""
-        file = diagnostic.location.file
-        pointer = diagnostic.location.pointer
-        line = diagnostic.location.line
-        column = diagnostic.location.column
-        entry = diagnostic.location.entry
-        message = diagnostic.message.text(in: language)
-        messages = diagnostic.message
+    /// Writes text to a file (replacing it whole) or, without a path, to standard output.
+    static func emit(_ text: String, to path: String?) throws {
+        if let path {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
     }
 }
 
 /// Runs a command body, turning `EnrollError` into printed diagnostics and exit status 1 or 2.
 @discardableResult
 func reportingErrors<T>(_ options: CommonOptions, _ body: () throws -> T) throws -> T {
+    try reportingErrors(language: options.language, format: options.format, body)
+}
+
+/// Runs `body`, printing an `EnrollError`'s diagnostics in `language` (as JSON unless `format`
+/// is text) and exiting with its status.
+func reportingErrors<T>(language: Language, format: OutputFormat, _ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as EnrollError {
-        if options.format != .text {
-            Terminal.json(["errors": error.diagnostics.map { DiagnosticJSON($0, options.language) }])
+        if format != .text {
+            Terminal.json(["errors": error.diagnostics.map { DiagnosticJSON($0, language) }])
         } else {
-            Terminal.report(error.diagnostics, options.language)
+            Terminal.report(error.diagnostics, language)
         }
         throw ExitCode(error.isUsageOrIO ? 2 : 1)
     }

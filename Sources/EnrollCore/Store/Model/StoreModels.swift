@@ -112,6 +112,11 @@ public struct AuditEvent: Sendable, Hashable {
     public var detail: [String: String]
 }
 
+extension AuditEvent {
+    /// The detail as one line of JSON with sorted keys, as the log stores it.
+    public var detailText: String { AuditEntry.detailText(detail) }
+}
+
 extension AuditEvent: Encodable {
     private enum CodingKeys: String, CodingKey {
         // The JSON shape of `enroll log --format json` since the first release.

@@ -1,0 +1,55 @@
+import ArchiveKit
+import ArgumentParser
+import EnrollCore
+
+/// How many threads a command works on, checked once for every command that takes it.
+struct JobsOption: ParsableArguments {
+    @Option(name: .long, help: "Threads to work on (default: every core).")
+    var jobs: Int = Parallel.processorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1. --jobs 至少为 1。") }
+    }
+}
+
+/// Archive limits as command-line options.
+struct LimitOptions: ParsableArguments {
+    @Option(name: .long, help: "Most entries an archive may hold.")
+    var maxEntries: Int = 1_000_000
+
+    @Option(name: .long, help: "Largest single entry in bytes.")
+    var maxEntrySize: Int64 = 64 << 20
+
+    @Option(name: .long, help: "Largest total of all entries in bytes.")
+    var maxTotalSize: Int64 = 64 << 30
+
+    @Option(name: .long, help: "Largest compression ratio accepted.")
+    var maxCompressionRatio: Double = 200
+
+    var archiveLimits: ArchiveLimits {
+        ArchiveLimits(maxEntryCount: maxEntries, maxEntrySize: maxEntrySize, maxTotalSize: maxTotalSize, maxCompressionRatio: maxCompressionRatio)
+    }
+}
+
+/// Where a check run's report goes.
+struct ReportOption: ParsableArguments {
+    @Option(name: .long, help: "Write the report (in --format) to FILE; a short summary still goes to standard output.")
+    var report: String?
+}
+
+/// The district store's location.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The district store directory (SQLite database and object store).")
+    var store: String
+
+    /// Opens the store.
+    func open() throws -> DistrictStore {
+        try DistrictStore(directory: store)
+    }
+}
+
+/// A station's working directory, where the district's answers are kept.
+struct StationDirectoryOption: ParsableArguments {
+    @Option(name: .long, help: "The station's working directory, where the district's answers are kept.")
+    var stationDir: String
+}
