@@ -32,7 +32,7 @@ public enum SampleBundles {
         let paths = (0..<count).map { directory + "/" + form + "-" + String(format: "%06d", $0 + 1) }
         for path in paths where FileManager.default.fileExists(atPath: path) {
             throw EnrollError.io(
-                "io.exists", Location(file: path),
+                .ioExists, Location(file: path),
                 zh: "输出目录中已有同名申请包，不会覆盖。请换一个输出目录。",
                 en: "A bundle of that name already exists in the output directory and will not be overwritten. Choose another directory.")
         }
@@ -63,10 +63,10 @@ public enum SampleBundles {
             for path in paths { try? FileManager.default.removeItem(atPath: path) }
             if let enrollError = error as? EnrollError {
                 throw EnrollError(
-                    [.error("sample.invalid", Location(file: paths[index]),
+                    [.error(.sampleInvalid, Location(file: paths[index]),
                             zh: "生成的第 \(index + 1) 个样例未通过表单校验（生成器缺陷），已全部撤销。",
                             en: "Generated sample \(index + 1) fails its form (a generator bug); all samples were removed.")]
-                    + enrollError.diagnostics, isUsageOrIO: enrollError.isUsageOrIO)
+                    + enrollError.diagnostics, exitStatus: enrollError.exitStatus)
             }
             throw error
         }

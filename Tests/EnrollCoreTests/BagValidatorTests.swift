@@ -49,8 +49,8 @@ struct BagFixture {
 }
 
 extension BagReport {
-    var codes: [String] { diagnostics.errors.map(\.code) }
-    var warningCodes: [String] { diagnostics.warnings.map(\.code) }
+    var codes: [String] { diagnostics.errors.map(\.code.rawValue) }
+    var warningCodes: [String] { diagnostics.warnings.map(\.code.rawValue) }
 }
 
 @Suite("BagIt validator (RFC 8493)")
@@ -300,7 +300,7 @@ struct BagValidatorTests {
         do {
             _ = try BagValidator().validate(directory: dir("nope"))
         } catch let error as EnrollError {
-            #expect(error.isUsageOrIO)
+            #expect(error.exitStatus == .usageOrIO)
             #expect(error.diagnostics[0].code == "io.not-found")
         }
     }

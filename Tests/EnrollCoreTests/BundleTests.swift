@@ -59,7 +59,7 @@ struct BundleTests {
         let station = try StationFixture(dir)
         try BundleOperations().create(form: "test-form", formVersion: "1", data: dir("form.json"), attachments: [], directory: dir("d"))
         let draft = try BundleVerifier(trust: station.trust).verify(directory: dir("d"))
-        #expect(draft.diagnostics.errors.map(\.code) == ["sig.missing"])
+        #expect(draft.diagnostics.errors.map(\.code.rawValue) == ["sig.missing"])
         try BundleOperations().sign(dir("d"), key: station.key, station: "station-01")
         let signed = try BundleVerifier(trust: station.trust).verify(directory: dir("d"))
         #expect(signed.isValid, "\(signed.diagnostics)")
@@ -74,15 +74,15 @@ struct BundleTests {
 
         let payload = try station.signedBundle("payload")
         try write(payload + "/data/form.json", #"{"student": {"name": "改过了"}}"#)
-        #expect(Set(try verifier.verify(directory: payload).diagnostics.errors.map(\.code)) == ["bag.checksum-mismatch", "bag.oxum-mismatch"])
+        #expect(Set(try verifier.verify(directory: payload).diagnostics.errors.map(\.code.rawValue)) == ["bag.checksum-mismatch", "bag.oxum-mismatch"])
 
         let info = try station.signedBundle("info")
         try write(info + "/bag-info.txt", try read(info + "/bag-info.txt").replacingOccurrences(of: "Enroll-Form-Version: 1", with: "Enroll-Form-Version: 2"))
-        #expect(try verifier.verify(directory: info).diagnostics.errors.map(\.code) == ["bag.tag-checksum-mismatch"])
+        #expect(try verifier.verify(directory: info).diagnostics.errors.map(\.code.rawValue) == ["bag.tag-checksum-mismatch"])
 
         // Rewriting the tag manifest to match hides nothing: the signature no longer verifies.
         try FileIO.replaceAtomically(info + "/tagmanifest-sha256.txt", try BundleWriter.tagManifestContents(in: info))
-        #expect(try verifier.verify(directory: info).diagnostics.errors.map(\.code) == ["sig.invalid"])
+        #expect(try verifier.verify(directory: info).diagnostics.errors.map(\.code.rawValue) == ["sig.invalid"])
     }
 
     @Test func missingOrTruncatedSignature() throws {
@@ -91,12 +91,12 @@ struct BundleTests {
         let verifier = BundleVerifier(trust: station.trust)
         let missing = try station.signedBundle("missing")
         try FileManager.default.removeItem(atPath: missing + "/" + BundleLayout.signature)
-        #expect(try verifier.verify(directory: missing).diagnostics.errors.map(\.code) == ["sig.missing"])
+        #expect(try verifier.verify(directory: missing).diagnostics.errors.map(\.code.rawValue) == ["sig.missing"])
 
         let truncated = try station.signedBundle("truncated")
         let bytes = try FileIO.readAll(truncated + "/" + BundleLayout.signature)
         try write(truncated + "/" + BundleLayout.signature, Array(bytes.prefix(bytes.count - 20)))
-        #expect(try verifier.verify(directory: truncated).diagnostics.errors.map(\.code) == ["sig.malformed"])
+        #expect(try verifier.verify(directory: truncated).diagnostics.errors.map(\.code.rawValue) == ["sig.malformed"])
     }
 
     @Test func untrustedAndRevokedKeysAreErrors() throws {
@@ -104,10 +104,10 @@ struct BundleTests {
         let station = try StationFixture(dir)
         let path = try station.signedBundle("b")
         let strangers = try BundleVerifier(trust: TrustStore()).verify(directory: path)
-        #expect(strangers.diagnostics.errors.map(\.code) == ["sig.untrusted-key"])
+        #expect(strangers.diagnostics.errors.map(\.code.rawValue) == ["sig.untrusted-key"])
         try write(dir("trust/revoked.txt"), "\(station.key.keyID) key copied to a USB stick\n")
         let revoked = try BundleVerifier(trust: try TrustStore(directory: dir("trust"))).verify(directory: path)
-        #expect(revoked.diagnostics.errors.map(\.code) == ["sig.revoked-key"])
+        #expect(revoked.diagnostics.errors.map(\.code.rawValue) == ["sig.revoked-key"])
         #expect(revoked.diagnostics.errors[0].message.en.contains("key copied to a USB stick"))
     }
 
@@ -118,7 +118,7 @@ struct BundleTests {
             form: "test-form", formVersion: "1", data: dir("form.json"), attachments: [],
             directory: dir("b"), signer: (station.key, "some-other-station"))
         let result = try BundleVerifier(trust: station.trust).verify(directory: dir("b"))
-        #expect(result.diagnostics.errors.map(\.code) == ["sig.station-mismatch"])
+        #expect(result.diagnostics.errors.map(\.code.rawValue) == ["sig.station-mismatch"])
     }
 
     @Test func revisionsChainAndWithdrawalEndsTheChain() throws {
@@ -152,7 +152,7 @@ struct BundleTests {
             try BundleOperations().revise(dir("r3"), data: nil, attachments: [], directory: dir("r4"))
             Issue.record("a withdrawn application was revised")
         } catch let error as EnrollError {
-            #expect(error.diagnostics.map(\.code) == ["bag.withdrawn"])
+            #expect(error.diagnostics.map(\.code.rawValue) == ["bag.withdrawn"])
         }
         #expect(!FileManager.default.fileExists(atPath: dir("r4")))
     }
@@ -168,7 +168,7 @@ struct BundleTests {
         let dir = TemporaryDirectory()
         _ = try StationFixture(dir)
         func code(_ body: () throws -> Void) -> String? {
-            do { try body(); return nil } catch let error as EnrollError { return error.diagnostics.first?.code } catch { return "\(error)" }
+            do { try body(); return nil } catch let error as EnrollError { return error.diagnostics.first?.code.rawValue } catch { return "\(error)" }
         }
         try write(dir("broken.json"), #"{"student": {"name": "x""#)
         #expect(code { try BundleOperations().create(form: "f", formVersion: "1", data: dir("broken.json"), attachments: [], directory: dir("o1")) } == "form.json-malformed")

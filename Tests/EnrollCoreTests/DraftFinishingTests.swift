@@ -39,7 +39,7 @@ struct DraftFinishingTests {
         #expect {
             try BundleOperations().finish(path, validator: try strictValidator(dir), signer: station.signer)
         } throws: { error in
-            (error as? EnrollError)?.diagnostics.map(\.code) == ["form.required"]
+            (error as? EnrollError)?.diagnostics.map(\.code.rawValue) == ["form.required"]
         }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
@@ -50,7 +50,7 @@ struct DraftFinishingTests {
         let finished = try BundleOperations().finish(path, validator: try strictValidator(dir), signer: nil)
         #expect(!finished.isSigned)
         #expect(finished.header.revision == 1)
-        #expect(finished.problems.errors.map(\.code) == ["form.required"])
+        #expect(finished.problems.errors.map(\.code.rawValue) == ["form.required"])
         #expect(finished.problems.errors.first?.location.pointer == "/student/name")
         #expect(FileManager.default.fileExists(atPath: path + "/bagit.txt"))
     }

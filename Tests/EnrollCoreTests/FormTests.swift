@@ -13,7 +13,7 @@ let fixturesDirectory = repositoryRoot + "/Tests/Fixtures/forms"
 func formProblems(_ form: String, _ file: String) throws -> [Diagnostic] {
     let validator = FormValidator(form: try sharedCatalog.form(form))
     let input = FormInput(formJSON: try FileIO.readAll(fixturesDirectory + "/" + form + "/" + file), attachments: [])
-    return validator.validate(input, root: "bundle").filter { !$0.code.hasPrefix("attachment.") }
+    return validator.validate(input, root: "bundle").filter { !$0.code.rawValue.hasPrefix("attachment.") }
 }
 
 @Suite("Form schemas and fixtures")
@@ -66,7 +66,7 @@ struct FormFixtureTests {
         for expectation in expectations {
             if expectation.hasPrefix("rule:") {
                 let rule = String(expectation.dropFirst(5))
-                #expect(problems.contains { $0.code == "form.rule.\(rule)" }, "\(fixture): no \(expectation) in \(problems.map(\.code))")
+                #expect(problems.contains { $0.code.rawValue == "form.rule.\(rule)" }, "\(fixture): no \(expectation) in \(problems.map(\.code.rawValue))")
                 continue
             }
             let split = expectation.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
@@ -81,8 +81,8 @@ struct FormFixtureTests {
             }
             let matched = problems.contains { problem in
                 guard let pointer = problem.location.pointer, pointer == place || pointer.hasPrefix(place + "/") || place.isEmpty else { return false }
-                if keyword == "format" { return problem.code.hasPrefix("form.format.") }
-                return code.map { problem.code == $0 } ?? problem.code.hasPrefix("form.")
+                if keyword == "format" { return problem.code.rawValue.hasPrefix("form.format.") }
+                return code.map { problem.code.rawValue == $0 } ?? problem.code.rawValue.hasPrefix("form.")
             }
             #expect(matched, "\(fixture): nothing matches \(expectation) in \(problems.map { "\($0.code)@\($0.location.pointer ?? "")" })")
         }
@@ -116,22 +116,22 @@ struct FormFixtureTests {
         let checker = AttachmentChecker(form: form)
         // A 40 MiB photo: judged by its size, its bytes need not be read.
         var big = AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: 40 << 20, head: photo, tail: Array(photo.suffix(1024)))
-        var codes = checker.check([big], document: nil, root: "b").map(\.code)
+        var codes = checker.check([big], document: nil, root: "b").map(\.code.rawValue)
         #expect(codes.contains("attachment.too-large"))
         // A PNG's bytes under a .jpg name, in a JPEG-only slot.
         big = AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: Int64(makePNG(width: 295, height: 413).count),
                              head: makePNG(width: 295, height: 413), tail: [])
-        codes = checker.check([big], document: nil, root: "b").map(\.code)
+        codes = checker.check([big], document: nil, root: "b").map(\.code.rawValue)
         #expect(codes.contains("attachment.media-type"))
         // Cut in half.
         let half = Array(photo.prefix(photo.count / 2))
-        codes = checker.check([AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: Int64(half.count), head: half, tail: [])], document: nil, root: "b").map(\.code)
+        codes = checker.check([AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: Int64(half.count), head: half, tail: [])], document: nil, root: "b").map(\.code.rawValue)
         #expect(codes.contains("attachment.truncated"))
         // Too many files in a one-file slot.
         let one = AttachmentFile(path: "data/attachments/student-photo/1.jpg", size: Int64(photo.count), head: photo, tail: [])
         var two = one
         two.path = "data/attachments/student-photo/2.jpg"
-        #expect(checker.check([one, two], document: nil, root: "b").map(\.code).contains("attachment.count"))
+        #expect(checker.check([one, two], document: nil, root: "b").map(\.code.rawValue).contains("attachment.count"))
     }
 
     @Test func malformedJSONIsLocated() throws {

@@ -34,7 +34,7 @@ struct SampleBundleTests {
         let signed = Self.expected.signed.contains(name) || name == "unsigned-draft"
         let trust = signed ? try TrustStore(directory: Self.root + "/keys/trust") : nil
         let result = try ApplicationValidator(catalog: sharedCatalog, trust: trust).validate(directory: Self.root + "/invalid/" + name)
-        #expect(Set(result.diagnostics.errors.map(\.code)) == Set(codes), "\(name): \(result.diagnostics.errors.map(\.description))")
+        #expect(Set(result.diagnostics.errors.map(\.code.rawValue)) == Set(codes), "\(name): \(result.diagnostics.errors.map(\.description))")
     }
 
     @Test func everyInvalidSampleIsDocumented() throws {

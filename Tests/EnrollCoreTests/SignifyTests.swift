@@ -39,7 +39,7 @@ struct SignifyTests {
             _ = try SignifySecretKey(contentsOf: written.secret)
             Issue.record("a world-readable key was accepted")
         } catch let error as EnrollError {
-            #expect(error.diagnostics.map(\.code) == ["sig.key-permissions"])
+            #expect(error.diagnostics.map(\.code.rawValue) == ["sig.key-permissions"])
         }
     }
 
@@ -48,7 +48,7 @@ struct SignifyTests {
         let written = try KeyFiles.generate(in: dir("keys"), name: "a")
         let secretBytes = try FileIO.readAll(written.secret)
         func code(_ body: () throws -> Void) -> String? {
-            do { try body(); return nil } catch let error as EnrollError { return error.diagnostics.first?.code } catch { return "other" }
+            do { try body(); return nil } catch let error as EnrollError { return error.diagnostics.first?.code.rawValue } catch { return "other" }
         }
         // A public key given where a secret key is expected: wrong length.
         #expect(code { _ = try SignifySecretKey(bytes: try FileIO.readAll(written.public)) } == "sig.malformed")

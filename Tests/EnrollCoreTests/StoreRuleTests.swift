@@ -101,18 +101,18 @@ struct ReviewRuleTests {
             #expect(after?.status == action.target)
         } else {
             #expect(thrownCodes { _ = try ReviewRule.apply(decision, to: Self.state(status), collectionNumber: "24000001") }
-                    == ["import.review-not-allowed"])
+                    == ["review.not-allowed"])
         }
     }
 
     @Test func rejectingAndHoldingNeedReasonsAdmittingNeedsASchool() {
         let from = Self.state(.received)
         #expect(thrownCodes { _ = try ReviewRule.apply(ReviewDecision(.reject, "x", reasons: ["  ", ""], reviewer: "c"), to: from, collectionNumber: "x") }
-                == ["import.review-reason-missing"])
+                == ["review.reason-missing"])
         #expect(thrownCodes { _ = try ReviewRule.apply(ReviewDecision(.hold, "x", reviewer: "c"), to: from, collectionNumber: "x") }
-                == ["import.review-reason-missing"])
+                == ["review.reason-missing"])
         #expect(thrownCodes { _ = try ReviewRule.apply(ReviewDecision(.admit, "x", school: " ", reviewer: "c"), to: Self.state(.verified), collectionNumber: "x") }
-                == ["import.review-school-missing"])
+                == ["review.school-missing"])
     }
 
     @Test func decisionsSetAndClearReasonsAndSchool() throws {

@@ -76,7 +76,7 @@ func thrownCodes(_ body: () throws -> Void, sourceLocation: SourceLocation = #_s
         try body()
         Issue.record("expected an EnrollError, nothing was thrown", sourceLocation: sourceLocation)
     } catch let error as EnrollError {
-        return error.diagnostics.map(\.code)
+        return error.diagnostics.map(\.code.rawValue)
     } catch {
         Issue.record("expected an EnrollError, got \(error)", sourceLocation: sourceLocation)
     }
@@ -116,7 +116,7 @@ struct StoreTests {
         try write(dir("copy/data/form.json"), try read(bundle + "/data/form.json").replacingOccurrences(of: "\"sex\"", with: "\"sex\" "))
         let report = try district.importing(dir("copy"))
         #expect(report.items.map(\.outcome) == [.quarantined])
-        #expect(report.items[0].diagnostics.map(\.code).contains("bag.checksum-mismatch"))
+        #expect(report.items[0].diagnostics.map(\.code.rawValue).contains("bag.checksum-mismatch"))
     }
 
     @Test(arguments: StoreBackendKind.allCases) func revisionChainSupersedesAndWithdrawalEndsIt(backend: StoreBackendKind) throws {
@@ -139,7 +139,7 @@ struct StoreTests {
         try BundleOperations().revise(dir("r2"), data: nil, attachments: [], directory: dir("r3b"), signer: (district.key, "station-a"))
         let refused = try district.importing(dir("r3b"))
         #expect(refused.items.map(\.outcome) == [.refused])
-        #expect(refused.items[0].diagnostics.map(\.code) == ["import.withdrawn"])
+        #expect(refused.items[0].diagnostics.map(\.code.rawValue) == ["import.withdrawn"])
         #expect(!refused.isClean)
         let detail = try district.store.detail(summary.collectionNumber)
         #expect(detail.revisions.map(\.state) == [.superseded, .superseded, .current])
@@ -189,8 +189,8 @@ struct StoreTests {
         try write(good + "/data/form.json", "{}")
         let report = try district.importing(good, repositoryRoot + "/SampleBundles/invalid/untrusted-key")
         #expect(report.items.map(\.outcome) == [.quarantined, .quarantined])
-        #expect(report.items[0].diagnostics.map(\.code).contains("bag.checksum-mismatch"))
-        #expect(report.items[1].diagnostics.map(\.code) == ["sig.untrusted-key"])
+        #expect(report.items[0].diagnostics.map(\.code.rawValue).contains("bag.checksum-mismatch"))
+        #expect(report.items[1].diagnostics.map(\.code.rawValue) == ["sig.untrusted-key"])
         let quarantined = try district.store.backend.quarantined()
         #expect(quarantined.map(\.source) == [good, repositoryRoot + "/SampleBundles/invalid/untrusted-key"])
         #expect(quarantined[1].reasons.map(\.code) == ["sig.untrusted-key"])
@@ -199,7 +199,7 @@ struct StoreTests {
         try district.store.revoke(district.key.keyID, actor: "admin", reason: "laptop stolen")
         let revoked = try district.importing(fresh)
         #expect(revoked.items.map(\.outcome) == [.quarantined])
-        #expect(revoked.items[0].diagnostics.map(\.code) == ["sig.revoked-key"])
+        #expect(revoked.items[0].diagnostics.map(\.code.rawValue) == ["sig.revoked-key"])
         #expect(try district.store.trustedKeys().isEmpty, "the revocation alone adds no trust")
     }
 
@@ -208,9 +208,9 @@ struct StoreTests {
         let district = try DistrictFixture(dir, backend: backend)
         try district.importing(try district.application("a", from: "beijing-nonlocal-primary-2025-000001"))
         let id = try district.store.applications()[0].collectionNumber
-        #expect(thrownCodes { try district.store.review(.admit, id, school: "X", reviewer: "t") } == ["import.review-not-allowed"])
-        #expect(thrownCodes { try district.store.review(.reject, id, reasons: [" "], reviewer: "t") } == ["import.review-reason-missing"])
-        #expect(thrownCodes { try district.store.review(.verify, "ffffffff", reviewer: "t") } == ["import.unknown-application"])
+        #expect(thrownCodes { try district.store.review(.admit, id, school: "X", reviewer: "t") } == ["review.not-allowed"])
+        #expect(thrownCodes { try district.store.review(.reject, id, reasons: [" "], reviewer: "t") } == ["review.reason-missing"])
+        #expect(thrownCodes { try district.store.review(.verify, "ffffffff", reviewer: "t") } == ["store.unknown-application"])
         try district.store.review(.reject, id, reasons: ["缺少居住证"], reviewer: "clerk")
         try district.store.review(.verify, id, reviewer: "clerk")
         let admitted = try district.store.review(.admit, id, school: "第一小学", reviewer: "clerk")
@@ -231,7 +231,7 @@ struct StoreTests {
         try district.store.exportBundle(id, to: dir("exported"))
         #expect(try treeFingerprint(dir("exported")) == treeFingerprint(bundle))
         #expect(try BundleVerifier(trust: district.trust).verify(directory: dir("exported")).isValid)
-        #expect(thrownCodes { try district.store.exportBundle(id, revision: 7, to: dir("nope")) } == ["import.unknown-revision"])
+        #expect(thrownCodes { try district.store.exportBundle(id, revision: 7, to: dir("nope")) } == ["store.unknown-revision"])
         #expect(thrownCodes { try district.store.exportBundle(id, to: dir("exported")) } == ["io.exists"])
         #expect(!FileManager.default.fileExists(atPath: dir("nope")))
     }

@@ -38,7 +38,7 @@ struct TransferFixture {
     func scan(_ archive: String, trust: TrustStore? = nil) -> (ArchiveScan, [String: [String]]) {
         var bundles: [String: [String]] = [:]
         let scan = ArchiveScanner(trust: trust ?? station.trust).scan(archive) { name, result in
-            bundles[name] = result.diagnostics.errors.map(\.code)
+            bundles[name] = result.diagnostics.errors.map(\.code.rawValue)
         }
         return (scan, bundles)
     }
@@ -89,7 +89,7 @@ struct TransferTests {
             .pack(bundles: fixture.bundles + [dir("day/draft")], to: dir("day.tar.zst"))
         #expect(result.packed.map { ($0.source as NSString).lastPathComponent } == ["b1", "b3"])
         #expect(result.refused.map { ($0.source as NSString).lastPathComponent } == ["b2", "draft"])
-        #expect(result.refused[1].problems.map(\.code) == ["sig.missing"])
+        #expect(result.refused[1].problems.map(\.code.rawValue) == ["sig.missing"])
     }
 
     /// Flips one byte in the middle of a file: same size, so only hashing can tell.
@@ -110,9 +110,9 @@ struct TransferTests {
         let result = try Packer(key: fixture.station.key, station: "station-01").pack(bundles: fixture.bundles, to: dir("day.tar.zst"))
         #expect(result.packed.map { ($0.source as NSString).lastPathComponent } == ["b1", "b3"])
         #expect(result.refused.map { ($0.source as NSString).lastPathComponent } == ["b2", "b4"])
-        #expect(result.refused[0].problems.map(\.code) == ["bag.checksum-mismatch"])
+        #expect(result.refused[0].problems.map(\.code.rawValue) == ["bag.checksum-mismatch"])
         #expect(result.refused[0].problems.first?.location.file == fixture.bundles[1] + "/data/attachments/student-photo/1.png")
-        #expect(result.refused[1].problems.map(\.code) == ["bag.checksum-mismatch"])
+        #expect(result.refused[1].problems.map(\.code.rawValue) == ["bag.checksum-mismatch"])
         let (scan, bundles) = fixture.scan(dir("day.tar.zst"))
         #expect(scan.isValid, "\(scan.diagnostics)")
         #expect(bundles.keys.sorted() == ["bundles/b1", "bundles/b3"] && bundles.values.allSatisfy(\.isEmpty), "\(bundles)")
@@ -134,7 +134,7 @@ struct TransferTests {
         #expect(result.packed.map { ($0.source as NSString).lastPathComponent } == ["b2"])
         let problem = try #require(result.refused.first?.problems.first)
         #expect(result.refused.map { ($0.source as NSString).lastPathComponent } == ["b1"])
-        #expect(result.refused[0].problems.map(\.code) == ["bag.changed-while-packing"], "\(problem)")
+        #expect(result.refused[0].problems.map(\.code.rawValue) == ["bag.changed-while-packing"], "\(problem)")
         #expect(problem.location.file == victim)
         #expect(!problem.message.zh.isEmpty && !problem.message.en.isEmpty)
         let (scan, bundles) = fixture.scan(dir("day.tar.zst"))
@@ -256,7 +256,7 @@ struct TransferTests {
         let error = try #require(throws: EnrollError.self) {
             try Unpacker(trust: fixture.station.trust, jobs: 4).unpack(changed, to: dir("out-changed"))
         }
-        #expect(error.diagnostics.map(\.code) == ["bag.checksum-mismatch"], "\(error.diagnostics)")
+        #expect(error.diagnostics.map(\.code.rawValue) == ["bag.checksum-mismatch"], "\(error.diagnostics)")
         #expect(error.diagnostics.first?.location.file == changed + ":" + photo)
         #expect(!FileManager.default.fileExists(atPath: dir("out-changed")), "a refused unpack leaves nothing")
     }
@@ -292,11 +292,11 @@ struct TransferTests {
         #expect(try runProcess("bsdtar", ["-czf", dir("changed.tar.gz"), "-C", dir("x"), "day"]).status == 0)
         let (changed, bundles) = fixture.scan(dir("changed.tar.gz"))
         #expect(bundles["bundles/b2"]?.contains("bag.checksum-mismatch") == true)
-        #expect(changed.diagnostics.map(\.code) == ["archive.bundle-missing"])
+        #expect(changed.diagnostics.map(\.code.rawValue) == ["archive.bundle-missing"])
         // An edited batch.txt breaks its signature.
         try write(dir("x/day/batch.txt"), try read(dir("x/day/batch.txt")).replacingOccurrences(of: "station-01", with: "station-99"))
         #expect(try runProcess("bsdtar", ["-czf", dir("batch.tar.gz"), "-C", dir("x"), "day"]).status == 0)
-        #expect(fixture.scan(dir("batch.tar.gz")).0.diagnostics.map(\.code).contains("sig.invalid"))
+        #expect(fixture.scan(dir("batch.tar.gz")).0.diagnostics.map(\.code.rawValue).contains("sig.invalid"))
     }
 
     @Test func untrustedPackerIsAnError() throws {
@@ -304,7 +304,7 @@ struct TransferTests {
         let fixture = try TransferFixture(dir, count: 1)
         let (archive, _) = try fixture.pack()
         let (scan, bundles) = fixture.scan(archive, trust: TrustStore())
-        #expect(scan.diagnostics.map(\.code) == ["sig.untrusted-key"])
+        #expect(scan.diagnostics.map(\.code.rawValue) == ["sig.untrusted-key"])
         #expect(bundles["bundles/b1"] == ["sig.untrusted-key"])
     }
 
@@ -315,7 +315,7 @@ struct TransferTests {
         let bytes = try FileIO.readAll(archive)
         try write(dir("cut.tar.zst"), Array(bytes.prefix(bytes.count / 2)))
         let (scan, _) = fixture.scan(dir("cut.tar.zst"))
-        #expect(scan.diagnostics.map(\.code).contains("archive.corrupt"))
+        #expect(scan.diagnostics.map(\.code.rawValue).contains("archive.corrupt"))
         #expect(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(dir("cut.tar.zst"), to: dir("out")) }
         let left = (try? FileManager.default.contentsOfDirectory(atPath: dir("out"))) ?? []
         #expect(left.isEmpty, "\(left)")

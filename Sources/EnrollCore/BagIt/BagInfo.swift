@@ -69,7 +69,7 @@ public struct BagInfo: Hashable {
             if line.text.first == " " || line.text.first == "\t" {
                 if info.fields.isEmpty {
                     diagnostics.append(.error(
-                        "bag.info-malformed", location,
+                        .bagInfoMalformed, location,
                         zh: "bag-info.txt 的第一行不能是续行（以空白开头）。",
                         en: "The first line of bag-info.txt cannot be a continuation (it starts with whitespace)."))
                 } else {
@@ -80,13 +80,13 @@ public struct BagInfo: Hashable {
             }
             if line.text.isEmpty {
                 diagnostics.append(.warning(
-                    "bag.info-blank-line", location,
+                    .bagInfoBlankLine, location,
                     zh: "bag-info.txt 中有空行，已忽略。", en: "bag-info.txt has a blank line; it was ignored."))
                 continue
             }
             guard let colon = line.text.firstIndex(of: ":") else {
                 diagnostics.append(.error(
-                    "bag.info-malformed", location,
+                    .bagInfoMalformed, location,
                     zh: "bag-info.txt 行格式错误：应为“标签: 值”。",
                     en: "Malformed bag-info.txt line: expected \"Label: value\"."))
                 continue
@@ -94,7 +94,7 @@ public struct BagInfo: Hashable {
             let label = String(line.text[..<colon])
             if label.isEmpty || label != label.trimmingCharacters(in: [" ", "\t"]) {
                 diagnostics.append(.error(
-                    "bag.info-malformed", location,
+                    .bagInfoMalformed, location,
                     zh: "标签“\(label)”为空或前后有空白。",
                     en: "The label \"\(label)\" is empty or has leading or trailing whitespace."))
                 continue

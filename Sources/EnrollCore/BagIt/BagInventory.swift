@@ -53,7 +53,7 @@ public struct BagInventory {
         let existing = isPayload ? payload[file.path] : tagFiles[file.path]
         if let existing {
             problems.append(.error(
-                "bag.filename-collision", Location(file: root + "/" + file.path),
+                .bagFilenameCollision, Location(file: root + "/" + file.path),
                 zh: "文件名“\(file.path)”与“\(existing.path)”在 Unicode 规范化后相同，无法区分。请重命名其中一个。",
                 en: "The file name \"\(file.path)\" is the same as \"\(existing.path)\" after Unicode normalization, so the two cannot be told apart. Rename one of them."))
             return
@@ -73,7 +73,7 @@ public struct BagInventory {
         var inventory = BagInventory()
         let entries = try DirectoryWalker.walk(root) { parent in
             inventory.problems.append(.error(
-                "bag.filename-encoding", Location(file: root + (parent.isEmpty ? "" : "/" + parent)),
+                .bagFilenameEncoding, Location(file: root + (parent.isEmpty ? "" : "/" + parent)),
                 zh: "目录中有文件名不是有效的 UTF-8，无法列入清单。请重命名该文件。",
                 en: "A file name in this directory is not valid UTF-8 and cannot be listed in a manifest. Rename the file."))
         }
@@ -89,13 +89,13 @@ public struct BagInventory {
                 continue
             case .symlink:
                 inventory.problems.append(.error(
-                    "bag.symlink", Location(file: fullPath),
+                    .bagSymlink, Location(file: fullPath),
                     zh: "bag 中有符号链接；链接可能指向 bag 之外，不被接受。请用真实文件替换。",
                     en: "The bag contains a symbolic link, which could point outside the bag and is not accepted. Replace it with the real file."))
                 continue
             case .special:
                 inventory.problems.append(.error(
-                    "bag.special-file", Location(file: fullPath),
+                    .bagSpecialFile, Location(file: fullPath),
                     zh: "bag 中有设备、管道或套接字文件，不被接受。请删除它。",
                     en: "The bag contains a device, FIFO or socket, which is not accepted. Remove it."))
                 continue

@@ -42,11 +42,11 @@ public struct BagValidator: Sendable {
         guard DirectoryWalker.kind(of: path) == .directory else {
             if DirectoryWalker.kind(of: path) == nil {
                 throw EnrollError.io(
-                    "io.not-found", Location(file: path),
+                    .ioNotFound, Location(file: path),
                     zh: "找不到该路径。请检查拼写。", en: "The path does not exist. Check its spelling.")
             }
             throw EnrollError.io(
-                "bag.not-a-directory", Location(file: path),
+                .bagNotADirectory, Location(file: path),
                 zh: "这不是目录；bag 是一个目录。", en: "This is not a directory; a bag is a directory.")
         }
         return check(try BagInventory.gather(directory: path), root: path)
@@ -73,7 +73,7 @@ public struct BagValidator: Sendable {
             let expected = ["BagIt-Version", "Tag-File-Character-Encoding"]
             if lines.count != 2 {
                 diagnostics.append(.error(
-                    "bag.declaration-malformed", location("bagit.txt"),
+                    .bagDeclarationMalformed, location("bagit.txt"),
                     zh: "bagit.txt 应恰好有两行：BagIt-Version 和 Tag-File-Character-Encoding。",
                     en: "bagit.txt must have exactly two lines: BagIt-Version and Tag-File-Character-Encoding."))
             }
@@ -81,7 +81,7 @@ public struct BagValidator: Sendable {
                 let parts = line.text.split(separator: ":", maxSplits: 1).map { String($0) }
                 guard parts.count == 2, parts[0] == expected[index], parts[1].hasPrefix(" ") else {
                     diagnostics.append(.error(
-                        "bag.declaration-malformed", location("bagit.txt", line: line.number),
+                        .bagDeclarationMalformed, location("bagit.txt", line: line.number),
                         zh: "第 \(index + 1) 行应为“\(expected[index]): …”。",
                         en: "Line \(index + 1) must be \"\(expected[index]): …\"."))
                     continue
@@ -91,19 +91,19 @@ public struct BagValidator: Sendable {
             }
             if let version, !["1.0", "0.97", "0.96", "0.95", "0.94", "0.93"].contains(version) {
                 diagnostics.append(.error(
-                    "bag.version-unsupported", location("bagit.txt"),
+                    .bagVersionUnsupported, location("bagit.txt"),
                     zh: "不支持的 BagIt 版本“\(version)”（支持 0.93–0.97 和 1.0）。",
                     en: "Unsupported BagIt version \"\(version)\" (0.93–0.97 and 1.0 are supported)."))
             }
         } else {
             diagnostics.append(.error(
-                "bag.declaration-missing", location("bagit.txt"),
+                .bagDeclarationMissing, location("bagit.txt"),
                 zh: "缺少 bagit.txt，这不是一个 BagIt 包。", en: "bagit.txt is missing; this is not a BagIt bag."))
         }
 
         if !inventory.hasPayloadDirectory && inventory.payload.isEmpty {
             diagnostics.append(.error(
-                "bag.payload-missing", location("data"),
+                .bagPayloadMissing, location("data"),
                 zh: "缺少载荷目录 data/。", en: "The payload directory data/ is missing."))
         }
 
@@ -127,7 +127,7 @@ public struct BagValidator: Sendable {
                       path.hasPrefix("data/"), BagPath.escapeReason(path) == nil
                 else {
                     diagnostics.append(.error(
-                        "bag.fetch-malformed", location("fetch.txt", line: line.number),
+                        .bagFetchMalformed, location("fetch.txt", line: line.number),
                         zh: "fetch.txt 行格式错误：应为“URL 长度 data/路径”。",
                         en: "Malformed fetch.txt line: expected \"URL length data/path\"."))
                     continue
@@ -145,7 +145,7 @@ public struct BagValidator: Sendable {
         }
         if manifests.isEmpty {
             diagnostics.append(.error(
-                "bag.manifest-missing", location("manifest-sha256.txt"),
+                .bagManifestMissing, location("manifest-sha256.txt"),
                 zh: "缺少载荷清单（manifest-<算法>.txt）。", en: "No payload manifest (manifest-<algorithm>.txt) was found."))
         }
         for manifest in manifests {
@@ -154,12 +154,12 @@ public struct BagValidator: Sendable {
                 guard let file = inventory.payload[path] else {
                     if fetched.contains(path) {
                         diagnostics.append(.warning(
-                            "bag.fetch-pending", location(path),
+                            .bagFetchPending, location(path),
                             zh: "文件列在 fetch.txt 中尚未取回；enroll 不会下载它。",
                             en: "The file is listed in fetch.txt and has not been retrieved; enroll never downloads it."))
                     } else {
                         diagnostics.append(.error(
-                            "bag.file-missing", location(path),
+                            .bagFileMissing, location(path),
                             zh: "清单 \(manifest.file) 第 \(entry.line) 行列出的文件不存在。文件可能在复制中丢失，请从原始来源重新复制该申请包。",
                             en: "The file listed on line \(entry.line) of \(manifest.file) does not exist. It may have been lost in copying; copy the bundle again from its source."))
                     }
@@ -167,20 +167,20 @@ public struct BagValidator: Sendable {
                 }
                 if Array(file.path.utf8) != Array(path.utf8) {
                     diagnostics.append(.warning(
-                        "bag.path-normalization", location(file.path),
+                        .bagPathNormalization, location(file.path),
                         zh: "清单中的路径与磁盘上的文件名 Unicode 规范化形式不同（NFC/NFD），按同一文件处理。",
                         en: "The manifest path and the file name on disk differ in Unicode normalization (NFC/NFD); they are treated as the same file."))
                 }
                 if let actual = file.digests[manifest.algorithm], actual != entry.checksum {
                     diagnostics.append(.error(
-                        "bag.checksum-mismatch", location(file.path),
+                        .bagChecksumMismatch, location(file.path),
                         zh: "文件内容与清单 \(manifest.file) 不符（\(manifest.algorithm.rawValue) 校验和不同）：文件已被改动或损坏。请从原始来源重新复制。",
                         en: "The file's content does not match \(manifest.file) (different \(manifest.algorithm.rawValue) checksum): it was changed or damaged. Copy it again from its source."))
                 }
             }
             for path in inventory.payload.keys.sorted() where manifest.entries[path] == nil {
                 diagnostics.append(.error(
-                    "bag.file-unlisted", location(path),
+                    .bagFileUnlisted, location(path),
                     zh: "载荷文件没有列在 \(manifest.file) 中：它是后来加入的，不属于签名的内容。请删除它，或重新制作该包。",
                     en: "The payload file is not listed in \(manifest.file): it was added afterwards and is not part of what was signed. Remove it or make the bag again."))
             }
@@ -193,13 +193,13 @@ public struct BagValidator: Sendable {
             if parts.count == 2, let octets = Int64(parts[0]), let streams = Int(parts[1]) {
                 if octets != payloadBytes || streams != inventory.payload.count {
                     diagnostics.append(.error(
-                        "bag.oxum-mismatch", location("bag-info.txt", line: field.line),
+                        .bagOxumMismatch, location("bag-info.txt", line: field.line),
                         zh: "Payload-Oxum 声明 \(octets) 字节、\(streams) 个文件，实际为 \(payloadBytes) 字节、\(inventory.payload.count) 个文件。载荷不完整或被改动。",
                         en: "Payload-Oxum declares \(octets) bytes in \(streams) files; the payload has \(payloadBytes) bytes in \(inventory.payload.count) files. The payload is incomplete or was changed."))
                 }
             } else {
                 diagnostics.append(.error(
-                    "bag.info-malformed", location("bag-info.txt", line: field.line),
+                    .bagInfoMalformed, location("bag-info.txt", line: field.line),
                     zh: "Payload-Oxum 应为“字节数.文件数”，实际为“\(field.value)”。",
                     en: "Payload-Oxum must be \"octets.files\", not \"\(field.value)\"."))
             }
@@ -214,14 +214,14 @@ public struct BagValidator: Sendable {
                 let entry = manifest.entries[path]!
                 guard let file = inventory.tagFiles[path] else {
                     diagnostics.append(.error(
-                        "bag.tag-file-missing", location(path),
+                        .bagTagFileMissing, location(path),
                         zh: "标签清单 \(name) 第 \(entry.line) 行列出的标签文件不存在。",
                         en: "The tag file listed on line \(entry.line) of \(name) does not exist."))
                     continue
                 }
                 if let actual = file.digests[manifest.algorithm], actual != entry.checksum {
                     diagnostics.append(.error(
-                        "bag.tag-checksum-mismatch", location(path),
+                        .bagTagChecksumMismatch, location(path),
                         zh: "标签文件内容与 \(name) 不符：它在制作后被改动过。",
                         en: "The tag file does not match \(name): it was changed after the bag was made."))
                 }
@@ -243,14 +243,14 @@ public struct BagValidator: Sendable {
         let location = Location(file: root + "/" + name)
         guard let algorithm = ChecksumAlgorithm(rawValue: algorithmName.lowercased()), algorithm.isSupported else {
             diagnostics.append(.error(
-                "bag.algorithm-unsupported", location,
+                .bagAlgorithmUnsupported, location,
                 zh: "不支持清单算法“\(algorithmName)”，无法校验该清单。请使用 sha256 或 sha512。",
                 en: "The manifest algorithm \"\(algorithmName)\" is not supported, so the manifest cannot be checked. Use sha256 or sha512."))
             return nil
         }
         if algorithm.isWeak {
             diagnostics.append(.warning(
-                "bag.algorithm-weak", location,
+                .bagAlgorithmWeak, location,
                 zh: "\(algorithm.rawValue) 不能防止有意篡改；请改用 sha256 或 sha512。",
                 en: "\(algorithm.rawValue) does not protect against deliberate tampering; use sha256 or sha512."))
         }

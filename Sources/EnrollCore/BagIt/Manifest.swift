@@ -38,7 +38,7 @@ struct Manifest {
             let location = Location(file: file, line: line.number)
             if line.text.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 diagnostics.append(.warning(
-                    "bag.manifest-blank-line", location,
+                    .bagManifestBlankLine, location,
                     zh: "清单中有空行，已忽略。", en: "The manifest has a blank line; it was ignored."))
                 continue
             }
@@ -46,7 +46,7 @@ struct Manifest {
                   separator != line.text.startIndex
             else {
                 diagnostics.append(.error(
-                    "bag.manifest-malformed", location,
+                    .bagManifestMalformed, location,
                     zh: "清单行格式错误：应为“校验和 空格 文件路径”。",
                     en: "Malformed manifest line: expected \"checksum, whitespace, file path\"."))
                 continue
@@ -55,13 +55,13 @@ struct Manifest {
             var rawPath = String(line.text[separator...].drop(while: { $0 == " " || $0 == "\t" }))
             if rawPath.last == " " || rawPath.last == "\t" {
                 diagnostics.append(.warning(
-                    "bag.manifest-trailing-whitespace", location,
+                    .bagManifestTrailingWhitespace, location,
                     zh: "清单行末尾有空白字符，已去掉。", en: "The manifest line ends in whitespace; it was removed."))
                 while rawPath.last == " " || rawPath.last == "\t" { rawPath.removeLast() }
             }
             guard checksum.count == algorithm.hexLength, Hex.decode(checksum) != nil else {
                 diagnostics.append(.error(
-                    "bag.manifest-malformed", location,
+                    .bagManifestMalformed, location,
                     zh: "校验和“\(checksum)”不是 \(algorithm.hexLength) 位十六进制数（\(algorithm.rawValue)）。",
                     en: "The checksum \"\(checksum)\" is not \(algorithm.hexLength) hexadecimal digits (\(algorithm.rawValue))."))
                 continue
@@ -69,14 +69,14 @@ struct Manifest {
             var path = BagPath.decode(rawPath)
             if path.hasPrefix("./") {
                 diagnostics.append(.warning(
-                    "bag.path-dot-prefix", location,
+                    .bagPathDotPrefix, location,
                     zh: "路径“\(path)”以“./”开头；按去掉前缀处理。",
                     en: "The path \"\(path)\" starts with \"./\"; it is read without the prefix."))
                 path.removeFirst(2)
             }
             if let reason = BagPath.escapeReason(path) {
                 diagnostics.append(.error(
-                    "bag.path-unsafe", location,
+                    .bagPathUnsafe, location,
                     zh: "清单路径“\(path)”不安全：\(reason.zh)。",
                     en: "The manifest path \"\(path)\" is unsafe: \(reason.en)."))
                 continue
@@ -84,28 +84,28 @@ struct Manifest {
             let isPayload = path.hasPrefix("data/")
             if isTagManifest && isPayload {
                 diagnostics.append(.error(
-                    "bag.tagmanifest-lists-payload", location,
+                    .bagTagmanifestListsPayload, location,
                     zh: "标签清单列出了载荷文件“\(path)”；载荷文件只能列在 manifest-*.txt 中。",
                     en: "The tag manifest lists the payload file \"\(path)\"; payload files belong in manifest-*.txt only."))
                 continue
             }
             if !isTagManifest && !isPayload {
                 diagnostics.append(.error(
-                    "bag.manifest-path-outside-payload", location,
+                    .bagManifestPathOutsidePayload, location,
                     zh: "载荷清单列出了 data/ 之外的文件“\(path)”。",
                     en: "The payload manifest lists \"\(path)\", which is outside data/."))
                 continue
             }
             if isTagManifest && path == file {
                 diagnostics.append(.error(
-                    "bag.tagmanifest-lists-itself", location,
+                    .bagTagmanifestListsItself, location,
                     zh: "标签清单不能列出它自己。", en: "A tag manifest cannot list itself."))
                 continue
             }
             if let earlier = entries[path] {
                 let sameBytes = Array(earlier.path.utf8) == Array(path.utf8)
                 diagnostics.append(.error(
-                    "bag.manifest-duplicate", location,
+                    .bagManifestDuplicate, location,
                     zh: sameBytes
                         ? "路径“\(path)”在清单中重复出现（第 \(earlier.line) 行已列出）。"
                         : "路径“\(path)”与第 \(earlier.line) 行的路径在 Unicode 规范化后相同。",

@@ -29,13 +29,13 @@ struct TagFileText {
         var content = bytes[...]
         if content.starts(with: [0xEF, 0xBB, 0xBF]) {
             diagnostics.append(.error(
-                "bag.bom", Location(file: file, line: 1, column: 1),
+                .bagBom, Location(file: file, line: 1, column: 1),
                 zh: "标签文件以字节顺序标记（BOM）开头，BagIt 不允许。请去掉 BOM 后重新保存（UTF-8 无 BOM）。",
                 en: "The tag file starts with a byte-order mark (BOM), which BagIt forbids. Save it again as UTF-8 without a BOM."))
             content = content.dropFirst(3)
         } else if content.starts(with: [0xFF, 0xFE]) || content.starts(with: [0xFE, 0xFF]) {
             diagnostics.append(.error(
-                "bag.bom", Location(file: file, line: 1, column: 1),
+                .bagBom, Location(file: file, line: 1, column: 1),
                 zh: "标签文件以 UTF-16 字节顺序标记开头。BagIt 标签文件应为 UTF-8 无 BOM。",
                 en: "The tag file starts with a UTF-16 byte-order mark. BagIt tag files should be UTF-8 without a BOM."))
         }
@@ -48,7 +48,7 @@ struct TagFileText {
             } else {
                 let (line, column) = Self.firstInvalidUTF8(content)
                 diagnostics.append(.error(
-                    "bag.encoding", Location(file: file, line: line, column: column),
+                    .bagEncoding, Location(file: file, line: line, column: column),
                     zh: "标签文件不是有效的 UTF-8 文本。请用 UTF-8 编码重新保存。",
                     en: "The tag file is not valid UTF-8. Save it again encoded as UTF-8."))
                 text = String(decoding: content, as: UTF8.self)
@@ -57,7 +57,7 @@ struct TagFileText {
             text = String(content.map { Character(Unicode.Scalar($0)) })
         default:
             diagnostics.append(.error(
-                "bag.encoding-unsupported", Location(file: file),
+                .bagEncodingUnsupported, Location(file: file),
                 zh: "不支持声明的标签文件编码“\(encoding)”。请使用 UTF-8。",
                 en: "The declared tag-file encoding \"\(encoding)\" is not supported. Use UTF-8."))
             text = String(decoding: content, as: UTF8.self)

@@ -46,7 +46,7 @@ public struct ApplicationValidator: Sendable {
         guard catalog.ids.contains(header.form) else {
             let known = catalog.ids.joined(separator: ", ")
             return [.error(
-                "form.unknown", infoLocation,
+                .formUnknown, infoLocation,
                 zh: "申请包使用的表单“\(header.form)”在本机的表单定义中不存在（可用：\(known)）。请更新表单定义。",
                 en: "The bundle's form \"\(header.form)\" is not among this installation's forms (known: \(known)). Update the form schemas.")]
         }
@@ -54,12 +54,12 @@ public struct ApplicationValidator: Sendable {
         do {
             form = try catalog.form(header.form)
         } catch {
-            return (error as? EnrollError)?.diagnostics ?? [.error("form.schema-invalid", infoLocation, zh: "\(error)", en: "\(error)")]
+            return (error as? EnrollError)?.diagnostics ?? [.error(.formSchemaInvalid, infoLocation, zh: "\(error)", en: "\(error)")]
         }
         var diagnostics: [Diagnostic] = []
         if header.formVersion != form.version {
             diagnostics.append(.warning(
-                "form.version-mismatch", infoLocation,
+                .formVersionMismatch, infoLocation,
                 zh: "申请包按表单版本 \(header.formVersion) 填写，本机表单为 \(form.version) 版；按本机版本校验。",
                 en: "The bundle was filled in with form version \(header.formVersion); this installation has \(form.version) and checks against it."))
         }
@@ -74,7 +74,7 @@ public struct ApplicationValidator: Sendable {
         case .success(let document):
             guard document.root["applicationId"]?.stringValue?.lowercased() == header.applicationID.uuidString.lowercased() else {
                 return [.error(
-                    "form.withdrawal-mismatch", Location(file: file, pointer: "/applicationId"),
+                    .formWithdrawalMismatch, Location(file: file, pointer: "/applicationId"),
                     zh: "撤销请求中的申请编号与 bag-info.txt 不一致。", en: "The withdrawal request's applicationId differs from bag-info.txt.")]
             }
             return []

@@ -19,7 +19,7 @@ public enum BundleDiscovery {
             switch DirectoryWalker.kind(of: trimmed) {
             case nil:
                 throw EnrollError.io(
-                    "io.not-found", Location(file: path),
+                    .ioNotFound, Location(file: path),
                     zh: "找不到该路径。请检查拼写。", en: "The path does not exist. Check its spelling.")
             case .file?:
                 // A file named like an archive is read as one even if damaged, so the report

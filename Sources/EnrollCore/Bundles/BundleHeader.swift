@@ -76,13 +76,13 @@ public struct BundleHeader: Hashable, Sendable {
             let values = info.values(label)
             if values.count > 1 {
                 diagnostics.append(.error(
-                    "bag.info-field-repeated", location(label),
+                    .bagInfoFieldRepeated, location(label),
                     zh: "字段 \(label) 出现了 \(values.count) 次，只能有一个。",
                     en: "The field \(label) appears \(values.count) times; it must appear once."))
             }
             guard let value = values.first, !value.isEmpty else {
                 diagnostics.append(.error(
-                    "bag.info-field-missing", Location(file: file),
+                    .bagInfoFieldMissing, Location(file: file),
                     zh: "bag-info.txt 缺少字段 \(label)：这不是一个完整的 enroll 申请包。",
                     en: "bag-info.txt lacks the field \(label): this is not a complete enroll bundle."))
                 return nil
@@ -91,7 +91,7 @@ public struct BundleHeader: Hashable, Sendable {
         }
         func invalid(_ label: String, _ value: String, zh: String, en: String) {
             diagnostics.append(.error(
-                "bag.info-field-invalid", location(label),
+                .bagInfoFieldInvalid, location(label),
                 zh: "字段 \(label) 的值“\(value)”无效：\(zh)。", en: "The field \(label) has the invalid value \"\(value)\": \(en)."))
         }
 
@@ -118,7 +118,7 @@ public struct BundleHeader: Hashable, Sendable {
         }
         if let revision, revision > 1, previous == nil {
             diagnostics.append(.error(
-                "bag.info-field-missing", Location(file: file),
+                .bagInfoFieldMissing, Location(file: file),
                 zh: "第 \(revision) 版缺少 Enroll-Previous-Revision，无法与上一版相连。",
                 en: "Revision \(revision) lacks Enroll-Previous-Revision, so it cannot be chained to the previous revision."))
         }

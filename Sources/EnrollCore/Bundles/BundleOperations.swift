@@ -11,16 +11,16 @@ public struct AttachmentInput: Sendable, Hashable {
     /// - Throws: `EnrollError` (usage) if the text is not of that form or the slot id is unsafe.
     public init(parsing text: String) throws {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
-            throw EnrollError.io(
-                "usage.attach", Location(),
+            throw EnrollError.usage(
+                .usageAttach, Location(),
                 zh: "附件参数应为“槽位=文件”，例如 student-photo=photo.jpg，实际为“\(text)”。",
                 en: "An attachment must be given as SLOT=FILE, e.g. student-photo=photo.jpg, not \"\(text)\".")
         }
         slot = String(text[..<equals])
         file = String(text[text.index(after: equals)...])
         guard slot.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw EnrollError.io(
-                "usage.attach", Location(),
+            throw EnrollError.usage(
+                .usageAttach, Location(),
                 zh: "槽位名“\(slot)”只能包含英文字母、数字、- 和 _。",
                 en: "The slot name \"\(slot)\" may contain only letters, digits, - and _.")
         }
@@ -135,7 +135,7 @@ public struct BundleOperations: Sendable {
         let verification = try BundleVerifier(trust: nil).verify(directory: directory)
         if verification.isSigned {
             throw EnrollError.invalid(
-                "sig.already-signed", Location(file: directory + "/" + BundleLayout.signature),
+                .sigAlreadySigned, Location(file: directory + "/" + BundleLayout.signature),
                 zh: "该申请包已签名，已签名的申请包不能再改动。若要修改，请用 enroll revise 制作新版本。",
                 en: "The bundle is already signed, and a signed bundle is never changed. To change it, make a new revision with enroll revise.")
         }
@@ -161,13 +161,13 @@ public struct BundleOperations: Sendable {
         }
         guard verification.isSigned else {
             throw EnrollError.invalid(
-                "bag.unsigned-previous", Location(file: previous),
+                .bagUnsignedPrevious, Location(file: previous),
                 zh: "上一版是未签名的草稿，不能在其上\(purpose.zh)。请直接修改草稿后重新制作，或先签名提交。",
                 en: "The previous revision is an unsigned draft and cannot be the base to \(purpose.en). Make the draft again with the changes, or sign it first.")
         }
         guard header.kind == .application else {
             throw EnrollError.invalid(
-                "bag.withdrawn", Location(file: previous),
+                .bagWithdrawn, Location(file: previous),
                 zh: "该申请已撤销，不能再\(purpose.zh)。如需重新申请，请新建申请。",
                 en: "This application has been withdrawn and cannot be revised or withdrawn again. To apply again, make a new application.")
         }
@@ -179,7 +179,7 @@ public struct BundleOperations: Sendable {
         let bytes = try FileIO.readAll(path)
         if let problem = JSONText.firstProblem(bytes) {
             throw EnrollError.invalid(
-                "form.json-malformed", Location(file: path, line: problem.line, column: problem.column),
+                .formJsonMalformed, Location(file: path, line: problem.line, column: problem.column),
                 zh: "表单数据不是有效的 JSON：\(problem.message.zh)。请修正后重试。",
                 en: "The form data is not valid JSON: \(problem.message.en). Fix it and try again.")
         }
@@ -203,7 +203,7 @@ public struct BundleOperations: Sendable {
             }
             guard let type = MediaType.sniff(head) else {
                 throw EnrollError.invalid(
-                    "attachment.type-unknown", Location(file: attachment.file),
+                    .attachmentTypeUnknown, Location(file: attachment.file),
                     zh: "附件不是 JPEG、PNG 或 PDF 文件（按文件内容判断，而非扩展名）。请重新拍照或扫描保存为 JPEG/PNG。",
                     en: "The attachment is not a JPEG, PNG or PDF file (judged by its content, not its name). Take or scan it again as JPEG or PNG.")
             }

@@ -57,7 +57,7 @@ public struct BundleVerifier: Sendable {
         let tagManifest = inventory.tagContents[BundleLayout.tagManifest]
         if tagManifest == nil || inventory.tagContents[BundleLayout.manifest] == nil {
             diagnostics.append(.error(
-                "bag.bundle-incomplete", Location(file: root),
+                .bagBundleIncomplete, Location(file: root),
                 zh: "enroll 申请包必须有 manifest-sha256.txt 和 tagmanifest-sha256.txt。",
                 en: "An enroll bundle must have manifest-sha256.txt and tagmanifest-sha256.txt."))
         } else if let tagManifest {
@@ -66,7 +66,7 @@ public struct BundleVerifier: Sendable {
                 file: BundleLayout.tagManifest, algorithm: .sha256, isTagManifest: true)
             for name in ["bagit.txt", "bag-info.txt", BundleLayout.manifest] where listed.entries[name] == nil {
                 diagnostics.append(.error(
-                    "bag.tag-not-covered", Location(file: root + "/" + BundleLayout.tagManifest),
+                    .bagTagNotCovered, Location(file: root + "/" + BundleLayout.tagManifest),
                     zh: "tagmanifest-sha256.txt 没有列出 \(name)，签名因此不覆盖它。",
                     en: "tagmanifest-sha256.txt does not list \(name), so the signature does not cover it."))
             }
@@ -74,7 +74,7 @@ public struct BundleVerifier: Sendable {
         let known = Set(BundleLayout.tagFiles + ["fetch.txt"])
         for name in inventory.tagFiles.keys.sorted() where !known.contains(name) {
             diagnostics.append(.warning(
-                "bag.extra-tag-file", Location(file: root + "/" + name),
+                .bagExtraTagFile, Location(file: root + "/" + name),
                 zh: "申请包中有多余的标签文件，签名不覆盖它，其内容不会被使用。",
                 en: "The bundle has an extra tag file; the signature does not cover it and its content is not used."))
         }
@@ -82,7 +82,7 @@ public struct BundleVerifier: Sendable {
             let expected = header.kind == .application ? BundleLayout.form : BundleLayout.withdrawal
             if inventory.payload[expected] == nil {
                 diagnostics.append(.error(
-                    "bag.bundle-incomplete", Location(file: root + "/" + expected),
+                    .bagBundleIncomplete, Location(file: root + "/" + expected),
                     zh: "\(header.kind == .application ? "申请" : "撤销")包缺少 \(expected)。",
                     en: "The \(header.kind.rawValue) bundle lacks \(expected)."))
             }
@@ -98,7 +98,7 @@ public struct BundleVerifier: Sendable {
                     let signature = try SignifySignature(bytes: signatureBytes, path: signatureLocation.file!)
                     if let keyID = header?.keyID, keyID != signature.keyID {
                         diagnostics.append(.error(
-                            "sig.key-mismatch", signatureLocation,
+                            .sigKeyMismatch, signatureLocation,
                             zh: "签名密钥 \(signature.keyID) 与 bag-info.txt 中的 Enroll-Key-ID \(keyID) 不一致。",
                             en: "The signing key \(signature.keyID) differs from Enroll-Key-ID \(keyID) in bag-info.txt."))
                     }
@@ -107,7 +107,7 @@ public struct BundleVerifier: Sendable {
                         signer = entry
                         if let station = header?.station, station != entry.name {
                             diagnostics.append(.error(
-                                "sig.station-mismatch", Location(file: infoPath),
+                                .sigStationMismatch, Location(file: infoPath),
                                 zh: "申请包声称来自站点“\(station)”，但签名密钥属于“\(entry.name)”。",
                                 en: "The bundle claims to come from station \"\(station)\", but the signing key belongs to \"\(entry.name)\"."))
                         }
@@ -117,11 +117,11 @@ public struct BundleVerifier: Sendable {
                 } catch let error as EnrollError {
                     diagnostics += error.diagnostics
                 } catch {
-                    diagnostics.append(.error("sig.malformed", signatureLocation, zh: "\(error)", en: "\(error)"))
+                    diagnostics.append(.error(.sigMalformed, signatureLocation, zh: "\(error)", en: "\(error)"))
                 }
             } else if signatureBytes == nil {
                 diagnostics.append(.error(
-                    "sig.missing", signatureLocation,
+                    .sigMissing, signatureLocation,
                     zh: "申请包没有签名（草稿，暂存）。请在采集点用 enroll sign 签名后再提交。",
                     en: "The bundle is not signed (a draft). Sign it at the station with enroll sign before submitting it."))
             }

@@ -47,7 +47,7 @@ public enum BundleWriter {
     ) throws -> String {
         guard DirectoryWalker.kind(of: directory) == nil else {
             throw EnrollError.io(
-                "io.exists", Location(file: directory),
+                .ioExists, Location(file: directory),
                 zh: "目标目录已存在，不会覆盖。请换一个输出路径。",
                 en: "The target directory already exists and will not be overwritten. Choose another output path.")
         }

@@ -76,7 +76,7 @@ public struct Diagnostic: Hashable {
     }
 
     /// The stable code, e.g. `bag.checksum-mismatch`.
-    public var code: String
+    public var code: DiagnosticCode
     /// Whether the problem invalidates the subject.
     public var severity: Severity
     /// Where the problem is.
@@ -86,7 +86,7 @@ public struct Diagnostic: Hashable {
 
     /// Creates a diagnostic.
     public init(
-        code: String, severity: Severity = .error, location: Location = Location(),
+        code: DiagnosticCode, severity: Severity = .error, location: Location = Location(),
         message: LocalizedText
     ) {
         self.code = code
@@ -97,14 +97,14 @@ public struct Diagnostic: Hashable {
 
     /// Creates an error diagnostic from its two translations.
     public static func error(
-        _ code: String, _ location: Location = Location(), zh: String, en: String
+        _ code: DiagnosticCode, _ location: Location = Location(), zh: String, en: String
     ) -> Diagnostic {
         Diagnostic(code: code, severity: .error, location: location, message: LocalizedText(zh: zh, en: en))
     }
 
     /// Creates a warning diagnostic from its two translations.
     public static func warning(
-        _ code: String, _ location: Location = Location(), zh: String, en: String
+        _ code: DiagnosticCode, _ location: Location = Location(), zh: String, en: String
     ) -> Diagnostic {
         Diagnostic(code: code, severity: .warning, location: location, message: LocalizedText(zh: zh, en: en))
     }

@@ -10,27 +10,36 @@ import Foundation
 public struct EnrollError: Error {
     /// What went wrong, as diagnostics with codes, locations and bilingual messages.
     public var diagnostics: [Diagnostic]
-    /// Whether this is a usage or I/O failure (exit status 2) rather than invalid input (1).
-    public var isUsageOrIO: Bool
+    /// How a command that stops on this error exits: ``ExitStatus/invalid`` for invalid or
+    /// refused input, ``ExitStatus/usageOrIO`` for usage and I/O failures.
+    public var exitStatus: ExitStatus
 
     /// Creates an error from diagnostics.
-    public init(_ diagnostics: [Diagnostic], isUsageOrIO: Bool = false) {
+    public init(_ diagnostics: [Diagnostic], exitStatus: ExitStatus = .invalid) {
         self.diagnostics = diagnostics
-        self.isUsageOrIO = isUsageOrIO
+        self.exitStatus = exitStatus
     }
 
     /// Creates an invalid-input error (exit 1) with one diagnostic.
     public static func invalid(
-        _ code: String, _ location: Location = Location(), zh: String, en: String
+        _ code: DiagnosticCode, _ location: Location = Location(), zh: String, en: String
     ) -> EnrollError {
         EnrollError([.error(code, location, zh: zh, en: en)])
     }
 
-    /// Creates a usage or I/O error (exit 2) with one diagnostic.
+    /// Creates an I/O error (exit 2) with one diagnostic.
     public static func io(
-        _ code: String, _ location: Location = Location(), zh: String, en: String
+        _ code: DiagnosticCode, _ location: Location = Location(), zh: String, en: String
     ) -> EnrollError {
-        EnrollError([.error(code, location, zh: zh, en: en)], isUsageOrIO: true)
+        EnrollError([.error(code, location, zh: zh, en: en)], exitStatus: .usageOrIO)
+    }
+
+    /// Creates a usage error (exit 2) with one diagnostic: a flag or argument the command
+    /// cannot work with.
+    public static func usage(
+        _ code: DiagnosticCode, _ location: Location = Location(), zh: String, en: String
+    ) -> EnrollError {
+        EnrollError([.error(code, location, zh: zh, en: en)], exitStatus: .usageOrIO)
     }
 }
 

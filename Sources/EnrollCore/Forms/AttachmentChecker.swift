@@ -65,7 +65,7 @@ struct AttachmentChecker {
             let parts = file.path.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 4, parts[0] == "data", parts[1] == "attachments" else {
                 diagnostics.append(.error(
-                    "attachment.layout", Location(file: root + "/" + file.path),
+                    .attachmentLayout, Location(file: root + "/" + file.path),
                     zh: "附件应放在 data/attachments/<槽位>/<序号>.<扩展名>，这个文件不在此位置。",
                     en: "Attachments belong in data/attachments/<slot>/<n>.<ext>; this file is elsewhere."))
                 continue
@@ -76,7 +76,7 @@ struct AttachmentChecker {
         for slot in bySlot.keys.sorted() where !known.contains(slot) {
             let list = form.slots.map(\.id).joined(separator: ", ")
             diagnostics.append(.error(
-                "attachment.unknown-slot", Location(file: root + "/data/attachments/" + slot),
+                .attachmentUnknownSlot, Location(file: root + "/data/attachments/" + slot),
                 zh: "表单“\(form.label.zh)”没有附件槽位“\(slot)”。可用的槽位：\(list)。",
                 en: "The form \"\(form.label.en)\" has no attachment slot \"\(slot)\". Its slots are: \(list)."))
         }
@@ -87,14 +87,14 @@ struct AttachmentChecker {
             if present.isEmpty {
                 if required {
                     diagnostics.append(.error(
-                        "attachment.missing", location,
+                        .attachmentMissing, location,
                         zh: "缺少必需的附件“\(slot.label.zh)”。请拍照上传后再提交。",
                         en: "The required attachment \"\(slot.label.en)\" is missing. Photograph the document and attach it."))
                 }
             } else if present.count < max(slot.minCount, required ? 1 : 0) || present.count > slot.maxCount {
                 let bounds = slot.maxCount == Int.max ? "≥ \(slot.minCount)" : "\(slot.minCount)–\(slot.maxCount)"
                 diagnostics.append(.error(
-                    "attachment.count", location,
+                    .attachmentCount, location,
                     zh: "附件“\(slot.label.zh)”有 \(present.count) 个文件，应为 \(bounds) 个。",
                     en: "The attachment \"\(slot.label.en)\" has \(present.count) files; it must have \(bounds)."))
             }
@@ -110,13 +110,13 @@ struct AttachmentChecker {
         var diagnostics: [Diagnostic] = []
         if file.size > slot.maxBytes {
             diagnostics.append(.error(
-                "attachment.too-large", location,
+                .attachmentTooLarge, location,
                 zh: "附件“\(slot.label.zh)”有 \(Self.mebibytes(file.size))，超过上限 \(Self.mebibytes(slot.maxBytes))。请降低分辨率后重新拍照。",
                 en: "The attachment \"\(slot.label.en)\" is \(Self.mebibytes(file.size)), over the limit of \(Self.mebibytes(slot.maxBytes)). Take it again at a lower resolution."))
         }
         guard let info = file.info else {
             diagnostics.append(.error(
-                "attachment.media-type", location,
+                .attachmentMediaType, location,
                 zh: "附件“\(slot.label.zh)”不是可识别的图片（按文件内容判断）。允许的类型：\(slot.mediaTypes.map(\.rawValue).joined(separator: ", "))。",
                 en: "The attachment \"\(slot.label.en)\" is not a recognised image (judged by its content). Allowed: \(slot.mediaTypes.map(\.rawValue).joined(separator: ", "))."))
             return diagnostics
@@ -124,7 +124,7 @@ struct AttachmentChecker {
         let allowed = slot.mediaTypes.isEmpty || slot.mediaTypes.contains(info.mediaType)
         if !allowed {
             diagnostics.append(.error(
-                "attachment.media-type", location,
+                .attachmentMediaType, location,
                 zh: "附件“\(slot.label.zh)”的内容是 \(info.mediaType.rawValue)，此槽位只接受 \(slot.mediaTypes.map(\.rawValue).joined(separator: ", "))。",
                 en: "The attachment \"\(slot.label.en)\" contains \(info.mediaType.rawValue); this slot accepts only \(slot.mediaTypes.map(\.rawValue).joined(separator: ", "))."))
         }
@@ -137,18 +137,18 @@ struct AttachmentChecker {
         }
         if allowed, extensionType != info.mediaType {
             diagnostics.append(.error(
-                "attachment.type-mismatch", location,
+                .attachmentTypeMismatch, location,
                 zh: "文件扩展名为“.\(fileExtension)”，但内容是 \(info.mediaType.rawValue)。文件可能被改名或替换。",
                 en: "The file is named \".\(fileExtension)\" but contains \(info.mediaType.rawValue). It may have been renamed or replaced."))
         }
         if !info.isComplete {
             diagnostics.append(.error(
-                "attachment.truncated", location,
+                .attachmentTruncated, location,
                 zh: "附件“\(slot.label.zh)”的图片数据不完整（文件被截断或损坏）。请重新拍照。",
                 en: "The attachment \"\(slot.label.en)\" is incomplete (the file is cut off or damaged). Take it again."))
         } else if let size = slot.pixelSize, info.width != size.width || info.height != size.height {
             diagnostics.append(.error(
-                "attachment.pixel-size", location,
+                .attachmentPixelSize, location,
                 zh: "照片“\(slot.label.zh)”为 \(info.width ?? 0)×\(info.height ?? 0) 像素，要求恰好 \(size.width)×\(size.height) 像素。",
                 en: "The photo \"\(slot.label.en)\" is \(info.width ?? 0)×\(info.height ?? 0) pixels; it must be exactly \(size.width)×\(size.height)."))
         }

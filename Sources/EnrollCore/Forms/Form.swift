@@ -105,7 +105,7 @@ public struct Form: Sendable {
                 return try CompiledSchema.compile(value, options: options)
             } catch {
                 throw EnrollError.invalid(
-                    "form.schema-invalid", Location(file: path),
+                    .formSchemaInvalid, Location(file: path),
                     zh: "表单定义（\(what)）无法编译：\(error)", en: "The form schema (\(what)) cannot be compiled: \(error)")
             }
         }
@@ -114,7 +114,7 @@ public struct Form: Sendable {
         let form = document["x-form"]?.objectValue
         guard let id = form?["id"]?.stringValue else {
             throw EnrollError.invalid(
-                "form.schema-invalid", Location(file: path, pointer: "/x-form/id"),
+                .formSchemaInvalid, Location(file: path, pointer: "/x-form/id"),
                 zh: "表单定义缺少 x-form.id。", en: "The form schema lacks x-form.id.")
         }
         self.id = id
@@ -213,7 +213,7 @@ public struct Form: Sendable {
             return try JSONParser.parse(bytes)
         } catch let error as JSONParseError {
             throw EnrollError.invalid(
-                "form.schema-invalid", Location(file: path, line: error.location.line, column: error.location.column),
+                .formSchemaInvalid, Location(file: path, line: error.location.line, column: error.location.column),
                 zh: "表单定义不是有效的 JSON：\(error.message)", en: "The form schema is not valid JSON: \(error.message)")
         }
     }

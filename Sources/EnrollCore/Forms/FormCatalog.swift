@@ -22,7 +22,7 @@ public struct FormCatalog: Sendable {
               DirectoryWalker.kind(of: directory) == .directory
         else {
             throw EnrollError.io(
-                "form.schemas-missing", Location(file: explicit),
+                .formSchemasMissing, Location(file: explicit),
                 zh: "找不到表单定义目录 Schemas/。请用 --schemas 指定，或设置环境变量 ENROLL_SCHEMAS。",
                 en: "The form schema directory Schemas/ was not found. Name it with --schemas or set ENROLL_SCHEMAS.")
         }
@@ -42,7 +42,7 @@ public struct FormCatalog: Sendable {
         guard ids.contains(id) else {
             let known = ids.joined(separator: ", ")
             throw EnrollError.invalid(
-                "form.unknown", Location(file: directory),
+                .formUnknown, Location(file: directory),
                 zh: "未知的表单“\(id)”。可用的表单：\(known.isEmpty ? "（无）" : known)。",
                 en: "Unknown form \"\(id)\". Known forms: \(known.isEmpty ? "(none)" : known).")
         }
@@ -51,7 +51,7 @@ public struct FormCatalog: Sendable {
             let form = try Form(path: path, directory: directory, today: today)
             guard form.id == id else {
                 throw EnrollError.invalid(
-                    "form.schema-invalid", Location(file: path, pointer: "/x-form/id"),
+                    .formSchemaInvalid, Location(file: path, pointer: "/x-form/id"),
                     zh: "表单定义文件名为“\(id)”，但 x-form.id 为“\(form.id)”；两者必须相同。",
                     en: "The schema file is named \"\(id)\" but its x-form.id is \"\(form.id)\"; they must be the same.")
             }

@@ -15,7 +15,7 @@ struct FormRuleEvaluator {
             if let failure = check(rule, document) {
                 let location = locate(failure.pointer)
                 diagnostics.append(Diagnostic(
-                    code: "form.rule.\(rule.rule)", severity: .error, location: location,
+                    code: .rule(rule.rule), severity: .error, location: location,
                     message: LocalizedText(
                         zh: "未通过规则“\(rule.label.zh)”：\(failure.detail.zh)",
                         en: "The rule \"\(rule.label.en)\" fails: \(failure.detail.en)")))

@@ -42,11 +42,11 @@ public struct FormValidator: Sendable {
             return .success(try JSONDocument(bytes: bytes, options: JSONParseOptions(recordPositions: true)))
         } catch let error as JSONParseError {
             return .failure(EnrollError.invalid(
-                "form.json-malformed", Location(file: file, line: error.location.line, column: error.location.column),
+                .formJsonMalformed, Location(file: file, line: error.location.line, column: error.location.column),
                 zh: "表单数据不是有效的 JSON（\(error.kind.rawValue)）：\(error.message)。请修正该处后重试。",
                 en: "The form data is not valid JSON (\(error.kind.rawValue)): \(error.message). Fix it there and try again."))
         } catch {
-            return .failure(EnrollError.invalid("form.json-malformed", Location(file: file), zh: "\(error)", en: "\(error)"))
+            return .failure(EnrollError.invalid(.formJsonMalformed, Location(file: file), zh: "\(error)", en: "\(error)"))
         }
     }
 
@@ -102,7 +102,7 @@ public struct FormValidator: Sendable {
                 else if pointer.tokens.last != property { pointer = pointer.appending(property) }
             }
             let diagnostic = describe(error, pointer: pointer, value: value, location: locate(pointer))
-            let key = diagnostic.code + " " + pointer.description
+            let key = diagnostic.code.rawValue + " " + pointer.description
             if seen.insert(key).inserted { diagnostics.append(diagnostic) }
         }
         return diagnostics
@@ -111,43 +111,43 @@ public struct FormValidator: Sendable {
     private func describe(_ error: ValidationError, pointer: JSONPointer, value: JSONValue, location: Location) -> Diagnostic {
         let name = form.fieldName(at: pointer)
         let schemaObject = form.schema.enclosingSchemaObject(forKeywordAt: error.absoluteKeywordLocation)
-        func make(_ code: String, zh: String, en: String) -> Diagnostic {
+        func make(_ code: DiagnosticCode, zh: String, en: String) -> Diagnostic {
             Diagnostic(code: code, severity: .error, location: location, message: LocalizedText(zh: zh, en: en))
         }
         switch error.keyword {
         case "required", "dependentRequired":
-            return make("form.required", zh: "必填项“\(name.zh)”未填写。", en: "The required field \"\(name.en)\" is missing.")
+            return make(.formRequired, zh: "必填项“\(name.zh)”未填写。", en: "The required field \"\(name.en)\" is missing.")
         case "additionalProperties", "unevaluatedProperties":
             let key = error.property ?? pointer.tokens.last ?? ""
-            return make("form.unknown-field",
+            return make(.formUnknownField,
                         zh: "表单中没有字段“\(key)”（位于 \(pointer)）。请删除它或检查拼写。",
                         en: "The form has no field \"\(key)\" (at \(pointer)). Remove it or check its spelling.")
         case "type":
             let expected = schemaObject?["type"].map { $0.stringValue ?? ($0.arrayValue?.compactMap(\.stringValue).joined(separator: "/") ?? "") } ?? ""
-            return make("form.type",
+            return make(.formType,
                         zh: "“\(name.zh)”的类型不对：应为 \(Self.typeName(expected, .zh))。",
                         en: "\"\(name.en)\" has the wrong type: expected \(Self.typeName(expected, .en)).")
         case "enum", "const":
             let options = (schemaObject?["enum"]?.arrayValue ?? [schemaObject?["const"]].compactMap { $0 }).compactMap(\.stringValue)
             let shown = options.prefix(8).joined(separator: "、") + (options.count > 8 ? "…" : "")
             let actual = value.value(at: pointer)?.stringValue.map { "“\($0)”" } ?? ""
-            return make("form.\(error.keyword)",
+            return make(.schemaKeyword(error.keyword),
                         zh: "“\(name.zh)”的值\(actual)不是可选项\(shown.isEmpty ? "" : "（\(shown)）")。",
                         en: "\"\(name.en)\" has the value \(actual.isEmpty ? "given" : actual), which is not one of the options\(shown.isEmpty ? "" : " (\(shown))").")
         case "format":
             let format = schemaObject?["format"]?.stringValue ?? "?"
             let description = FormFormats.descriptions[format] ?? LocalizedText(zh: format, en: format)
-            return make("form.format.\(format)",
+            return make(.format(format),
                         zh: "“\(name.zh)”格式不正确：应为\(description.zh)。",
                         en: "\"\(name.en)\" is not valid: expected \(description.en).")
         case "pattern":
-            return make("form.pattern", zh: "“\(name.zh)”的格式不正确。", en: "\"\(name.en)\" is not in the expected form.")
+            return make(.formPattern, zh: "“\(name.zh)”的格式不正确。", en: "\"\(name.en)\" is not in the expected form.")
         case "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "multipleOf":
-            return make("form.\(error.keyword)",
+            return make(.schemaKeyword(error.keyword),
                         zh: "“\(name.zh)”超出允许范围（\(error.keyword)）：\(error.message)",
                         en: "\"\(name.en)\" is out of range (\(error.keyword)): \(error.message)")
         default:
-            return make("form.\(error.keyword)",
+            return make(.schemaKeyword(error.keyword),
                         zh: "“\(name.zh)”不符合表单的规定（\(error.keyword)）：\(error.message)",
                         en: "\"\(name.en)\" does not meet the form's conditions (\(error.keyword)): \(error.message)")
         }

@@ -29,7 +29,7 @@ public struct DiagnosticJSON: Encodable, Sendable, Hashable {
     ///   - diagnostic: The diagnostic.
     ///   - language: The language of `message`.
     public init(_ diagnostic: Diagnostic, _ language: Language) {
-        code = diagnostic.code
+        code = diagnostic.code.rawValue
         severity = diagnostic.severity.rawValue
         location = diagnostic.location.pointer ?? diagnostic.location.file ?? ""
         file = diagnostic.location.file

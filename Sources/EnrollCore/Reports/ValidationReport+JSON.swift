@@ -3,9 +3,9 @@ import Foundation
 // The validation report as JSON (`enroll validate|verify --format json`), in DESIGN §8's shape,
 // which scripts rely on: fields may be added, none renamed.
 //
-//     {"summary": {"bundles": 2, "valid": 1, "invalid": 1, "errorsByCode": {"form.required": 1}, …},
+//     {"summary": {"bundles": 2, "valid": 1, "invalid": 1, "errorsByCode": {.formRequired: 1}, …},
 //      "bundles": [{"path": "…", "applicationId": "…", "form": "…", "revision": 1, "valid": false,
-//                   "errors": [{"code": "form.required", "location": "/student/name", "message": "…"}], …}],
+//                   "errors": [{"code": .formRequired, "location": "/student/name", "message": "…"}], …}],
 //      "archives": [{"path": "…", "bundles": 12, "valid": true, "errors": [], …}]}
 
 extension ValidationReport {

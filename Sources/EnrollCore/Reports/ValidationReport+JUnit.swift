@@ -46,7 +46,7 @@ enum JUnitXML {
             let place = [location.file, location.pointer, location.line.map { "line \($0)" }, location.entry]
                 .compactMap { $0 }.joined(separator: " ")
             let message = error.message.text(in: language)
-            xml += #"      <failure type="\#(attribute(error.code))" message="\#(attribute(message))">\#(text(place + ": " + message))</failure>"# + "\n"
+            xml += #"      <failure type="\#(attribute(error.code.rawValue))" message="\#(attribute(message))">\#(text(place + ": " + message))</failure>"# + "\n"
         }
         return xml + "    </testcase>\n"
     }

@@ -140,7 +140,7 @@ public struct ValidationReport: Sendable {
     }
 
     private mutating func count(_ diagnostics: [Diagnostic]) {
-        for error in diagnostics.errors { summary.errorsByCode[error.code, default: 0] += 1 }
+        for error in diagnostics.errors { summary.errorsByCode[error.code.rawValue, default: 0] += 1 }
     }
 }
 
@@ -234,7 +234,7 @@ public struct ValidationRun: Sendable {
             } catch let error as EnrollError {
                 return (nil, [BundleCheck(path: path, diagnostics: error.diagnostics)])
             } catch {
-                let diagnostic = Diagnostic.error("io.failed", Location(file: path), zh: "\(error)", en: "\(error)")
+                let diagnostic = Diagnostic.error(.ioFailed, Location(file: path), zh: "\(error)", en: "\(error)")
                 return (nil, [BundleCheck(path: path, diagnostics: [diagnostic])])
             }
         case .archive(let path):

@@ -78,7 +78,7 @@ enum SignifyFile {
 
     static func malformed(_ path: String, _ kind: LocalizedText, zh: String, en: String) -> EnrollError {
         EnrollError.invalid(
-            "sig.malformed", Location(file: path),
+            .sigMalformed, Location(file: path),
             zh: "\(kind.zh)格式错误：\(zh)。请使用 enroll keys generate 或 signify 生成的文件。",
             en: "Malformed \(kind.en): \(en). Use a file made by enroll keys generate or signify.")
     }
@@ -152,7 +152,7 @@ public struct SignifySecretKey {
         let rounds = blob[4..<8].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard rounds == 0 else {
             throw EnrollError.invalid(
-                "sig.key-encrypted", Location(file: path),
+                .sigKeyEncrypted, Location(file: path),
                 zh: "该私钥有口令保护（kdfrounds=\(rounds)），enroll 不支持。请用 enroll keys generate 或 signify -G -n 生成无口令密钥，并妥善保管（权限 0600）。",
                 en: "This secret key is passphrase-protected (kdfrounds=\(rounds)), which enroll does not support. Generate one without a passphrase with enroll keys generate or signify -G -n, and keep it safe (mode 0600).")
         }
@@ -163,7 +163,7 @@ public struct SignifySecretKey {
               Array(key.publicKey.rawRepresentation) == Array(secret[32..<64])
         else {
             throw EnrollError.invalid(
-                "sig.key-corrupt", Location(file: path),
+                .sigKeyCorrupt, Location(file: path),
                 zh: "私钥校验和不符：文件已损坏或被改动。请使用备份或重新生成密钥。",
                 en: "The secret key's checksum does not match: the file is damaged or was changed. Use a backup or generate a new key.")
         }
@@ -177,7 +177,7 @@ public struct SignifySecretKey {
     public init(contentsOf path: String) throws {
         if let mode = FileIO.permissions(path), mode & 0o077 != 0 {
             throw EnrollError.invalid(
-                "sig.key-permissions", Location(file: path),
+                .sigKeyPermissions, Location(file: path),
                 zh: "私钥文件权限为 \(String(mode, radix: 8))，其他用户可读。请执行 chmod 600 \(path)。",
                 en: "The secret key file has mode \(String(mode, radix: 8)) and can be read by other users. Run chmod 600 \(path).")
         }
@@ -264,8 +264,8 @@ public enum KeyFiles {
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }),
               !name.hasPrefix(".")
         else {
-            throw EnrollError.io(
-                "usage.bad-name", Location(),
+            throw EnrollError.usage(
+                .usageBadName, Location(),
                 zh: "名称“\(name)”不可用：只能包含英文字母、数字、-、_ 和 .。",
                 en: "The name \"\(name)\" cannot be used: only letters, digits, -, _ and . are allowed.")
         }
@@ -274,7 +274,7 @@ public enum KeyFiles {
         let publicPath = directory + "/" + name + ".pub"
         for path in [secretPath, publicPath] where DirectoryWalker.kind(of: path) != nil {
             throw EnrollError.io(
-                "io.exists", Location(file: path),
+                .ioExists, Location(file: path),
                 zh: "密钥文件已存在，不会覆盖。若要换新密钥，请先移走旧文件，并把新公钥交给区教育局。",
                 en: "The key file already exists and will not be overwritten. To replace the key, move the old files away first and give the new public key to the district office.")
         }

@@ -31,7 +31,7 @@ public struct TrustStore: Sendable {
     public init(directory: String) throws {
         guard DirectoryWalker.kind(of: directory) == .directory else {
             throw EnrollError.io(
-                "sig.trust-missing", Location(file: directory),
+                .sigTrustMissing, Location(file: directory),
                 zh: "信任目录不存在或不是目录。请指定存放各站点 .pub 公钥的目录。",
                 en: "The trust directory does not exist or is not a directory. Name the directory that holds the stations' .pub keys.")
         }
@@ -50,7 +50,7 @@ public struct TrustStore: Sendable {
     public mutating func add(_ key: SignifyPublicKey, name: String, source: String) throws {
         if let existing = keys[key.keyID], existing.key != key || existing.name != name {
             throw EnrollError.invalid(
-                "sig.trust-duplicate", Location(file: source),
+                .sigTrustDuplicate, Location(file: source),
                 zh: "密钥 \(key.keyID) 已属于“\(existing.name)”（\(existing.source)），同一密钥号不能属于两个站点。",
                 en: "Key \(key.keyID) already belongs to \"\(existing.name)\" (\(existing.source)); one key ID cannot belong to two stations.")
         }
@@ -76,7 +76,7 @@ public struct TrustStore: Sendable {
             guard let first = parts.first else { continue }
             guard let id = KeyID(first) else {
                 throw EnrollError.invalid(
-                    "sig.revocation-malformed", Location(file: path, line: index + 1),
+                    .sigRevocationMalformed, Location(file: path, line: index + 1),
                     zh: "吊销列表行应以 16 位十六进制密钥号开头。",
                     en: "A revocation line must start with a 16-digit hexadecimal key ID.")
             }
@@ -107,19 +107,19 @@ public struct TrustStore: Sendable {
             let who = keys[id].map { "“\($0.name)”" } ?? ""
             let whoEn = keys[id].map { " (\"\($0.name)\")" } ?? ""
             return .rejected(.error(
-                "sig.revoked-key", location,
+                .sigRevokedKey, location,
                 zh: "签名密钥 \(id)\(who) 已被吊销\(reason.isEmpty ? "" : "：\(reason)")。用该密钥签名的材料不予接受，请站点用新密钥重新签名。",
                 en: "The signing key \(id)\(whoEn) has been revoked\(reason.isEmpty ? "" : ": \(reason)"). Material signed with it is not accepted; the station must sign again with a new key."))
         }
         guard let entry = keys[id] else {
             return .rejected(.error(
-                "sig.untrusted-key", location,
+                .sigUntrustedKey, location,
                 zh: "签名密钥 \(id) 不在信任列表中。若这是新站点，请先把它的 .pub 公钥加入信任目录。",
                 en: "The signing key \(id) is not in the trust store. If this is a new station, add its .pub key to the trust directory first."))
         }
         guard entry.key.isValidSignature(signature, for: message) else {
             return .rejected(.error(
-                "sig.invalid", location,
+                .sigInvalid, location,
                 zh: "签名无效：被签名的内容在签名后被改动，或签名文件已损坏（密钥 \(id)，\(entry.name)）。",
                 en: "The signature does not verify: the signed content was changed after signing, or the signature file is damaged (key \(id), \(entry.name))."))
         }

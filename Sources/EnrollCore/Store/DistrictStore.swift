@@ -19,7 +19,7 @@ public final class DistrictStore: Sendable {
 
     /// Opens the store at a location, creating it if new, and migrates its schema.
     /// - Parameter location: A store directory (SQLite).
-    /// - Throws: `import.store-unavailable` if it cannot be opened.
+    /// - Throws: `store.unavailable` if it cannot be opened.
     public init(location: String) throws {
         self.location = location
         backend = try SQLiteBackend(directory: location)
@@ -96,7 +96,7 @@ public final class DistrictStore: Sendable {
     public func exportBundle(_ reference: String, revision: Int? = nil, to output: String) throws -> String {
         let stored = try backend.storedRevision(reference, revision: revision)
         guard DirectoryWalker.kind(of: output) == nil else {
-            throw EnrollError.io("io.exists", Location(file: output), zh: "目标目录已存在，不会覆盖。", en: "The target directory exists and will not be overwritten.")
+            throw EnrollError.io(.ioExists, Location(file: output), zh: "目标目录已存在，不会覆盖。", en: "The target directory exists and will not be overwritten.")
         }
         let target = URL(fileURLWithPath: output)
         let parent = target.deletingLastPathComponent().path

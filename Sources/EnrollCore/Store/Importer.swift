@@ -147,7 +147,7 @@ public struct Importer: Sendable {
         if let id = item.applicationID { metadata["application"] = "\(id)" }
         if let number = item.collectionNumber { metadata["collectionNumber"] = "\(number)" }
         if !item.flags.isEmpty { metadata["flags"] = "\(item.flags.map(\.rawValue).joined(separator: ","))" }
-        if !item.diagnostics.isEmpty { metadata["codes"] = "\(item.diagnostics.map(\.code).joined(separator: ","))" }
+        if !item.diagnostics.isEmpty { metadata["codes"] = "\(item.diagnostics.map(\.code.rawValue).joined(separator: ","))" }
         switch item.outcome {
         case .quarantined, .refused: logger.warning("bundle not imported", metadata: metadata)
         case .conflict: logger.notice("bundle held for review", metadata: metadata)
@@ -163,7 +163,7 @@ public struct Importer: Sendable {
             batch = try ExtractedBatch(path, in: store.objects.temporaryDirectory, limits: .default, parts: jobs, durable: true)
         } catch {
             report.archiveProblems += (error as? EnrollError)?.diagnostics
-                ?? [.error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)")]
+                ?? [.error(.archiveFailed, Location(file: path), zh: "\(error)", en: "\(error)")]
             return
         }
         defer { batch.remove() }
@@ -206,7 +206,7 @@ public struct Importer: Sendable {
         case .success(let result):
             verification = result
         case .failure(let error):
-            let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error("io.failed", Location(file: source), zh: "\(error)", en: "\(error)")]
+            let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error(.ioFailed, Location(file: source), zh: "\(error)", en: "\(error)")]
             return (quarantine(key: "source:" + source, source: source, header: nil, diagnostics), nil)
         }
         let digest = verification.tagManifestDigest
@@ -228,7 +228,7 @@ public struct Importer: Sendable {
                 actor: actor)
             return (item, digest)
         } catch {
-            let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error("import.failed", Location(file: source), zh: "\(error)", en: "\(error)")]
+            let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error(.importFailed, Location(file: source), zh: "\(error)", en: "\(error)")]
             return (quarantine(key: digest, source: source, header: header, diagnostics), digest)
         }
     }

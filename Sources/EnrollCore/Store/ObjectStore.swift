@@ -22,7 +22,7 @@ public struct ObjectStore: Sendable {
     /// - Parameters:
     ///   - directory: The objects directory.
     ///   - temporaryDirectory: The staging directory, on the same file system.
-    /// - Throws: `import.store-unavailable` if either cannot be created.
+    /// - Throws: `store.unavailable` if either cannot be created.
     public init(directory: String, temporaryDirectory: String) throws {
         self.directory = directory
         self.temporaryDirectory = temporaryDirectory
@@ -31,7 +31,7 @@ public struct ObjectStore: Sendable {
             try FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)
         } catch {
             throw EnrollError.io(
-                "import.store-unavailable", Location(file: directory),
+                .storeUnavailable, Location(file: directory),
                 zh: "无法创建数据库目录：\(error.localizedDescription)", en: "Cannot create the store directory: \(error.localizedDescription)")
         }
     }
@@ -76,7 +76,7 @@ public struct ObjectStore: Sendable {
         guard hasher.finalize()[.sha256] == digest else {
             unlink(temporary)
             throw EnrollError.invalid(
-                "import.object-changed", Location(file: source),
+                .importObjectChanged, Location(file: source),
                 zh: "文件在导入过程中被改动（SHA-256 与清单不符），未导入。", en: "The file changed during the import (its SHA-256 no longer matches the manifest); it was not imported.")
         }
         guard rename(temporary, target) == 0 else {
@@ -124,7 +124,7 @@ public final class ImportLock {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw EnrollError.io(
-                "import.store-busy", Location(file: path),
+                .importStoreBusy, Location(file: path),
                 zh: "另一个导入正在写入此数据库。请等它结束后再导入（查看、审核和导出不受影响）。",
                 en: "Another import is writing to this store. Wait for it to finish before importing (viewing, reviewing and exporting are not affected).")
         }

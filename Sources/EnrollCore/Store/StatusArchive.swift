@@ -83,7 +83,7 @@ public enum StatusArchive {
         }
         guard let json, let signature else {
             throw EnrollError.invalid(
-                "archive.status-malformed", Location(file: path),
+                .archiveStatusMalformed, Location(file: path),
                 zh: "这不是 enroll 的状态归档（缺少 status.json 或其签名）。", en: "This is not an enroll status archive (status.json or its signature is missing).")
         }
         let location = Location(file: path, entry: "status.json.sig")
@@ -94,7 +94,7 @@ public enum StatusArchive {
             do {
                 return (try JSONDecoder().decode([StatusEntry].self, from: Data(json)), signer)
             } catch {
-                throw EnrollError.invalid("archive.status-malformed", Location(file: path, entry: "status.json"), zh: "status.json 格式错误。", en: "status.json is malformed.")
+                throw EnrollError.invalid(.archiveStatusMalformed, Location(file: path, entry: "status.json"), zh: "status.json 格式错误。", en: "status.json is malformed.")
             }
         }
     }

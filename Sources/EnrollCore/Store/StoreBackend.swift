@@ -11,7 +11,7 @@ public protocol ApplicationRepository {
     func applications(_ query: ApplicationQuery) throws -> [ApplicationSummary]
     /// One application in full.
     /// - Parameter reference: Its id, a unique id prefix, or its 8-digit collection number.
-    /// - Throws: `import.unknown-application` when none or several match.
+    /// - Throws: `store.unknown-application` when none or several match.
     func detail(_ reference: String) throws -> ApplicationDetail
     /// Every application with its current form data, by collection number.
     func exportRows() throws -> [ExportRow]
@@ -19,7 +19,7 @@ public protocol ApplicationRepository {
     /// - Parameters:
     ///   - reference: The application.
     ///   - revision: The revision number (the current one when nil).
-    /// - Throws: `import.unknown-application`, `import.unknown-revision`.
+    /// - Throws: `store.unknown-application`, `store.unknown-revision`.
     func storedRevision(_ reference: String, revision: Int?) throws -> StoredRevision
     /// Every application (or one station's) as the status archive needs it.
     func statusRows(station: String?) throws -> [ApplicationStatusRow]

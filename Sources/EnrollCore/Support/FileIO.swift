@@ -87,7 +87,7 @@ enum FileIO {
         guard fd >= 0 else {
             if errno == EEXIST {
                 throw EnrollError.io(
-                    "io.exists", Location(file: path),
+                    .ioExists, Location(file: path),
                     zh: "文件已存在，不会覆盖。请换一个路径，或先移走旧文件。",
                     en: "The file already exists and will not be overwritten. Choose another path or move the old file away first.")
             }
@@ -139,7 +139,7 @@ enum FileIO {
     static func ioError(_ code: Int32, _ path: String, verb: (zh: String, en: String)) -> EnrollError {
         let reason = String(cString: strerror(code))
         return EnrollError.io(
-            code == ENOENT ? "io.not-found" : "io.failed", Location(file: path),
+            code == ENOENT ? .ioNotFound : .ioFailed, Location(file: path),
             zh: "无法\(verb.zh)文件：\(reason)（errno \(code)）。请检查路径和权限。",
             en: "Cannot \(verb.en) the file: \(reason) (errno \(code)). Check the path and its permissions.")
     }

@@ -29,17 +29,17 @@ extension ArchiveError {
     /// The error as a located, bilingual diagnostic with an `archive.*` code.
     func diagnostic(archive: String) -> Diagnostic {
         let location = Location(file: archive, entry: entryName)
-        func make(_ code: String, zh: String) -> Diagnostic {
+        func make(_ code: DiagnosticCode, zh: String) -> Diagnostic {
             Diagnostic(code: code, severity: .error, location: location, message: LocalizedText(zh: zh, en: description))
         }
         let refuse = "此归档不可信，已拒绝处理，未写出任何文件。请向采集点索取重新打包的归档。"
         switch self {
         case .targetExists(let path):
-            return make("archive.target-exists", zh: "归档文件 \(path) 已存在，不会覆盖。请换一个文件名。")
+            return make(.archiveTargetExists, zh: "归档文件 \(path) 已存在，不会覆盖。请换一个文件名。")
         case .destinationExists(let path):
-            return make("archive.target-exists", zh: "目标目录 \(path) 已存在，不会覆盖。请换一个目录。")
+            return make(.archiveTargetExists, zh: "目标目录 \(path) 已存在，不会覆盖。请换一个目录。")
         case .writerClosed, .sourceNotRegularFile, .sourceSizeChanged:
-            return make("archive.write-failed", zh: "写归档时源文件发生变化或不是普通文件。请在文件不再变化时重新打包。")
+            return make(.archiveWriteFailed, zh: "写归档时源文件发生变化或不是普通文件。请在文件不再变化时重新打包。")
         case .unsafePath(_, let problem):
             let what: String = switch problem {
             case .absolute: "绝对路径"
@@ -49,9 +49,9 @@ extension ArchiveError {
             case .tooLong: "过长的名称"
             case .empty, .emptyOrDotComponent: "空的或含“.”的路径段"
             }
-            return make("archive.unsafe-path", zh: "归档条目使用了\(what)，可能写到目标目录之外。\(refuse)")
+            return make(.archiveUnsafePath, zh: "归档条目使用了\(what)，可能写到目标目录之外。\(refuse)")
         case .invalidUTF8Name:
-            return make("archive.name-encoding", zh: "归档条目名称不是有效的 UTF-8。\(refuse)")
+            return make(.archiveNameEncoding, zh: "归档条目名称不是有效的 UTF-8。\(refuse)")
         case .unsupportedEntryType(_, let type):
             let what: String = switch type {
             case .symlink: "符号链接"
@@ -62,38 +62,38 @@ extension ArchiveError {
             case .sparseFile: "稀疏文件"
             case .other: "未知类型的文件"
             }
-            return make("archive.entry-type", zh: "归档中有\(what)，只接受普通文件和目录。\(refuse)")
+            return make(.archiveEntryType, zh: "归档中有\(what)，只接受普通文件和目录。\(refuse)")
         case .duplicateEntry:
-            return make("archive.duplicate-entry", zh: "归档中同一名称出现了两次。\(refuse)")
+            return make(.archiveDuplicateEntry, zh: "归档中同一名称出现了两次。\(refuse)")
         case .nameCollision(_, let earlier):
-            return make("archive.name-collision", zh: "该条目与前面的“\(earlier)”仅大小写或 Unicode 规范化不同，解压后会互相覆盖。\(refuse)")
+            return make(.archiveNameCollision, zh: "该条目与前面的“\(earlier)”仅大小写或 Unicode 规范化不同，解压后会互相覆盖。\(refuse)")
         case .pathConflict(_, let earlier):
-            return make("archive.name-collision", zh: "该条目与前面的“\(earlier)”路径冲突（文件与目录同名）。\(refuse)")
+            return make(.archiveNameCollision, zh: "该条目与前面的“\(earlier)”路径冲突（文件与目录同名）。\(refuse)")
         case .outsideRequiredRoot(_, let root):
-            return make("archive.outside-batch", zh: "条目不在批次目录“\(root)”之内。\(refuse)")
+            return make(.archiveOutsideBatch, zh: "条目不在批次目录“\(root)”之内。\(refuse)")
         case .tooManyEntries(_, let limit):
-            return make("archive.limit", zh: "归档条目数超过上限 \(limit)。若确属正常，请用 --max-entries 调高上限。")
+            return make(.archiveLimit, zh: "归档条目数超过上限 \(limit)。若确属正常，请用 --max-entries 调高上限。")
         case .entryTooLarge(_, let size, let limit):
-            return make("archive.limit", zh: "条目大小 \(size) 字节超过单个文件上限 \(limit) 字节。若确属正常，请用 --max-entry-size 调高上限。")
+            return make(.archiveLimit, zh: "条目大小 \(size) 字节超过单个文件上限 \(limit) 字节。若确属正常，请用 --max-entry-size 调高上限。")
         case .totalSizeExceeded(_, let limit):
-            return make("archive.limit", zh: "解压后总大小超过上限 \(limit) 字节。若确属正常，请用 --max-total-size 调高上限。")
+            return make(.archiveLimit, zh: "解压后总大小超过上限 \(limit) 字节。若确属正常，请用 --max-total-size 调高上限。")
         case .compressionRatioExceeded(_, _, _, let limit):
-            return make("archive.compression-ratio", zh: "压缩比超过 \(Int(limit)):1，疑似“压缩炸弹”。\(refuse)")
+            return make(.archiveCompressionRatio, zh: "压缩比超过 \(Int(limit)):1，疑似“压缩炸弹”。\(refuse)")
         case .sizeMismatch(_, let declared, let actual):
-            return make("archive.size-mismatch", zh: "条目声明 \(declared) 字节，实际 \(actual) 字节。归档已损坏或被篡改。\(refuse)")
+            return make(.archiveSizeMismatch, zh: "条目声明 \(declared) 字节，实际 \(actual) 字节。归档已损坏或被篡改。\(refuse)")
         case .corruptArchive(_, let failure):
-            return make("archive.corrupt", zh: "归档已损坏或被截断（\(failure.message)）。U 盘可能在写入时被拔出，请重新复制或重新打包。")
+            return make(.archiveCorrupt, zh: "归档已损坏或被截断（\(failure.message)）。U 盘可能在写入时被拔出，请重新复制或重新打包。")
         case .entryDataUnavailable:
-            return make("archive.corrupt", zh: "无法读取条目数据，归档可能已损坏。请重新复制。")
+            return make(.archiveCorrupt, zh: "无法读取条目数据，归档可能已损坏。请重新复制。")
         case .libarchive(let failure, _):
-            return make("archive.failed", zh: "libarchive 报错：\(failure.message)")
+            return make(.archiveFailed, zh: "libarchive 报错：\(failure.message)")
         case .io(let operation, let path, let errno):
-            return make("archive.io", zh: "文件操作失败（\(operation) \(path)，errno \(errno)）。请检查磁盘空间和权限。")
+            return make(.archiveIo, zh: "文件操作失败（\(operation) \(path)，errno \(errno)）。请检查磁盘空间和权限。")
         }
     }
 
     /// The error as an `EnrollError`.
     func enrollError(archive: String) -> EnrollError {
-        EnrollError([diagnostic(archive: archive)], isUsageOrIO: isIO)
+        EnrollError([diagnostic(archive: archive)], exitStatus: isIO ? .usageOrIO : .invalid)
     }
 }

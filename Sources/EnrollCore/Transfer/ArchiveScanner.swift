@@ -91,7 +91,7 @@ public struct ArchiveScanner: Sendable {
                 let parts = relative.split(separator: "/", maxSplits: 2).map(String.init)
                 guard parts.count >= 2, parts[0] == "bundles" else {
                     scan.diagnostics.append(.error(
-                        "archive.unexpected-entry", Location(file: path, entry: entry.path),
+                        .archiveUnexpectedEntry, Location(file: path, entry: entry.path),
                         zh: "归档中有不属于任何申请包的条目。归档可能被改动过。",
                         en: "The archive holds an entry that belongs to no bundle. The archive may have been altered."))
                     if entry.kind == .file { try entry.readData { _ in } }
@@ -105,7 +105,7 @@ public struct ArchiveScanner: Sendable {
                     finish()
                     if finished.contains(name) {
                         scan.diagnostics.append(.error(
-                            "archive.bundle-split", Location(file: path, entry: entry.path),
+                            .archiveBundleSplit, Location(file: path, entry: entry.path),
                             zh: "申请包“\(parts[1])”的文件在归档中不连续。请用 enroll pack 重新打包。",
                             en: "The files of bundle \"\(parts[1])\" are not together in the archive. Pack it again with enroll pack."))
                     }
@@ -121,7 +121,7 @@ public struct ArchiveScanner: Sendable {
             if let archiveError = error as? ArchiveError {
                 scan.diagnostics.append(archiveError.diagnostic(archive: path))
             } else {
-                scan.diagnostics.append(.error("archive.failed", Location(file: path), zh: "\(error)", en: "\(error)"))
+                scan.diagnostics.append(.error(.archiveFailed, Location(file: path), zh: "\(error)", en: "\(error)"))
             }
             return scan
         }
@@ -152,7 +152,7 @@ public struct ArchiveScanner: Sendable {
         let batchEntry = root + "/batch.txt"
         guard let bytes else {
             result.diagnostics.append(.error(
-                "archive.batch-missing", Location(file: path, entry: batchEntry),
+                .archiveBatchMissing, Location(file: path, entry: batchEntry),
                 zh: "归档缺少 batch.txt，无法确认内容完整。请向采集点索取用 enroll pack 打包的归档。",
                 en: "The archive lacks batch.txt, so its completeness cannot be confirmed. Ask the station for an archive made with enroll pack."))
             return result
@@ -171,7 +171,7 @@ public struct ArchiveScanner: Sendable {
                 } catch {}
             } else {
                 result.diagnostics.append(.error(
-                    "sig.missing", location,
+                    .sigMissing, location,
                     zh: "batch.txt 没有签名，无法确认归档来自哪个采集点。", en: "batch.txt is not signed, so the archive's station cannot be confirmed."))
             }
         }
@@ -187,7 +187,7 @@ public struct ArchiveScanner: Sendable {
         result.batch = batch
         if let signer = result.signer, signer.name != batch.station {
             result.diagnostics.append(.error(
-                "sig.station-mismatch", Location(file: path, entry: batchEntry),
+                .sigStationMismatch, Location(file: path, entry: batchEntry),
                 zh: "batch.txt 声称来自“\(batch.station)”，但签名密钥属于“\(signer.name)”。",
                 en: "batch.txt claims to come from \"\(batch.station)\", but the signing key belongs to \"\(signer.name)\"."))
         }
@@ -197,21 +197,21 @@ public struct ArchiveScanner: Sendable {
             let location = Location(file: path, entry: root + "/" + entry.path)
             guard let digest = found[entry.path] else {
                 result.diagnostics.append(.error(
-                    "archive.bundle-missing", location,
+                    .archiveBundleMissing, location,
                     zh: "batch.txt 列出了这个申请包，但归档中没有。归档不完整：请重新复制。",
                     en: "batch.txt lists this bundle but the archive does not hold it. The archive is incomplete; copy it again."))
                 continue
             }
             if digest != entry.digest {
                 result.diagnostics.append(.error(
-                    "archive.bundle-changed", location,
+                    .archiveBundleChanged, location,
                     zh: "申请包内容与打包时不同（tagmanifest 校验和不符）：在转运中被改动过。",
                     en: "The bundle differs from what was packed (its tag manifest checksum differs): it was changed in transit."))
             }
         }
         for name in found.keys.sorted() where !listed.contains(name) {
             result.diagnostics.append(.error(
-                "archive.bundle-unlisted", Location(file: path, entry: root + "/" + name),
+                .archiveBundleUnlisted, Location(file: path, entry: root + "/" + name),
                 zh: "归档中的这个申请包不在 batch.txt 中：它是打包后被加入的。",
                 en: "This bundle in the archive is not listed in batch.txt: it was added after packing."))
         }

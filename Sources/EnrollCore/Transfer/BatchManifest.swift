@@ -41,7 +41,7 @@ public struct BatchManifest: Sendable, Hashable {
     /// - Throws: `EnrollError` `archive.batch-malformed` with the line.
     public init(bytes: [UInt8], file: String) throws {
         func malformed(_ line: Int, _ zh: String, _ en: String) -> EnrollError {
-            EnrollError.invalid("archive.batch-malformed", Location(file: file, line: line), zh: "batch.txt 格式错误：\(zh)。", en: "batch.txt is malformed: \(en).")
+            EnrollError.invalid(.archiveBatchMalformed, Location(file: file, line: line), zh: "batch.txt 格式错误：\(zh)。", en: "batch.txt is malformed: \(en).")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw malformed(1, "不是 UTF-8 文本", "it is not UTF-8 text") }
         var fields: [String: String] = [:]

@@ -99,7 +99,7 @@ public struct Packer {
             var problems = refusals(verification, source: source)
             if problems.isEmpty, !names.insert(name.lowercased()).inserted {
                 problems.append(.error(
-                    "archive.duplicate-bundle", Location(file: source),
+                    .archiveDuplicateBundle, Location(file: source),
                     zh: "已有同名申请包“\(name)”在此归档中。请把其中一个改名后单独打包。",
                     en: "A bundle named \"\(name)\" is already in this archive. Rename one of them and pack it separately."))
             }
@@ -114,7 +114,7 @@ public struct Packer {
         while true {
             guard !accepted.isEmpty else {
                 throw EnrollError(
-                    [.error("archive.nothing-to-pack", Location(file: output),
+                    [.error(.archiveNothingToPack, Location(file: output),
                             zh: "没有可打包的申请包（全部被拒绝或未提供）。未写出归档。",
                             en: "There is no bundle to pack (all were refused or none was given). No archive was written.")]
                     + result.refused.flatMap(\.problems))
@@ -150,9 +150,9 @@ public struct Packer {
     /// Why a verified bundle cannot be packed (empty when it can).
     private func refusals(_ verification: BundleVerification, source: String) -> [Diagnostic] {
         var problems = verification.diagnostics.errors
-        if !verification.isSigned, !problems.contains(where: { $0.code == "sig.missing" }) {
+        if !verification.isSigned, !problems.contains(where: { $0.code == .sigMissing }) {
             problems.append(.error(
-                "sig.missing", Location(file: source),
+                .sigMissing, Location(file: source),
                 zh: "未签名的草稿不能打包。请先用 enroll sign 签名。", en: "An unsigned draft cannot be packed. Sign it first with enroll sign."))
         }
         return problems
@@ -292,7 +292,7 @@ public struct Packer {
             return nil
         }
         return [.error(
-            "bag.changed-while-packing", Location(file: bundle + "/" + file),
+            .bagChangedWhilePacking, Location(file: bundle + "/" + file),
             zh: "打包时该文件无法按检查时的样子读取（大小改变、被删除、被替换或读取出错：\(error)）。请确认无人在修改该申请包、存储设备正常后重新打包。",
             en: "The file could not be read as it was when checked (its size changed, it was removed or replaced, or reading failed: \(error)). Make sure nothing is modifying the bundle and the storage is healthy, then pack it again.")]
     }

@@ -77,18 +77,18 @@ public struct Unpacker: Sendable {
         }
         problems = batch.batchDiagnostics(found: found, trust: trust).errors + problems
         if batch.bundles.isEmpty {
-            problems.append(.error("archive.corrupt", Location(file: archive), zh: "归档中没有申请包。", en: "The archive holds no bundle."))
+            problems.append(.error(.archiveCorrupt, Location(file: archive), zh: "归档中没有申请包。", en: "The archive holds no bundle."))
         }
         for name in batch.bundles where DirectoryWalker.kind(of: destination + "/" + name) != nil {
             problems.append(.error(
-                "io.exists", Location(file: destination + "/" + name),
+                .ioExists, Location(file: destination + "/" + name),
                 zh: "目标目录中已有同名申请包，不会覆盖。请换一个目标目录。",
                 en: "A bundle of that name already exists in the destination and will not be overwritten. Choose another destination."))
         }
         guard problems.isEmpty else {
             batch.remove()
             giveUp()
-            throw EnrollError(problems, isUsageOrIO: problems.allSatisfy { $0.code == "io.exists" })
+            throw EnrollError(problems, exitStatus: problems.allSatisfy { $0.code == .ioExists } ? .usageOrIO : .invalid)
         }
         var written: [String] = []
         for name in batch.bundles {

@@ -41,7 +41,7 @@ extension Enroll.Schema {
                 var registry = SchemaRegistry()
                 for mapping in map {
                     guard let equals = mapping.firstIndex(of: "=") else {
-                        throw EnrollError.io("usage.map", zh: "--map 应为“URI前缀=目录”。", en: "--map must be URI_PREFIX=DIR.")
+                        throw EnrollError.usage(.usageMap, zh: "--map 应为“URI前缀=目录”。", en: "--map must be URI_PREFIX=DIR.")
                     }
                     registry.map(prefix: String(mapping[..<equals]), toDirectory: String(mapping[mapping.index(after: equals)...]))
                 }
@@ -150,7 +150,7 @@ private func baseURI(_ path: String, _ value: JSONValue) -> String {
 
 private func readFile(_ path: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
-        throw EnrollError.io("io.failed", Location(file: path), zh: "无法读取文件，请检查路径和权限。", en: "Cannot read the file; check the path and its permissions.")
+        throw EnrollError.io(.ioFailed, Location(file: path), zh: "无法读取文件，请检查路径和权限。", en: "Cannot read the file; check the path and its permissions.")
     }
     return Array(data)
 }
@@ -161,7 +161,7 @@ private func parseFile(_ path: String) throws -> JSONValue {
         return try JSONParser.parse(bytes)
     } catch let error as JSONParseError {
         throw EnrollError.io(
-            "schema.malformed", Location(file: path, line: error.location.line, column: error.location.column),
+            .schemaMalformed, Location(file: path, line: error.location.line, column: error.location.column),
             zh: "模式文件不是有效的 JSON：\(error.message)", en: "The schema is not valid JSON: \(error.message)")
     }
 }
@@ -173,6 +173,6 @@ private func compileSchema(_ path: String, registry: SchemaRegistry, assertForma
         return try CompiledSchema.compile(value, options: JSONSchema.SchemaOptions(
             formatAssertion: assertFormat, formats: FormFormats.all(), registry: registry, baseURI: baseURI(path, value)))
     } catch {
-        throw EnrollError.io("schema.invalid", Location(file: path), zh: "模式无法编译：\(error)", en: "The schema cannot be compiled: \(error)")
+        throw EnrollError.io(.schemaInvalid, Location(file: path), zh: "模式无法编译：\(error)", en: "The schema cannot be compiled: \(error)")
     }
 }

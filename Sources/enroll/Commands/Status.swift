@@ -65,7 +65,7 @@ extension Enroll {
                 try reportingErrors(common) {
                     guard let entry = try StationStatus(directory: station.stationDir).find(application, idNumber: idNumber) else {
                         throw EnrollError.invalid(
-                            "import.unknown-application", Location(file: station.stationDir),
+                            .storeUnknownApplication, Location(file: station.stationDir),
                             zh: "没有这个申请的结果。区里可能尚未审核，或本站尚未导入最新的结果归档。",
                             en: "There is no answer for this application. The district may not have reviewed it yet, or this station has not taken in the latest status archive.")
                     }

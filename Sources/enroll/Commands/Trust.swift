@@ -39,7 +39,7 @@ extension Enroll {
             func run() async throws {
                 try reportingErrors(common) {
                     guard let id = KeyID(keyID) else {
-                        throw EnrollError.io("usage.key-id", zh: "密钥号应为 16 位十六进制。", en: "A key ID is 16 hexadecimal digits.")
+                        throw EnrollError.usage(.usageKeyId, zh: "密钥号应为 16 位十六进制。", en: "A key ID is 16 hexadecimal digits.")
                     }
                     try storeOptions.open().revoke(id, actor: by, reason: reason)
                     Terminal.out(common.language == .zh ? "已吊销密钥 \(id)。" : "Revoked key \(id).")

@@ -63,6 +63,6 @@ func reportingErrors<T>(language: Language, format: OutputFormat, _ body: () thr
         } else {
             Terminal.report(error.diagnostics, language)
         }
-        throw ExitCode(error.isUsageOrIO ? 2 : 1)
+        throw ExitCode(error.exitStatus.rawValue)
     }
 }

@@ -165,7 +165,7 @@ public struct StoredDiagnostic: Sendable, Codable, Hashable {
     public var en: String
 
     public init(_ diagnostic: Diagnostic) {
-        code = diagnostic.code
+        code = diagnostic.code.rawValue
         location = diagnostic.location.description
         zh = diagnostic.message.zh
         en = diagnostic.message.en

@@ -75,26 +75,26 @@ public enum ReviewRule {
     ///   - state: The application's state now.
     ///   - collectionNumber: The application's collection number, for the message.
     /// - Returns: The state after the decision.
-    /// - Throws: `EnrollError` with `import.review-not-allowed` when the move is not allowed
-    ///   from the current status, `import.review-reason-missing` when a rejection or hold has
-    ///   no reason, `import.review-school-missing` when an admission names no school.
+    /// - Throws: `EnrollError` with `review.not-allowed` when the move is not allowed
+    ///   from the current status, `review.reason-missing` when a rejection or hold has
+    ///   no reason, `review.school-missing` when an admission names no school.
     public static func apply(_ decision: ReviewDecision, to state: State, collectionNumber: String) throws -> State {
         let action = decision.action
         guard action.allowedFrom.contains(state.status) else {
             throw EnrollError.invalid(
-                "import.review-not-allowed", Location(),
+                .reviewNotAllowed, Location(),
                 zh: "申请 \(collectionNumber) 当前状态为“\(state.status.familyText.zh)”，不能执行“\(action.rawValue)”。",
                 en: "Application \(collectionNumber) is \(state.status.rawValue); \(action.rawValue) is not allowed from there.")
         }
         let reasons = decision.reasons.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if (action == .reject || action == .hold) && reasons.isEmpty {
-            throw EnrollError.io(
-                "import.review-reason-missing", Location(),
+            throw EnrollError.usage(
+                .reviewReasonMissing, Location(),
                 zh: "驳回或暂缓必须写明理由（--reason），家长会看到这些理由。", en: "Rejecting or holding needs reasons (--reason); the family will see them.")
         }
         let school = decision.school?.trimmingCharacters(in: .whitespaces)
         if action == .admit && (school ?? "").isEmpty {
-            throw EnrollError.io("import.review-school-missing", Location(), zh: "录取必须写明学校（--school）。", en: "Admitting needs the school (--school).")
+            throw EnrollError.usage(.reviewSchoolMissing, Location(), zh: "录取必须写明学校（--school）。", en: "Admitting needs the school (--school).")
         }
         switch action {
         case .reject, .hold: return State(status: action.target, reasons: reasons, school: state.school)

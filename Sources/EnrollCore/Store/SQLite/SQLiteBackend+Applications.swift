@@ -57,7 +57,7 @@ extension SQLiteBackend {
                 let order: [RevisionState] = [.current, .superseded, .conflict]
                 guard let found = candidates.min(by: { order.firstIndex(of: $0.state)! < order.firstIndex(of: $1.state)! }) else {
                     throw EnrollError.invalid(
-                        "import.unknown-revision", Location(),
+                        .storeUnknownRevision, Location(),
                         zh: "申请 \(record.collectionNumber) 没有第 \(revision) 版。", en: "Application \(record.collectionNumber) has no revision \(revision).")
                 }
                 digest = found.digest
@@ -99,7 +99,7 @@ extension SQLiteBackend {
     // MARK: Shared by the jobs
 
     /// Finds an application by its id, a unique id prefix, or its 8-digit collection number.
-    /// - Throws: `import.unknown-application` if none or several match.
+    /// - Throws: `store.unknown-application` if none or several match.
     static func application(_ db: Database, _ reference: String) throws -> ApplicationRecord {
         let key = reference.lowercased()
         if let found = try ApplicationRecord.filter(ApplicationRecord.Columns.collectionNumber == key).fetchOne(db) { return found }

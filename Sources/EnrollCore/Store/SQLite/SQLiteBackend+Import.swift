@@ -72,7 +72,7 @@ extension SQLiteBackend {
         case .refused(let reason):
             let record = application!
             item.diagnostics = [.error(
-                "import.withdrawn", Location(file: bundle.source),
+                .importWithdrawn, Location(file: bundle.source),
                 zh: "申请 \(id)（采集编号 \(record.collectionNumber)）已撤销，不再接受它的新版本。如需重新申请，请在采集点新建申请。",
                 en: "Application \(id) (collection number \(record.collectionNumber)) has been withdrawn; no later revision of it is accepted. To apply again, make a new application at the station.")]
             try QuarantineRecord(
@@ -115,7 +115,7 @@ extension SQLiteBackend {
             try insert(db, held, files: bundle.files)
             item.flags.append(try flag(db, id, .conflict, reason.description))
             item.diagnostics = [.warning(
-                "import.conflict", Location(file: bundle.source),
+                .importConflict, Location(file: bundle.source),
                 zh: "版本冲突，已保留待审核：\(reason.text.zh)。", en: "Conflicting revision held for review: \(reason.text.en).")]
             try Self.append(AuditEntry(actor: actor, application: id, action: .importConflict, detail: [
                 "revision": String(header.revision), "digest": bundle.digest, "why": reason.description,
@@ -180,7 +180,7 @@ extension SQLiteBackend {
         let next = try Int.fetchOne(db, sql: "SELECT next FROM counters WHERE year = ?", arguments: [yy]) ?? 1
         guard next <= 999_999 else {
             throw EnrollError.invalid(
-                "import.collection-numbers-exhausted", Location(),
+                .importCollectionNumbersExhausted, Location(),
                 zh: "本年度的 6 位采集编号已用完。", en: "This year's 6-digit collection numbers are used up.")
         }
         try db.execute(sql: "INSERT INTO counters (year, next) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET next = excluded.next", arguments: [yy, next + 1])

@@ -18,7 +18,7 @@ extension SQLiteBackend {
         try database.write { db in
             if let existing = try TrustKeyRecord.fetchOne(db, key: key.keyID.description), existing.station != station {
                 throw EnrollError.invalid(
-                    "sig.trust-duplicate", Location(),
+                    .sigTrustDuplicate, Location(),
                     zh: "密钥 \(key.keyID) 已属于站点“\(existing.station)”。", en: "Key \(key.keyID) already belongs to station \"\(existing.station)\".")
             }
             try TrustKeyRecord(

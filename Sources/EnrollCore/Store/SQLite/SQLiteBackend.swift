@@ -21,7 +21,7 @@ public final class SQLiteBackend: StoreBackend, Sendable {
 
     /// Opens a store, creating it if the directory is new, and migrates its schema.
     /// - Parameter directory: The store directory.
-    /// - Throws: `import.store-unavailable` if the directory or the database cannot be opened.
+    /// - Throws: `store.unavailable` if the directory or the database cannot be opened.
     public init(directory: String) throws {
         self.directory = directory
         objects = try ObjectStore(directory: directory + "/objects", temporaryDirectory: directory + "/tmp")
@@ -34,7 +34,7 @@ public final class SQLiteBackend: StoreBackend, Sendable {
             try SQLiteSchema.migrator.migrate(database)
         } catch {
             throw EnrollError.io(
-                "import.store-unavailable", Location(file: path),
+                .storeUnavailable, Location(file: path),
                 zh: "无法打开数据库：\(error)", en: "Cannot open the store's database: \(error)")
         }
     }
