@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 import JSONSchema
 import Testing
@@ -155,7 +156,7 @@ struct FormatTests {
     static let today = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
 
     @Test func residentIDCheckDigit() {
-        let number = ResidentID.make(region: "230103", birthDate: (2018, 3, 15), sequence: 123, male: true)
+        let number = ResidentID.make(region: "230103", birthDate: CalendarDate(2018, 3, 15), sequence: 123, male: true)
         #expect(number.count == 18)
         #expect(ResidentID.isValid(number, today: Self.today))
         #expect(ResidentID.isMale(number) == true)
@@ -191,9 +192,9 @@ struct FormatTests {
         #expect(!check("cn-hk-macao-permit", "X12345678"))
         #expect(check("cn-taiwan-permit", "12345678"))
         #expect(!check("cn-taiwan-permit", "1234567"))
-        let hk = ResidentID.make(region: "810000", birthDate: (2018, 5, 1), sequence: 10, male: false)
+        let hk = ResidentID.make(region: "810000", birthDate: CalendarDate(2018, 5, 1), sequence: 10, male: false)
         #expect(check("cn-hmt-residence-permit", hk))
-        #expect(!check("cn-hmt-residence-permit", ResidentID.make(region: "110105", birthDate: (2018, 5, 1), sequence: 10, male: false)))
+        #expect(!check("cn-hmt-residence-permit", ResidentID.make(region: "110105", birthDate: CalendarDate(2018, 5, 1), sequence: 10, male: false)))
         #expect(check("cn-foreign-permanent-residence-id", "USA110018050112"))
         #expect(!check("cn-foreign-permanent-residence-id", "USA110018023012"))
         let body = "911" + "000" + "20180501" + "123"
