@@ -95,7 +95,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EnrollCoreTests",
-            dependencies: ["EnrollCore", "CalendarDates", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EnrollCore", "CalendarDates", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .testTarget(
             name: "SampleKitTests",
