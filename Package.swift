@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "enroll",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "enroll", targets: ["enroll"]),
         .library(name: "EnrollCore", targets: ["EnrollCore"]),
@@ -13,7 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
     ],
     targets: [
         // C libraries, each behind its own system-library target.
@@ -30,11 +29,22 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
 
+        // Linux system calls that glibc declares only under _GNU_SOURCE (renameat2,
+        // sync_file_range), compiled in C where that macro can be set.
+        .target(name: "CLinuxShims"),
+
+        // The one calendar-date type (year, month, day), shared by the JSON Schema `date`
+        // format, the forms' rules and the sample generator.
+        .target(name: "CalendarDates"),
+
         // JSON Schema draft 2020-12: strict JSON reader, compiler, validator.
-        .target(name: "JSONSchema"),
+        .target(name: "JSONSchema", dependencies: ["CalendarDates"]),
 
         // The libarchive wrapper: the only Swift code that imports CArchive.
-        .target(name: "ArchiveKit", dependencies: ["CArchive"]),
+        .target(
+            name: "ArchiveKit",
+            dependencies: ["CArchive", "CLinuxShims", .product(name: "SystemPackage", package: "swift-system")]
+        ),
 
         // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
         .target(
@@ -42,6 +52,7 @@ let package = Package(
             dependencies: [
                 "JSONSchema",
                 "ArchiveKit",
+                "CalendarDates",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -50,7 +61,7 @@ let package = Package(
         ),
 
         // Realistic fake applications for demos, tests and benchmarks (JPEG/PNG encoders, families).
-        .target(name: "SampleKit", dependencies: ["EnrollCore", "JSONSchema", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "SampleKit", dependencies: ["EnrollCore", "JSONSchema", "CalendarDates", .product(name: "Crypto", package: "swift-crypto")]),
 
         // The thin command-line front end: parse, call, print.
         .executableTarget(
@@ -65,6 +76,14 @@ let package = Package(
             ]
         ),
 
+        // Work a test must measure in a process of its own (the peak memory of reading an
+        // archive). Built for the tests only; not a product.
+        .executableTarget(name: "enroll-testhelper", dependencies: ["ArchiveKit"]),
+
+        .testTarget(
+            name: "CalendarDatesTests",
+            dependencies: ["CalendarDates"]
+        ),
         .testTarget(
             name: "JSONSchemaTests",
             dependencies: ["JSONSchema"],
@@ -72,15 +91,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveKitTests",
-            dependencies: ["ArchiveKit", "CArchive"]
+            dependencies: ["ArchiveKit", "CArchive", "enroll-testhelper"]
         ),
         .testTarget(
             name: "EnrollCoreTests",
-            dependencies: ["EnrollCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EnrollCore", "CalendarDates", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .testTarget(
             name: "SampleKitTests",
-            dependencies: ["SampleKit", "EnrollCore", "JSONSchema"]
+            dependencies: ["SampleKit", "EnrollCore", "JSONSchema", "CalendarDates"]
         ),
         .testTarget(
             name: "EnrollCLITests",
@@ -90,7 +112,7 @@ let package = Package(
 )
 
 // Package-wide strictness, in one place.
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CLinuxShims" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

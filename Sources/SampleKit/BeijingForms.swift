@@ -1,3 +1,4 @@
+import CalendarDates
 import JSONSchema
 import EnrollCore
 /// Fills `beijing-local-primary-2024` and `beijing-nonlocal-primary-2021/2025`.
@@ -14,7 +15,7 @@ extension FamilyFactory {
         return "\(prefix)\(area.0)\(rng.pick(area.1))\(rng.int(1...120))号院\(flat(beijing: true))"
     }
 
-    mutating func beijingStudent(_ child: Person, birth: SimpleDate, ethnicity: String, singleGuardian: Bool) -> JSONValue {
+    mutating func beijingStudent(_ child: Person, birth: CalendarDate, ethnicity: String, singleGuardian: Bool) -> JSONValue {
         var st: [(String, JSONValue)] = [
             ("name", s(child.name)), ("nationality", s(child.nationality)), ("idType", s(child.idType)),
             ("idNumber", s(child.idNumber)), ("birthDate", s(birth.description)), ("sex", s(child.male ? "男" : "女")),

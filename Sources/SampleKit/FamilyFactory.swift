@@ -1,3 +1,4 @@
+import CalendarDates
 import JSONSchema
 import EnrollCore
 /// Values already handed out in one generator run, so every family is distinct.
@@ -10,7 +11,7 @@ struct UsedValues: Sendable {
 struct Person {
     var name: String
     var male: Bool
-    var birth: SimpleDate
+    var birth: CalendarDate
     var idType: String
     var idNumber: String
     /// 中国 or a foreign nationality in Chinese.
@@ -34,7 +35,7 @@ struct FamilyFactory {
     var rng: SampleRandom
     var used: UsedValues
     /// Identity numbers must not be dated after this day.
-    let today = SimpleDate(2024, 6, 1)
+    let today = CalendarDate(2024, 6, 1)
 
     static let phonePrefixes = [
         "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "145", "147", "150", "151", "152",
@@ -62,9 +63,9 @@ struct FamilyFactory {
         throw SampleError.exhausted(what)
     }
 
-    mutating func residentID(region: String, birth: SimpleDate, male: Bool) throws -> String {
+    mutating func residentID(region: String, birth: CalendarDate, male: Bool) throws -> String {
         try uniqueID("resident ID") { r in
-            ResidentID.make(region: region, birthDate: (birth.year, birth.month, birth.day), sequence: r.below(1000),
+            ResidentID.make(region: region, birthDate: birth, sequence: r.below(1000),
                             male: male)
         }
     }
@@ -80,17 +81,17 @@ struct FamilyFactory {
         return rng.pick(male ? Vocabulary.adultMale : Vocabulary.adultFemale)
     }
 
-    mutating func date(_ lo: SimpleDate, _ hi: SimpleDate) -> SimpleDate { SimpleDate.random(from: lo, to: hi, using: &rng) }
+    mutating func date(_ lo: CalendarDate, _ hi: CalendarDate) -> CalendarDate { CalendarDate.random(from: lo, to: hi, using: &rng) }
 
     /// Birth date of a parent for a child born on `child`.
-    mutating func parentBirth(child: SimpleDate, male: Bool) -> SimpleDate {
+    mutating func parentBirth(child: CalendarDate, male: Bool) -> CalendarDate {
         let age = male ? rng.int(24...42) : rng.int(22...39)
-        return date(SimpleDate(child.year - age, 1, 1), SimpleDate(child.year - age, 12, 28))
+        return date(CalendarDate(child.year - age, 1, 1), CalendarDate(child.year - age, 12, 28))
     }
 
-    mutating func elderBirth(child: SimpleDate) -> SimpleDate {
+    mutating func elderBirth(child: CalendarDate) -> CalendarDate {
         let age = rng.int(50...68)
-        return date(SimpleDate(child.year - age, 1, 1), SimpleDate(child.year - age, 12, 28))
+        return date(CalendarDate(child.year - age, 1, 1), CalendarDate(child.year - age, 12, 28))
     }
 
     // MARK: Foreign and HK/Macao/Taiwan documents
@@ -117,7 +118,7 @@ struct FamilyFactory {
         }
     }
 
-    mutating func foreignPermanentID(country: String, birth: SimpleDate, male: Bool) throws -> String {
+    mutating func foreignPermanentID(country: String, birth: CalendarDate, male: Bool) throws -> String {
         try uniqueID("permanent residence ID") { r in
             ResidentID.makeForeignPermanent(province: "11", country: country, birthDate: birth, sequence: r.below(1000),
                                             male: male)
@@ -132,12 +133,12 @@ struct FamilyFactory {
         try uniqueID("Taiwan permit") { r in String(1 + r.below(9)) + r.digits(7) }
     }
 
-    mutating func hmtResidencePermit(area: String, birth: SimpleDate, male: Bool) throws -> String {
+    mutating func hmtResidencePermit(area: String, birth: CalendarDate, male: Bool) throws -> String {
         try residentID(region: area, birth: birth, male: male)
     }
 
     /// A person holding documents that fit `origin`; mainland people get a 居民身份证 of `region`.
-    mutating func person(origin: Origin, name: String, male: Bool, birth: SimpleDate, region: String,
+    mutating func person(origin: Origin, name: String, male: Bool, birth: CalendarDate, region: String,
                          province: String) throws -> Person {
         switch origin {
         case .mainland:

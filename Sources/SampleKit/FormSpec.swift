@@ -1,3 +1,4 @@
+import CalendarDates
 import JSONSchema
 import EnrollCore
 import Foundation
@@ -60,9 +61,9 @@ public struct FormSpec: Sendable {
     /// Region (`harbin` or `beijing`).
     public var region: String
     /// First eligible birth date (`birth-date-window` rule).
-    public var birthFrom: SimpleDate
+    public var birthFrom: CalendarDate
     /// Last eligible birth date.
-    public var birthTo: SimpleDate
+    public var birthTo: CalendarDate
     /// Attachment slots in schema order.
     public var slots: [AttachmentSlot]
     /// Whether `commitment.privacyPolicyAccepted` exists in this form.
@@ -84,10 +85,10 @@ public struct FormSpec: Sendable {
               let region = xform["region"]?.stringValue else {
             throw SampleError.schema("\(form): x-form.id/region missing or different")
         }
-        var from: SimpleDate?, to: SimpleDate?
+        var from: CalendarDate?, to: CalendarDate?
         for rule in root["x-rules"]?.arrayValue ?? [] where rule["rule"]?.stringValue == "birth-date-window" {
-            from = rule["params"]?["from"]?.stringValue.flatMap(SimpleDate.init(iso:))
-            to = rule["params"]?["to"]?.stringValue.flatMap(SimpleDate.init(iso:))
+            from = rule["params"]?["from"]?.stringValue.flatMap { CalendarDate(iso: $0) }
+            to = rule["params"]?["to"]?.stringValue.flatMap { CalendarDate(iso: $0) }
         }
         guard let birthFrom = from, let birthTo = to, birthFrom <= birthTo else {
             throw SampleError.schema("\(form): no birth-date-window rule")

@@ -1,3 +1,4 @@
+import CalendarDates
 import JSONSchema
 import EnrollCore
 /// Fills `harbin-public-primary-2024`.
@@ -135,7 +136,7 @@ extension FamilyFactory {
                 : collective ? "黑龙江省哈尔滨市\(d.name)\(area.0)集体户"
                 : "黑龙江省\(cityPrefix.hasPrefix("哈尔滨市") ? cityPrefix : "哈尔滨市" + cityPrefix)\(area.0)\(road)\(number)"
             let settled = rng.chance(0.8) ? birth.adding(days: rng.int(7...200))
-                : date(birth.adding(days: 365), SimpleDate(2024, 5, 31))
+                : date(birth.adding(days: 365), CalendarDate(2024, 5, 31))
             let village = isCounty && rng.chance(0.4)
                 ? "\(rng.pick(["永兴", "新发", "红星", "太平", "长山", "富强", "前进"]))村\(rng.int(1...9))组" : "无"
             let police = isCounty ? "\(d.name)公安局\(areaShort)派出所" : "哈尔滨市公安局\(short)分局\(areaShort)派出所"
@@ -167,9 +168,9 @@ extension FamilyFactory {
         if propertyHeld {
             let (owner, ownerRel) = g2 != nil && rng.chance(0.3) ? (g2!, rel2) : (g1, rel1)
             let modern = rng.chance(0.7)
-            let adult = SimpleDate(owner.birth.year + 20, owner.birth.month, 1)
-            let issue = modern ? date(max(SimpleDate(2016, 1, 1), adult), SimpleDate(2024, 4, 30))
-                : date(max(SimpleDate(2003, 1, 1), adult), max(max(SimpleDate(2003, 1, 1), adult), SimpleDate(2015, 12, 31)))
+            let adult = CalendarDate(owner.birth.year + 20, owner.birth.month, 1)
+            let issue = modern ? date(max(CalendarDate(2016, 1, 1), adult), CalendarDate(2024, 4, 30))
+                : date(max(CalendarDate(2003, 1, 1), adult), max(max(CalendarDate(2003, 1, 1), adult), CalendarDate(2015, 12, 31)))
             let certNo = modern
                 ? "黑(\(issue.year))\(isCounty ? d.name : "哈尔滨市")不动产权第\(rng.digits(7))号"
                 : "哈房权证\(isCounty ? short : short.prefix(1) + "")字第\(rng.digits(10))号"
@@ -196,7 +197,7 @@ extension FamilyFactory {
             var permits: [JSONValue] = []
             var year = 2023
             for _ in 0..<count {
-                let endorsed = date(SimpleDate(year, 1, 1), SimpleDate(year, 12, 31))
+                let endorsed = date(CalendarDate(year, 1, 1), CalendarDate(year, 12, 31))
                 year -= 1
                 permits.append(.fields([
                     ("holder", .fields([("name", s(holder.name)), ("relation", s(holderRel)),
@@ -263,7 +264,7 @@ extension FamilyFactory {
         if let g = g2 { doc.append(("guardian2", guardianJSON(g, rel2))) }
         var commitment: [(String, JSONValue)] = [("signed", b(true)),
                                                  ("method", s(rng.chance(0.6) ? "手写签名" : "拍照上传"))]
-        if rng.chance(0.6) { commitment.append(("signedDate", s(date(SimpleDate(2024, 5, 20), SimpleDate(2024, 7, 15)).description))) }
+        if rng.chance(0.6) { commitment.append(("signedDate", s(date(CalendarDate(2024, 5, 20), CalendarDate(2024, 7, 15)).description))) }
         doc += [
             ("filler", .fields([("role", s(fillerIsG2 ? "监护人二信息" : "监护人一信息")), ("backupPhone", s(backup))])),
             ("commitment", .fields(commitment)),

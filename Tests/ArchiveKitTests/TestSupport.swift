@@ -79,10 +79,3 @@ func pseudoRandomBytes(count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UIn
     }
     return bytes
 }
-
-/// Peak resident set size of this process, in bytes (getrusage ru_maxrss).
-func peakResidentBytes() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Int(usage.ru_maxrss) * 1024
-}

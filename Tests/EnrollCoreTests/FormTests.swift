@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 import JSONSchema
 import Testing
@@ -23,9 +24,63 @@ struct FormFixtureTests {
         return try! JSONSerialization.jsonObject(with: data) as! [String: [String]]
     }()
 
-    static let validFixtures: [String] = sharedCatalog.ids.flatMap { form in
-        (try? FileManager.default.contentsOfDirectory(atPath: fixturesDirectory + "/" + form))?
-            .filter { $0.hasPrefix("valid-") }.sorted().map { form + "/" + $0 } ?? []
+    /// Why the fixture list could not be made.
+    enum FixtureListError: Error, Equatable {
+        /// The form has no fixture folder (or it cannot be listed).
+        case missingFolder(form: String)
+        /// The form's folder holds fewer `valid-*.json` files than required.
+        case tooFewValidFixtures(form: String, found: Int, minimum: Int)
+    }
+
+    /// Every form's `valid-*.json` fixtures, as `form/file`, sorted.
+    /// - Throws: ``FixtureListError`` when a form's folder is missing or holds fewer than
+    ///   `minimum` valid fixtures, so a moved or emptied fixture folder fails the tests
+    ///   instead of running none of them.
+    static func validFixtures(in directory: String = fixturesDirectory, forms: [String] = sharedCatalog.ids, minimum: Int = 3) throws -> [String] {
+        try forms.flatMap { form in
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory + "/" + form)
+            } catch {
+                throw FixtureListError.missingFolder(form: form)
+            }
+            let valid = names.filter { $0.hasPrefix("valid-") && $0.hasSuffix(".json") }.sorted()
+            guard valid.count >= minimum else {
+                throw FixtureListError.tooFewValidFixtures(form: form, found: valid.count, minimum: minimum)
+            }
+            return valid.map { form + "/" + $0 }
+        }
+    }
+
+    @Test("the fixture list refuses a missing or empty fixture folder")
+    func fixtureListRefusesMissingOrEmptyFolders() throws {
+        let dir = TemporaryDirectory()
+        #expect(throws: FixtureListError.missingFolder(form: "harbin-public-primary-2024")) {
+            try Self.validFixtures(in: dir.path, forms: ["harbin-public-primary-2024"])
+        }
+        try FileManager.default.createDirectory(atPath: dir("harbin-public-primary-2024"), withIntermediateDirectories: true)
+        try write(dir("harbin-public-primary-2024/invalid-unknown-key.json"), "{}")
+        try write(dir("harbin-public-primary-2024/valid-one.json"), "{}")
+        #expect(throws: FixtureListError.tooFewValidFixtures(form: "harbin-public-primary-2024", found: 1, minimum: 3)) {
+            try Self.validFixtures(in: dir.path, forms: ["harbin-public-primary-2024"])
+        }
+        try write(dir("harbin-public-primary-2024/valid-two.json"), "{}")
+        try write(dir("harbin-public-primary-2024/valid-three.json"), "{}")
+        #expect(try Self.validFixtures(in: dir.path, forms: ["harbin-public-primary-2024"]) == [
+            "harbin-public-primary-2024/valid-one.json", "harbin-public-primary-2024/valid-three.json",
+            "harbin-public-primary-2024/valid-two.json",
+        ])
+    }
+
+    @Test("every invalid fixture on disk has an expectation, and every expectation a fixture")
+    func expectationsMatchTheInvalidFixtures() throws {
+        var onDisk: [String] = []
+        for form in sharedCatalog.ids {
+            onDisk += try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory + "/" + form)
+                .filter { $0.hasPrefix("invalid-") }.map { form + "/" + $0 }
+        }
+        #expect(onDisk.count >= 4 * sharedCatalog.ids.count)
+        #expect(onDisk.sorted() == Self.expected.keys.sorted())
     }
 
     @Test func everyFormIsPresentWithItsVocabulary() throws {
@@ -49,7 +104,7 @@ struct FormFixtureTests {
         #expect(try sharedCatalog.form("beijing-local-primary-2024").crossApplicationRules.first { $0.rule == "quota" }?.max == 3)
     }
 
-    @Test(arguments: validFixtures)
+    @Test(arguments: try validFixtures())
     func validFixturePasses(_ fixture: String) throws {
         let parts = fixture.split(separator: "/").map(String.init)
         let problems = try formProblems(parts[0], parts[1])
@@ -155,7 +210,7 @@ struct FormatTests {
     static let today = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
 
     @Test func residentIDCheckDigit() {
-        let number = ResidentID.make(region: "230103", birthDate: (2018, 3, 15), sequence: 123, male: true)
+        let number = ResidentID.make(region: "230103", birthDate: CalendarDate(2018, 3, 15), sequence: 123, male: true)
         #expect(number.count == 18)
         #expect(ResidentID.isValid(number, today: Self.today))
         #expect(ResidentID.isMale(number) == true)
@@ -191,9 +246,9 @@ struct FormatTests {
         #expect(!check("cn-hk-macao-permit", "X12345678"))
         #expect(check("cn-taiwan-permit", "12345678"))
         #expect(!check("cn-taiwan-permit", "1234567"))
-        let hk = ResidentID.make(region: "810000", birthDate: (2018, 5, 1), sequence: 10, male: false)
+        let hk = ResidentID.make(region: "810000", birthDate: CalendarDate(2018, 5, 1), sequence: 10, male: false)
         #expect(check("cn-hmt-residence-permit", hk))
-        #expect(!check("cn-hmt-residence-permit", ResidentID.make(region: "110105", birthDate: (2018, 5, 1), sequence: 10, male: false)))
+        #expect(!check("cn-hmt-residence-permit", ResidentID.make(region: "110105", birthDate: CalendarDate(2018, 5, 1), sequence: 10, male: false)))
         #expect(check("cn-foreign-permanent-residence-id", "USA110018050112"))
         #expect(!check("cn-foreign-permanent-residence-id", "USA110018023012"))
         let body = "911" + "000" + "20180501" + "123"

@@ -17,7 +17,10 @@ enum TestSuiteRunner {
         }
     }
 
-    /// Counts and failures of one group of files.
+    /// Counts and failures of one group of files. A suite file that cannot be read, is not
+    /// JSON, or is not shaped as the suite's format says (an array of cases, each with a
+    /// `schema` and an array of `tests`, each test with `data` and a boolean `valid`) is a
+    /// failure too: it must never count as a file with nothing to run.
     struct Outcome {
         var passed = 0
         var total = 0
@@ -43,37 +46,54 @@ enum TestSuiteRunner {
         let options = SchemaOptions(formatAssertion: formatAssertion, registry: registry,
                                     baseURI: "https://test.json-schema.org/suite-root.json")
         for file in files {
-            let name = String(file.dropFirst(suiteRoot.count + 1))
-            guard let cases = try? JSONParser.parse(contentsOfFile: file).arrayValue else {
-                outcome.details.append("cannot parse \(name)")
+            let name = file.hasPrefix(suiteRoot + "/") ? String(file.dropFirst(suiteRoot.count + 1)) : file
+            func malformed(_ caseDescription: String, _ problem: String) {
                 outcome.total += 1
+                outcome.failures.append(Failure(file: name, caseDescription: caseDescription, testDescription: problem))
+                outcome.details.append("\(name) | \(caseDescription): \(problem)")
+            }
+            let document: JSONValue
+            do {
+                document = try JSONParser.parse(contentsOfFile: file)
+            } catch {
+                malformed("(the file)", "cannot read or parse the suite file: \(error)")
                 continue
             }
-            for c in cases {
-                let caseDescription = c["description"]?.stringValue ?? "?"
-                let tests = c["tests"]?.arrayValue ?? []
+            guard let cases = document.arrayValue, !cases.isEmpty else {
+                malformed("(the file)", "the suite file is not a non-empty array of test cases")
+                continue
+            }
+            for (index, c) in cases.enumerated() {
+                guard let caseDescription = c["description"]?.stringValue, let caseSchema = c["schema"],
+                      let tests = c["tests"]?.arrayValue, !tests.isEmpty,
+                      tests.allSatisfy({ $0["description"]?.stringValue != nil && $0["data"] != nil && $0["valid"]?.boolValue != nil })
+                else {
+                    malformed(c["description"]?.stringValue ?? "case \(index)",
+                              "the case lacks a description, a schema, or a non-empty array of tests each with description, data and a boolean valid")
+                    continue
+                }
                 let schema: CompiledSchema
                 do {
-                    schema = try CompiledSchema.compile(c["schema"] ?? .bool(true), options: options)
+                    schema = try CompiledSchema.compile(caseSchema, options: options)
                 } catch {
                     for t in tests {
                         outcome.total += 1
                         outcome.failures.append(Failure(file: name, caseDescription: caseDescription,
-                                                        testDescription: t["description"]?.stringValue ?? "?"))
+                                                        testDescription: t["description"]!.stringValue!))
                     }
                     outcome.details.append("\(name) | \(caseDescription): compile error: \(error)")
                     continue
                 }
                 for t in tests {
                     outcome.total += 1
-                    let expected = t["valid"]?.boolValue ?? false
-                    let data = t["data"] ?? .null
+                    let expected = t["valid"]!.boolValue!
+                    let data = t["data"]!
                     let result = schema.validate(data)
                     let quick = schema.isValid(data)
                     if result.isValid == expected && quick == expected && result.errors.isEmpty == expected {
                         outcome.passed += 1
                     } else {
-                        let td = t["description"]?.stringValue ?? "?"
+                        let td = t["description"]!.stringValue!
                         outcome.failures.append(Failure(file: name, caseDescription: caseDescription, testDescription: td))
                         outcome.details.append("\(name) | \(caseDescription) | \(td): expected \(expected), got \(result.isValid)/\(quick) \(result.errors.map(\.description))")
                     }
@@ -83,8 +103,11 @@ enum TestSuiteRunner {
         return outcome
     }
 
-    static func jsonFiles(in dir: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    /// The `.json` files directly in `dir`, sorted.
+    /// - Throws: if the directory cannot be listed (a missing suite is an error, not an
+    ///   empty one).
+    static func jsonFiles(in dir: String) throws -> [String] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
         return names.filter { $0.hasSuffix(".json") }.sorted().map { dir + "/" + $0 }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CalendarDates
 import EnrollCore
 @testable import SampleKit
 
@@ -18,10 +19,10 @@ struct ResidentIDTests {
 
     @Test("make fixes the sequence parity and appends the check character")
     func make() {
-        #expect(ResidentID.make(region: "230110", birthDate: (2018, 3, 15), sequence: 206, male: false) == "23011020180315206X")
-        #expect(ResidentID.make(region: "230103", birthDate: (2017, 11, 2), sequence: 57, male: true) == "230103201711020576")
+        #expect(ResidentID.make(region: "230110", birthDate: CalendarDate(2018, 3, 15), sequence: 206, male: false) == "23011020180315206X")
+        #expect(ResidentID.make(region: "230103", birthDate: CalendarDate(2017, 11, 2), sequence: 57, male: true) == "230103201711020576")
         // 206 is even (female); asking for a male moves to 207.
-        let m = ResidentID.make(region: "230110", birthDate: (2018, 3, 15), sequence: 206, male: true)
+        let m = ResidentID.make(region: "230110", birthDate: CalendarDate(2018, 3, 15), sequence: 206, male: true)
         #expect(m.hasPrefix("23011020180315207"))
         #expect(ResidentID.isValid(m))
         // Fixture IDs from forms-work.
@@ -45,11 +46,11 @@ struct ResidentIDTests {
 
     @Test("HK/Macao/Taiwan residence permits and 2023 permanent residence IDs share the check")
     func relatedNumbers() {
-        let tw = ResidentID.make(region: "830000", birthDate: (2019, 6, 9), sequence: 23, male: true)
+        let tw = ResidentID.make(region: "830000", birthDate: CalendarDate(2019, 6, 9), sequence: 23, male: true)
         #expect(tw == "83000020190609023X")
         #expect(ResidentID.isValidHMTResidencePermit(tw))
         #expect(!ResidentID.isValid(tw))  // 83 is not a resident-ID province code
-        let fpr = ResidentID.makeForeignPermanent(province: "11", country: "410", birthDate: SimpleDate(2018, 11, 30),
+        let fpr = ResidentID.makeForeignPermanent(province: "11", country: "410", birthDate: CalendarDate(2018, 11, 30),
                                                   sequence: 5, male: true)
         #expect(fpr.count == 18 && fpr.hasPrefix("911410") && ResidentID.checkCharacter(String(fpr.prefix(17))).map { String($0) } == String(fpr.suffix(1)))
     }

@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
 """Regenerate the per-form field tables in docs/FORMS.md (between the
-GENERATED markers) from the schemas in Schemas/."""
+GENERATED markers) from the schemas in Schemas/.
+
+    python3 scripts/forms/gen_docs.py            rewrite the tables
+    python3 scripts/forms/gen_docs.py --check    exit 1 if they differ (never writes)
+
+The JSON files in Schemas/ are the source of the forms; the tables are derived
+from them, and a test (FormLintTests) runs --check so they cannot drift apart.
+"""
 from __future__ import annotations
 
+import argparse
 import json
 import pathlib
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-SCHEMAS = ROOT / "Schemas"
-DOC = ROOT / "docs" / "FORMS.md"
 BEGIN, END = "<!-- BEGIN GENERATED FIELD TABLES -->", "<!-- END GENERATED FIELD TABLES -->"
 
-DEFS = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (SCHEMAS / "defs").glob("*.json")}
+DEFS: dict = {}
 
 
 def deref(form, s):
@@ -92,9 +99,12 @@ def rows(form, s, ptr, req, out):
             rows(form, sub, f"{ptr}/{i}", "yes" if i < s.get("minItems", 0) else "no", out)
 
 
-def main() -> None:
+def render(schemas: pathlib.Path) -> str:
+    """The generated tables for every form in `schemas`."""
+    DEFS.clear()
+    DEFS.update({p.name: json.loads(p.read_text(encoding="utf-8")) for p in (schemas / "defs").glob("*.json")})
     parts = []
-    for p in sorted(SCHEMAS.glob("*.schema.json")):
+    for p in sorted(schemas.glob("*.schema.json")):
         form = json.loads(p.read_text(encoding="utf-8"))
         xf = form["x-form"]
         out = []
@@ -119,12 +129,33 @@ def main() -> None:
             parts.append(f"| `{r['id']}` | `{r['rule']}` (cross-application) | "
                          f"`{json.dumps(r['params'], ensure_ascii=False)}` | at the district |")
         parts.append("")
-    text = DOC.read_text(encoding="utf-8")
+    return "\n".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the tables are out of date; write nothing")
+    parser.add_argument("--schemas", type=pathlib.Path, default=ROOT / "Schemas")
+    parser.add_argument("--doc", type=pathlib.Path, default=ROOT / "docs" / "FORMS.md")
+    args = parser.parse_args()
+    text = args.doc.read_text(encoding="utf-8")
+    if text.count(BEGIN) != 1 or text.count(END) != 1:
+        print(f"{args.doc}: expected one {BEGIN} and one {END} marker", file=sys.stderr)
+        return 2
     head, rest = text.split(BEGIN)
     _, tail = rest.split(END)
-    DOC.write_text(head + BEGIN + "\n\n" + "\n".join(parts) + "\n" + END + tail, encoding="utf-8")
-    print("updated", DOC.relative_to(ROOT))
+    updated = head + BEGIN + "\n\n" + render(args.schemas) + "\n" + END + tail
+    if args.check:
+        if updated != text:
+            print(f"{args.doc}: the field tables are out of date with {args.schemas}; "
+                  "run python3 scripts/forms/gen_docs.py", file=sys.stderr)
+            return 1
+        print(f"{args.doc}: the field tables match {args.schemas}")
+        return 0
+    args.doc.write_text(updated, encoding="utf-8")
+    print("updated", args.doc)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

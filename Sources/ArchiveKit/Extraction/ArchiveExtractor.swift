@@ -1,5 +1,7 @@
 import CArchive
+import CLinuxShims
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -315,7 +317,7 @@ private final class StagingSink {
         defer { close(fd) }
         do {
             try entry.readData { chunk in
-                try POSIX.writeAll(fd, chunk, path: entry.path)
+                try POSIX.writeAll(FileDescriptor(rawValue: fd), chunk, path: entry.path)
                 observer?.didWrite(chunk)
             }
         } catch let error as ArchiveError {
@@ -329,7 +331,7 @@ private final class StagingSink {
         var times = [timespec(entry.modificationTime), timespec(entry.modificationTime)]
         if futimens(fd, &times) != 0 { throw .io(operation: "set times of", path: entry.path, errno: errno) }
         // Only a head start for a later fsync; failure changes nothing.
-        if startsWriteback { _ = enroll_sync_file_range(fd, 0, 0, enroll_SYNC_FILE_RANGE_WRITE) }
+        if startsWriteback { _ = enroll_start_writeback(fd, 0, 0) }
     }
 
     /// Applies directory modes and times, every directory after all those below it: in

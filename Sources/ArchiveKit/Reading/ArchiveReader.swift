@@ -1,5 +1,6 @@
 import CArchive
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -83,13 +84,16 @@ public final class ArchiveReader {
         self.tally = tally
         rules = EntryNameRules(limits: tally.limits)
         if let range {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            if fd < 0 {
+            let file: FileDescriptor
+            do {
+                file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            } catch {
+                let code = POSIX.errnoValue(error)
                 throw .corruptArchive(
                     entry: nil,
-                    failure: LibarchiveFailure(function: "open", code: ARCHIVE_FATAL, message: String(cString: strerror(errno)), errno: errno))
+                    failure: LibarchiveFailure(function: "open", code: ARCHIVE_FATAL, message: String(cString: strerror(code)), errno: code))
             }
-            source = FileRangeSource(fd: fd, range: range)
+            source = FileRangeSource(file: file, range: range)
         } else {
             source = nil
         }

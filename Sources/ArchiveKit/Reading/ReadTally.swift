@@ -1,5 +1,6 @@
 import CArchive
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -101,19 +102,20 @@ final class ReadTally: @unchecked Sendable {
 ///
 /// Not `Sendable`: read by one ``ArchiveReader``, which keeps it alive as long as its handle.
 final class FileRangeSource {
-    private let fd: Int32
+    private let file: FileDescriptor
     private var position: Int64
     private let end: Int64
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
-    init(fd: Int32, range: Range<Int64>) {
-        self.fd = fd
+    /// Takes ownership of `file`, closed when the source is released.
+    init(file: FileDescriptor, range: Range<Int64>) {
+        self.file = file
         position = range.lowerBound
         end = range.upperBound
     }
 
     deinit {
-        close(fd)
+        try? file.close()
         buffer.deallocate()
     }
 
@@ -124,8 +126,11 @@ final class FileRangeSource {
         let source = Unmanaged<FileRangeSource>.fromOpaque(client!).takeUnretainedValue()
         let wanted = Int(min(Int64(source.buffer.count), source.end - source.position))
         guard wanted > 0 else { return 0 }
-        let count = POSIX.retrying { pread(source.fd, source.buffer.baseAddress!, wanted, off_t(source.position)) }
-        guard count >= 0 else { return -1 }
+        // pread(2) through swift-system, which retries on EINTR.
+        guard let count = try? source.file.read(
+            fromAbsoluteOffset: source.position, into: UnsafeMutableRawBufferPointer(rebasing: source.buffer[..<wanted]),
+            retryOnInterrupt: true)
+        else { return -1 }
         source.position += Int64(count)
         out?.pointee = UnsafeRawPointer(source.buffer.baseAddress!)
         return count

@@ -1,5 +1,6 @@
 import CArchive
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -32,12 +33,11 @@ enum ZstdFrames {
     /// - Returns: nil when the file is not a zstd stream that ends exactly after its last
     ///   frame, holds more than ``maxFrames`` frames, or cannot be read.
     static func starts(ofFileAt path: String) -> (starts: [Int64], size: Int64)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let file = try? FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec) else { return nil }
+        defer { try? file.close() }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var reader = WindowReader(fd: fd, size: Int64(info.st_size))
+        guard fstat(file.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var reader = WindowReader(file: file, size: Int64(info.st_size))
         var starts: [Int64] = []
         var offset: Int64 = 0
         while offset < reader.size {
@@ -103,14 +103,14 @@ enum ZstdFrames {
 /// Reads small pieces of a file through a 4 KiB window: a walk over headers a few bytes
 /// long costs one `pread` per window, not one per header.
 private struct WindowReader {
-    let fd: Int32
+    let file: FileDescriptor
     let size: Int64
     private var window = [UInt8](repeating: 0, count: 4096)
     private var windowStart: Int64 = -1
     private var windowCount = 0
 
-    init(fd: Int32, size: Int64) {
-        self.fd = fd
+    init(file: FileDescriptor, size: Int64) {
+        self.file = file
         self.size = size
     }
 
@@ -118,8 +118,9 @@ private struct WindowReader {
     mutating func littleEndian(at offset: Int64, count: Int) -> UInt64? {
         guard offset >= 0, offset + Int64(count) <= size else { return nil }
         if offset < windowStart || offset + Int64(count) > windowStart + Int64(windowCount) {
+            // pread(2), retried on EINTR by swift-system; a failed read ends the walk.
             let read = window.withUnsafeMutableBytes { raw in
-                POSIX.retrying { pread(fd, raw.baseAddress!, raw.count, off_t(offset)) }
+                (try? file.read(fromAbsoluteOffset: offset, into: raw, retryOnInterrupt: true)) ?? 0
             }
             guard read >= count else { return nil }
             windowStart = offset

@@ -1,9 +1,9 @@
 import CArchive
+import CLinuxShims
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Internal helpers shared by the wrappers around `struct archive *`.
@@ -30,40 +30,70 @@ enum Libarchive {
 }
 
 /// POSIX helpers used by the writer and the extractor.
+///
+/// Reads and writes go through swift-system's `FileDescriptor`, which retries a call
+/// interrupted by a signal (EINTR) and reports failures as `Errno`; these helpers only turn
+/// an `Errno` into ``ArchiveError/io(operation:path:errno:)``.
 enum POSIX {
-    /// Retries `body` while it fails with EINTR.
-    static func retrying<T: BinaryInteger>(_ body: () -> T) -> T {
-        while true {
-            let result = body()
-            if result == -1 && Glibc.errno == EINTR { continue }
-            return result
+    /// Writes all of `buffer` to `descriptor` (swift-system's `FileDescriptor.writeAll`,
+    /// write(2) until every byte is written, retrying on EINTR).
+    static func writeAll(_ descriptor: FileDescriptor, _ buffer: UnsafeRawBufferPointer, path: String) throws(ArchiveError) {
+        do {
+            _ = try descriptor.writeAll(buffer)
+        } catch {
+            throw .io(operation: "write", path: path, errno: errnoValue(error))
         }
     }
 
-    /// Writes all of `buffer` to `fd`.
-    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws(ArchiveError) {
-        var offset = 0
-        while offset < buffer.count {
-            let written = retrying { Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
-            if written < 0 { throw .io(operation: "write", path: path, errno: Glibc.errno) }
-            offset += written
+    /// Reads up to `buffer.count` bytes at the descriptor's position (read(2) through
+    /// `FileDescriptor.read(into:retryOnInterrupt:)`, retrying on EINTR).
+    /// - Returns: The number of bytes read, 0 at the end of the file.
+    static func read(_ descriptor: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(ArchiveError) -> Int {
+        do {
+            return try descriptor.read(into: buffer, retryOnInterrupt: true)
+        } catch {
+            throw .io(operation: "read", path: path, errno: errnoValue(error))
         }
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset` without moving the descriptor's position
+    /// (pread(2) through `FileDescriptor.read(fromAbsoluteOffset:into:retryOnInterrupt:)`,
+    /// retrying on EINTR).
+    /// - Returns: The number of bytes read, 0 at the end of the file.
+    static func read(
+        _ descriptor: FileDescriptor, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer, path: String
+    ) throws(ArchiveError) -> Int {
+        do {
+            return try descriptor.read(fromAbsoluteOffset: offset, into: buffer, retryOnInterrupt: true)
+        } catch {
+            throw .io(operation: "read", path: path, errno: errnoValue(error))
+        }
+    }
+
+    /// The `errno` an error from swift-system carries (`Errno.rawValue`); EIO for anything
+    /// else, which swift-system does not throw.
+    static func errnoValue(_ error: any Error) -> Int32 {
+        (error as? Errno)?.rawValue ?? EIO
     }
 
     /// fsyncs the directory at `path` so a rename or creation inside it is durable.
     /// EINVAL (file systems that cannot sync directories) is ignored.
     static func syncDirectory(_ path: String) throws(ArchiveError) {
-        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd < 0 { throw .io(operation: "open directory", path: path, errno: Glibc.errno) }
-        defer { Glibc.close(fd) }
-        if Glibc.fsync(fd) != 0 && Glibc.errno != EINVAL {
+        let directory: FileDescriptor
+        do {
+            directory = try FileDescriptor.open(FilePath(path), .readOnly, options: [.directory, .closeOnExec])
+        } catch {
+            throw .io(operation: "open directory", path: path, errno: errnoValue(error))
+        }
+        defer { try? directory.close() }
+        if Glibc.fsync(directory.rawValue) != 0 && Glibc.errno != EINVAL {
             throw .io(operation: "fsync directory", path: path, errno: Glibc.errno)
         }
     }
 
     /// Renames `from` to `to` without ever replacing an existing `to`.
     ///
-    /// Uses renameat2(RENAME_NOREPLACE) (through the `enroll_rename_noreplace` shim). Where
+    /// Uses renameat2(RENAME_NOREPLACE) (through CLinuxShims' `enroll_rename_noreplace`). Where
     /// the kernel or file system lacks it (ENOSYS/EINVAL), falls back to checking with
     /// `lstat` and then calling rename(2), which leaves a small race window.
     static func renameNoReplace(_ from: String, _ to: String) throws(ArchiveError) {

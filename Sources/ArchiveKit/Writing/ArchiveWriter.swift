@@ -1,5 +1,7 @@
 import CArchive
+import CLinuxShims
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -103,7 +105,7 @@ public final class ArchiveWriter {
         _ = fchmod(fd, 0o644)
         do {
             frames = format == .tarZstd
-                ? try ZstdFrameWriter(fd: created, path: temporaryPath, threads: compressionThreads) : nil
+                ? try ZstdFrameWriter(file: FileDescriptor(rawValue: created), path: temporaryPath, threads: compressionThreads) : nil
         } catch {
             close(created)
             unlink(temporaryPath)
@@ -223,14 +225,17 @@ public final class ArchiveWriter {
         _ name: String, contentsOf sourcePath: String, mode: UInt16? = nil, modificationTime: Date? = nil,
         observe: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws(ArchiveError) {
-        let source = open(sourcePath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        if source < 0 {
-            if errno == ELOOP { throw .sourceNotRegularFile(path: sourcePath) }
-            throw .io(operation: "open", path: sourcePath, errno: errno)
+        let source: FileDescriptor
+        do {
+            source = try FileDescriptor.open(FilePath(sourcePath), .readOnly, options: [.noFollow, .closeOnExec])
+        } catch Errno.tooManySymbolicLinkLevels {
+            throw .sourceNotRegularFile(path: sourcePath)
+        } catch {
+            throw .io(operation: "open", path: sourcePath, errno: POSIX.errnoValue(error))
         }
-        defer { close(source) }
+        defer { try? source.close() }
         var info = stat()
-        if fstat(source, &info) != 0 { throw .io(operation: "fstat", path: sourcePath, errno: errno) }
+        if fstat(source.rawValue, &info) != 0 { throw .io(operation: "fstat", path: sourcePath, errno: errno) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .sourceNotRegularFile(path: sourcePath) }
         let size = Int64(info.st_size)
         let fileMode = mode ?? UInt16(info.st_mode & 0o7777)
@@ -240,10 +245,9 @@ public final class ArchiveWriter {
         try writeEntry(name, kind: .file, size: size, mode: fileMode, modificationTime: mtime) { (writer) throws(ArchiveError) in
             var total: Int64 = 0
             while true {
-                let count = writer.buffer.withUnsafeMutableBytes { raw in
-                    POSIX.retrying { read(source, raw.baseAddress!, raw.count) }
-                }
-                if count < 0 { throw .io(operation: "read", path: sourcePath, errno: errno) }
+                let count = try writer.buffer.withUnsafeMutableBytes { raw in
+                    Result { () throws(ArchiveError) in try POSIX.read(source, into: raw, path: sourcePath) }
+                }.get()
                 if count == 0 { break }
                 total += Int64(count)
                 if total > size { throw .sourceSizeChanged(entry: name, expected: size, actual: total) }
@@ -432,11 +436,11 @@ public final class ArchiveWriter {
     private func startWriteback(upTo written: Int64) {
         guard fd >= 0, written - writebackStarted >= Self.writebackWindow else { return }
         let end = written - written % Self.writebackWindow
-        _ = enroll_sync_file_range(fd, writebackStarted, end - writebackStarted, enroll_SYNC_FILE_RANGE_WRITE)
+        _ = enroll_start_writeback(fd, writebackStarted, end - writebackStarted)
         writebackStarted = end
         let settled = end - 2 * Self.writebackWindow
         if settled > writebackFinished {
-            _ = enroll_sync_file_range(fd, writebackFinished, settled - writebackFinished, enroll_SYNC_FILE_RANGE_WAIT_ALL)
+            _ = enroll_wait_writeback(fd, writebackFinished, settled - writebackFinished)
             writebackFinished = settled
         }
     }

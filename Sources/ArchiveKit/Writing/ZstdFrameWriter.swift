@@ -1,5 +1,6 @@
 import CArchive
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +27,7 @@ final class ZstdFrameWriter {
     var failure: ArchiveError?
 
     private let context: OpaquePointer
-    private let fd: Int32
+    private let file: FileDescriptor
     private let path: String
     private let output: UnsafeMutableRawBufferPointer
     private var outputCount = 0
@@ -35,19 +36,19 @@ final class ZstdFrameWriter {
     private static let outputSize = 1 << 20
 
     /// - Parameters:
-    ///   - fd: the file to write; it stays owned by the caller.
+    ///   - file: the file to write; it stays owned by the caller.
     ///   - path: the file's path, for error messages.
     ///   - level: zstd compression level (3, as `zstd` and libarchive use by default).
     ///   - threads: zstd worker threads; 1 compresses on the calling thread. A libzstd
     ///     built without thread support ignores the request.
-    init(fd: Int32, path: String, level: Int32 = 3, threads: Int) throws(ArchiveError) {
+    init(file: FileDescriptor, path: String, level: Int32 = 3, threads: Int) throws(ArchiveError) {
         guard let context = ZSTD_createCCtx() else {
             throw .libarchive(
                 LibarchiveFailure(function: "ZSTD_createCCtx", code: ARCHIVE_FATAL, message: "out of memory", errno: ENOMEM),
                 entry: nil)
         }
         self.context = context
-        self.fd = fd
+        self.file = file
         self.path = path
         output = .allocate(byteCount: Self.outputSize, alignment: 16)
         _ = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
@@ -102,7 +103,7 @@ final class ZstdFrameWriter {
 
     private func flushOutput() throws(ArchiveError) {
         guard outputCount > 0 else { return }
-        try POSIX.writeAll(fd, UnsafeRawBufferPointer(rebasing: output[..<outputCount]), path: path)
+        try POSIX.writeAll(file, UnsafeRawBufferPointer(rebasing: output[..<outputCount]), path: path)
         compressedBytes += Int64(outputCount)
         outputCount = 0
     }

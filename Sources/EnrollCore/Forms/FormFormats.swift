@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 
 /// The custom `format` values the form schemas use (definitions in docs/FORMS.md §4).
@@ -7,8 +8,9 @@ import Foundation
 public enum FormFormats {
     /// The checks by format name.
     public static func all(today: Date = Date()) -> [String: @Sendable (String) -> Bool] {
-        [
-            "cn-resident-id": { ResidentID.isValid($0, today: today) },
+        let latest = CalendarDate(today, in: ResidentID.chinaTimeZone)
+        return [
+            "cn-resident-id": { ResidentID.isValid($0, notAfter: latest) },
             "cn-mobile": { value in
                 let digits = Array(value.utf8)
                 return digits.count == 11 && digits[0] == UInt8(ascii: "1")
@@ -27,8 +29,8 @@ public enum FormFormats {
             "cn-taiwan-permit": { value in
                 (value.count == 8 || value.count == 10) && value.allSatisfy { $0.isASCII && $0.isNumber }
             },
-            "cn-hmt-residence-permit": { ResidentID.isValidHMTResidencePermit($0, today: today) },
-            "cn-foreign-permanent-residence-id": { isForeignPermanentResidenceID($0, today: today) },
+            "cn-hmt-residence-permit": { ResidentID.isValidHMTResidencePermit($0, notAfter: latest) },
+            "cn-foreign-permanent-residence-id": { isForeignPermanentResidenceID($0, notAfter: latest) },
         ]
     }
 
@@ -44,20 +46,20 @@ public enum FormFormats {
         "date": LocalizedText(zh: "日期，格式为 YYYY-MM-DD", en: "a date written YYYY-MM-DD"),
     ]
 
-    static func isForeignPermanentResidenceID(_ value: String, today: Date) -> Bool {
+    static func isForeignPermanentResidenceID(_ value: String, notAfter latest: CalendarDate) -> Bool {
         let characters = Array(value)
         if characters.count == 15 {
             guard characters[0..<3].allSatisfy({ $0.isASCII && $0.isUppercase }),
                   characters[3...].allSatisfy({ $0.isASCII && $0.isNumber })
             else { return false }
             let yymmdd = String(characters[7..<13])
-            return CalendarDate.parse(compact: "19" + yymmdd, notAfter: today) != nil
-                || CalendarDate.parse(compact: "20" + yymmdd, notAfter: today) != nil
+            return ResidentID.plausibleBirthDate(compact: "19" + yymmdd, notAfter: latest) != nil
+                || ResidentID.plausibleBirthDate(compact: "20" + yymmdd, notAfter: latest) != nil
         }
         guard characters.count == 18, characters[0] == "9", let province = Int(String(characters[1..<3])),
               ResidentID.provinceCodes.contains(province)
         else { return false }
         return ResidentID.hasValidCheckCharacter(value)
-            && CalendarDate.parse(compact: String(characters[6..<14]), notAfter: today) != nil
+            && ResidentID.plausibleBirthDate(compact: String(characters[6..<14]), notAfter: latest) != nil
     }
 }

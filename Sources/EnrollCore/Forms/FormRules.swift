@@ -1,4 +1,5 @@
 import Foundation
+import CalendarDates
 import JSONSchema
 
 /// Evaluates a form's named cross-field rules (`x-rules`, docs/FORMS.md §5).
@@ -68,12 +69,11 @@ struct FormRuleEvaluator {
             return nil
         case "birth-date-window":
             guard let birthPointer = pointer(rule, "birthDate"), let text = string(document, birthPointer),
-                  let birth = CalendarDate.parse(iso: text),
-                  let from = rule.params["from"]?.stringValue.flatMap(CalendarDate.parse(iso:)),
-                  let to = rule.params["to"]?.stringValue.flatMap(CalendarDate.parse(iso:))
+                  let birth = CalendarDate(iso: text),
+                  let from = rule.params["from"]?.stringValue.flatMap({ CalendarDate(iso: $0) }),
+                  let to = rule.params["to"]?.stringValue.flatMap({ CalendarDate(iso: $0) })
             else { return nil }
-            let value = CalendarDate.ordinal(birth)
-            if value < CalendarDate.ordinal(from) || value > CalendarDate.ordinal(to) {
+            if birth < from || birth > to {
                 let window = "\(rule.params["from"]!.stringValue!)…\(rule.params["to"]!.stringValue!)"
                 return Failure(pointer: birthPointer, detail: LocalizedText(
                     zh: "出生日期 \(text) 不在本次招生的适龄范围 \(window) 内",
@@ -93,11 +93,10 @@ struct FormRuleEvaluator {
         case "date-order":
             guard let laterPointer = pointer(rule, "later"), let earlierText = string(document, pointer(rule, "earlier")),
                   let laterText = string(document, laterPointer),
-                  let earlier = CalendarDate.parse(iso: earlierText), let later = CalendarDate.parse(iso: laterText)
+                  let earlier = CalendarDate(iso: earlierText), let later = CalendarDate(iso: laterText)
             else { return nil }
             let allowEqual = rule.params["allowEqual"]?.boolValue ?? true
-            let (a, b) = (CalendarDate.ordinal(earlier), CalendarDate.ordinal(later))
-            if a > b || (!allowEqual && a == b) {
+            if earlier > later || (!allowEqual && earlier == later) {
                 return Failure(pointer: laterPointer, detail: LocalizedText(
                     zh: "日期 \(laterText) 早于 \(earlierText)", en: "the date \(laterText) is before \(earlierText)"))
             }

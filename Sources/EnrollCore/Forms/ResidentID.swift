@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 
 /// Chinese resident identity numbers (居民身份证号码, GB 11643-1999) and the numbers that share
@@ -30,12 +31,31 @@ public enum ResidentID {
         return characters[17] == expected
     }
 
-    /// The birth date written in an 18-character number, if it is a real date between
-    /// 1900-01-01 and `today`.
-    public static func birthDate(_ number: String, today: Date = Date()) -> DateComponents? {
+    /// The earliest birth date an ID number may carry.
+    static let earliestBirthDate = CalendarDate(1900, 1, 1)
+
+    /// The time zone of the ID numbers' dates: "today" is today in China.
+    static let chinaTimeZone = TimeZone(identifier: "Asia/Shanghai")!
+
+    /// The birth date written in an 18-character number (characters 7–14, `YYYYMMDD`), if
+    /// it is a real date between 1900-01-01 and `today` (in Asia/Shanghai).
+    public static func birthDate(_ number: String, today: Date = Date()) -> CalendarDate? {
+        birthDate(number, notAfter: CalendarDate(today, in: chinaTimeZone))
+    }
+
+    /// The birth date written in an 18-character number, if real and between 1900-01-01 and
+    /// `latest`.
+    static func birthDate(_ number: String, notAfter latest: CalendarDate) -> CalendarDate? {
         let characters = Array(number)
         guard characters.count == 18 else { return nil }
-        return CalendarDate.parse(compact: String(characters[6..<14]), notAfter: today)
+        return plausibleBirthDate(compact: String(characters[6..<14]), notAfter: latest)
+    }
+
+    /// A `YYYYMMDD` date that can be a living person's birth date: real, not before
+    /// 1900-01-01, not after `latest`.
+    static func plausibleBirthDate(compact text: String, notAfter latest: CalendarDate) -> CalendarDate? {
+        guard let date = CalendarDate(compact: text), date >= earliestBirthDate, date <= latest else { return nil }
+        return date
     }
 
     /// Whether the number's sequence digit says male (odd) or female (even); nil if not a digit.
@@ -46,69 +66,40 @@ public enum ResidentID {
     }
 
     /// Whether a resident ID number is valid: shape, province code, real birth date not in the
-    /// future, and check character.
+    /// future (in Asia/Shanghai), and check character.
     public static func isValid(_ number: String, today: Date = Date()) -> Bool {
+        isValid(number, notAfter: CalendarDate(today, in: chinaTimeZone))
+    }
+
+    /// Whether a resident ID number is valid, with a birth date no later than `latest`.
+    static func isValid(_ number: String, notAfter latest: CalendarDate) -> Bool {
         guard hasValidCheckCharacter(number), let province = Int(number.prefix(2)), provinceCodes.contains(province) else {
             return false
         }
-        return birthDate(number, today: today) != nil
+        return birthDate(number, notAfter: latest) != nil
     }
 
     /// Whether a 港澳台居民居住证 number is valid: region 810000, 820000 or 830000, a real birth
-    /// date and the GB 11643 check character.
+    /// date not in the future (in Asia/Shanghai) and the GB 11643 check character.
     public static func isValidHMTResidencePermit(_ number: String, today: Date = Date()) -> Bool {
+        isValidHMTResidencePermit(number, notAfter: CalendarDate(today, in: chinaTimeZone))
+    }
+
+    /// Whether a 港澳台居民居住证 number is valid, with a birth date no later than `latest`.
+    static func isValidHMTResidencePermit(_ number: String, notAfter latest: CalendarDate) -> Bool {
         guard ["810000", "820000", "830000"].contains(String(number.prefix(6))) else { return false }
-        return hasValidCheckCharacter(number) && birthDate(number, today: today) != nil
+        return hasValidCheckCharacter(number) && birthDate(number, notAfter: latest) != nil
     }
 
     /// Makes a number with a correct check character (for generating fake sample data).
     /// - Parameters:
     ///   - region: The 6-digit region code.
-    ///   - birth: Year, month and day.
+    ///   - birth: The birth date, written as `YYYYMMDD`.
     ///   - sequence: 0–999; its last digit is forced odd for `male`, even otherwise.
-    public static func make(region: String, birthDate birth: (year: Int, month: Int, day: Int), sequence: Int, male: Bool) -> String {
+    public static func make(region: String, birthDate birth: CalendarDate, sequence: Int, male: Bool) -> String {
         var sequence = sequence % 1000
         if (sequence % 2 == 1) != male { sequence = (sequence + 1) % 1000 }
-        let body = region + String(format: "%04d%02d%02d%03d", birth.year, birth.month, birth.day, sequence)
+        let body = region + birth.compact + String(format: "%03d", sequence)
         return body + String(checkCharacter(body)!)
-    }
-}
-
-/// Calendar dates as the forms write them.
-enum CalendarDate {
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        return calendar
-    }()
-
-    /// Parses `YYYYMMDD` into a real date no earlier than 1900-01-01 and no later than `notAfter`.
-    static func parse(compact text: String, notAfter: Date? = nil) -> DateComponents? {
-        guard text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let year = Int(text.prefix(4)), let month = Int(text.dropFirst(4).prefix(2)), let day = Int(text.suffix(2))
-        else { return nil }
-        return make(year, month, day, notAfter: notAfter)
-    }
-
-    /// Parses ISO `YYYY-MM-DD`.
-    static func parse(iso text: String) -> DateComponents? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 else { return nil }
-        return parse(compact: parts.joined())
-    }
-
-    private static func make(_ year: Int, _ month: Int, _ day: Int, notAfter: Date?) -> DateComponents? {
-        guard year >= 1900, (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let components = DateComponents(year: year, month: month, day: day)
-        guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
-        else { return nil }
-        if let notAfter, date > notAfter { return nil }
-        return components
-    }
-
-    /// A sortable integer `YYYYMMDD` for comparisons.
-    static func ordinal(_ components: DateComponents) -> Int {
-        (components.year ?? 0) * 10000 + (components.month ?? 0) * 100 + (components.day ?? 0)
     }
 }

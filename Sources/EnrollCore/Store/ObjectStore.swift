@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -66,7 +67,7 @@ public struct ObjectStore: Sendable {
             defer { close(output) }
             try FileIO.stream(source) { chunk in
                 hasher.update(chunk)
-                try FileIO.writeAll(output, chunk, path: temporary)
+                try FileIO.writeAll(FileDescriptor(rawValue: output), chunk, path: temporary)
             }
             guard fsync(output) == 0 else { throw FileIO.ioError(errno, temporary, verb: ("写入", "write")) }
         } catch {

@@ -1,73 +1,90 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Small POSIX-level file helpers: streaming reads, exclusive creation, durable writes.
 ///
-/// Foundation's `FileHandle` allocates per read; bulk hashing reads gigabytes, so reads here go
-/// through one reusable buffer.
+/// Every read and write goes through swift-system's `FileDescriptor`, which retries a call
+/// interrupted by a signal (EINTR) and reports failures as `Errno`; the helpers turn an
+/// `Errno` into an `EnrollError` naming the file. Foundation's `FileHandle` allocates per
+/// read; bulk hashing reads gigabytes, so reads here go through one reusable buffer.
 enum FileIO {
     /// Size of one read when streaming a file.
     static let blockSize = 1 << 20
 
     /// Reads a file front to back in blocks, handing each block to `body`.
+    ///
+    /// Calls open(2) with `O_CLOEXEC` and read(2) through `FileDescriptor`.
     /// - Returns: The number of bytes read.
-    /// - Throws: `EnrollError` (I/O) if the file cannot be opened or read.
+    /// - Throws: `EnrollError` (I/O) if the file cannot be opened or read; whatever `body`
+    ///   throws, unchanged.
     @discardableResult
     static func stream(
         _ path: String, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> Int {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ioError(errno, path, verb: ("读取", "read")) }
-        defer { close(fd) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 16)
-        defer { buffer.deallocate() }
-        var total = 0
-        while true {
-            let count = read(fd, buffer.baseAddress, blockSize)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ioError(errno, path, verb: ("读取", "read"))
+        let file = try openForReading(path)
+        return try closing(file, path, verb: ("读取", "read")) {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 16)
+            defer { buffer.deallocate() }
+            var total = 0
+            while true {
+                let count: Int
+                do {
+                    count = try file.read(into: buffer, retryOnInterrupt: true)
+                } catch {
+                    throw ioError(error, path, verb: ("读取", "read"))
+                }
+                if count == 0 { break }
+                total += count
+                try body(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             }
-            if count == 0 { break }
-            total += count
-            try body(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            return total
         }
-        return total
     }
 
     /// Reads the first `head` and last `tail` bytes of a file, and its size.
+    ///
+    /// Calls fstat(2) and pread(2) through `FileDescriptor`.
     static func headAndTail(_ path: String, head: Int, tail: Int) throws -> (size: Int64, head: [UInt8], tail: [UInt8]) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ioError(errno, path, verb: ("读取", "read")) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ioError(errno, path, verb: ("读取", "read")) }
-        let size = Int64(info.st_size)
-        func read(at offset: Int64, count: Int) throws -> [UInt8] {
-            var bytes = [UInt8](repeating: 0, count: count)
-            var done = 0
-            while done < count {
-                let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw ioError(errno, path, verb: ("读取", "read"))
-                }
-                if got == 0 { break }
-                done += got
+        let file = try openForReading(path)
+        return try closing(file, path, verb: ("读取", "read")) {
+            let size: Int64
+            do {
+                size = try file.stat().size
+            } catch {
+                throw ioError(error, path, verb: ("读取", "read"))
             }
-            return Array(bytes.prefix(done))
+            func read(at offset: Int64, count: Int) throws -> [UInt8] {
+                var bytes = [UInt8](repeating: 0, count: count)
+                var done = 0
+                // A regular file may return fewer bytes than asked (it shrank meanwhile);
+                // 0 means its end.
+                while done < count {
+                    let got: Int
+                    do {
+                        got = try bytes.withUnsafeMutableBytes { raw in
+                            try file.read(
+                                fromAbsoluteOffset: offset + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]),
+                                retryOnInterrupt: true)
+                        }
+                    } catch {
+                        throw ioError(error, path, verb: ("读取", "read"))
+                    }
+                    if got == 0 { break }
+                    done += got
+                }
+                return Array(bytes.prefix(done))
+            }
+            let headBytes = try read(at: 0, count: Int(min(Int64(head), size)))
+            let tailCount = Int(min(Int64(tail), size))
+            let tailBytes = try read(at: size - Int64(tailCount), count: tailCount)
+            return (size, headBytes, tailBytes)
         }
-        let headBytes = try read(at: 0, count: Int(min(Int64(head), size)))
-        let tailCount = Int(min(Int64(tail), size))
-        let tailBytes = try read(at: size - Int64(tailCount), count: tailCount)
-        return (size, headBytes, tailBytes)
     }
 
     /// Reads a whole (small) file.
@@ -78,25 +95,33 @@ enum FileIO {
     }
 
     /// Writes bytes to a new file, refusing to replace an existing one.
+    ///
+    /// Calls open(2) with `O_CREAT | O_EXCL | O_CLOEXEC`, fchmod(2), write(2) through
+    /// `FileDescriptor.writeAll` and fsync(2).
     /// - Parameters:
     ///   - bytes: The content.
     ///   - path: Where to write.
     ///   - mode: The permission bits (e.g. `0o600` for a secret key).
+    /// - Throws: `EnrollError` `io.exists` if something is at `path`, other I/O errors.
     static func createExclusive(_ path: String, _ bytes: some Collection<UInt8>, mode: mode_t = 0o644) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else {
-            if errno == EEXIST {
-                throw EnrollError.io(
-                    .ioExists, Location(file: path),
-                    zh: "文件已存在，不会覆盖。请换一个路径，或先移走旧文件。",
-                    en: "The file already exists and will not be overwritten. Choose another path or move the old file away first.")
-            }
-            throw ioError(errno, path, verb: ("创建", "create"))
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
+                permissions: FilePermissions(rawValue: CInterop.Mode(mode)))
+        } catch Errno.fileExists {
+            throw EnrollError.io(
+                .ioExists, Location(file: path),
+                zh: "文件已存在，不会覆盖。请换一个路径，或先移走旧文件。",
+                en: "The file already exists and will not be overwritten. Choose another path or move the old file away first.")
+        } catch {
+            throw ioError(error, path, verb: ("创建", "create"))
         }
-        defer { close(fd) }
-        _ = fchmod(fd, mode)  // The umask must not loosen or tighten what was asked for.
-        try writeAll(fd, Array(bytes), path: path)
-        guard fsync(fd) == 0 else { throw ioError(errno, path, verb: ("写入", "write")) }
+        try closing(file, path, verb: ("写入", "write")) {
+            _ = fchmod(file.rawValue, mode)  // The umask must not loosen or tighten what was asked for.
+            try Array(bytes).withUnsafeBytes { try writeAll(file, $0, path: path) }
+            guard fsync(file.rawValue) == 0 else { throw ioError(errno, path, verb: ("写入", "write")) }
+        }
     }
 
     /// Replaces a file's content durably: write a temporary file beside it, fsync, rename.
@@ -111,20 +136,45 @@ enum FileIO {
         }
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        try bytes.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+    /// Writes every byte of `bytes` to `file` at its current position.
+    ///
+    /// Calls write(2) through swift-system's `FileDescriptor.writeAll`, which writes until
+    /// every byte is out and retries on EINTR. For code that holds its own descriptor (the
+    /// district store's object writer): `FileIO.writeAll(FileDescriptor(rawValue: fd), chunk,
+    /// path: temporary)`.
+    /// - Parameters:
+    ///   - file: An open, writable descriptor; it stays open.
+    ///   - bytes: The bytes to write.
+    ///   - path: The file's path, for the error message.
+    /// - Throws: `EnrollError` (`io.failed`) with the system's message if a write fails.
+    static func writeAll(_ file: FileDescriptor, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        do {
+            _ = try file.writeAll(bytes)
+        } catch {
+            throw ioError(error, path, verb: ("写入", "write"))
+        }
     }
 
-    /// Writes every byte, retrying short and interrupted writes.
-    static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, path: String) throws {
-        var offset = 0
-        while offset < raw.count {
-            let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ioError(errno, path, verb: ("写入", "write"))
-            }
-            offset += written
+    /// Opens `path` read-only with `O_CLOEXEC` (open(2) through `FileDescriptor.open`,
+    /// retried on EINTR).
+    /// - Throws: `EnrollError` `io.not-found` or `io.failed`.
+    static func openForReading(_ path: String) throws -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+        } catch {
+            throw ioError(error, path, verb: ("读取", "read"))
+        }
+    }
+
+    /// Runs `body`, then closes `file` (swift-system's `closeAfter`), whether or not `body`
+    /// throws; a failure to close becomes an `EnrollError` naming the file.
+    private static func closing<Value>(
+        _ file: FileDescriptor, _ path: String, verb: (zh: String, en: String), _ body: () throws -> Value
+    ) throws -> Value {
+        do {
+            return try file.closeAfter(body)
+        } catch let error as Errno {
+            throw ioError(error.rawValue, path, verb: verb)
         }
     }
 
@@ -133,6 +183,11 @@ enum FileIO {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return info.st_mode & 0o7777
+    }
+
+    /// An I/O error for an error thrown by swift-system (an `Errno`), naming the file.
+    static func ioError(_ error: any Error, _ path: String, verb: (zh: String, en: String)) -> EnrollError {
+        ioError((error as? Errno)?.rawValue ?? EIO, path, verb: verb)
     }
 
     /// An I/O error for `errno`, naming the file and the system's message.

@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 
 /// The built-in checkers for the `format` keyword, used when format assertion is on.
@@ -37,18 +38,15 @@ enum FormatValidators {
         return v
     }
 
+    /// RFC 3339 `full-date`: `YYYY-MM-DD` naming a real day (``CalendarDate/init(iso:)``).
     static func isDate(_ string: String) -> Bool {
-        let s = Array(string.utf8)
-        return s.count == 10 && parseDate(s, 0) != nil
+        CalendarDate(iso: string) != nil
     }
 
+    /// The index just past a `full-date` starting at `i`, or nil if there is none.
     private static func parseDate(_ s: [UInt8], _ i: Int) -> Int? {
-        guard let y = digits(s, i, 4), i + 4 < s.count, s[i + 4] == 45, let m = digits(s, i + 5, 2),
-              i + 7 < s.count, s[i + 7] == 45, let d = digits(s, i + 8, 2) else { return nil }
-        guard (1...12).contains(m), d >= 1 else { return nil }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-        return d <= days ? i + 10 : nil
+        guard i + 10 <= s.count, CalendarDate(isoUTF8: s[i..<(i + 10)]) != nil else { return nil }
+        return i + 10
     }
 
     static func isTime(_ string: String) -> Bool {
