@@ -7,12 +7,14 @@ let package = Package(
     products: [
         .executable(name: "enroll", targets: ["enroll"]),
         .library(name: "EnrollCore", targets: ["EnrollCore"]),
+        .library(name: "PrintKit", targets: ["PrintKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // C libraries, each behind its own system-library target.
@@ -28,12 +30,45 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "CCairo",
+            path: "Sources/CCairo",
+            pkgConfig: "cairo-pdf",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPango",
+            path: "Sources/CPango",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CQRencode",
+            path: "Sources/CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
+            name: "CTurboJPEG",
+            path: "Sources/CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
 
         // JSON Schema draft 2020-12: strict JSON reader, compiler, validator.
         .target(name: "JSONSchema"),
 
         // The libarchive wrapper: the only Swift code that imports CArchive.
         .target(name: "ArchiveKit", dependencies: ["CArchive"]),
+
+        // PDF printing: the only Swift code that imports CCairo, CPango, CQRencode and CTurboJPEG.
+        .target(
+            name: "PrintKit",
+            dependencies: [
+                "CCairo", "CPango", "CQRencode", "CTurboJPEG",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
 
         // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
         .target(
@@ -71,6 +106,10 @@ let package = Package(
         .testTarget(
             name: "ArchiveKitTests",
             dependencies: ["ArchiveKit", "CArchive"]
+        ),
+        .testTarget(
+            name: "PrintKitTests",
+            dependencies: ["PrintKit"]
         ),
         .testTarget(
             name: "EnrollCoreTests",
