@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PrintKitTests",
-            dependencies: ["PrintKit"]
+            dependencies: ["PrintKit", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(
             name: "EnrollCoreTests",

@@ -12,9 +12,10 @@ extension PDFDocument {
     /// Draws an image into a rectangle and returns the rectangle it covers.
     ///
     /// Calls `cairo_save`, `cairo_translate`, `cairo_scale`, `cairo_set_source_surface`,
-    /// `cairo_pattern_set_extend` (`CAIRO_EXTEND_PAD`, so edges are not blended with
-    /// transparency), `cairo_rectangle`, `cairo_fill` and `cairo_restore`. A JPEG is
-    /// embedded as its original bytes, a PNG as compressed pixels; drawing the same
+    /// `cairo_rectangle`, `cairo_fill` and `cairo_restore`. The pattern keeps cairo's
+    /// default `CAIRO_EXTEND_NONE`, which the PDF backend writes as an image XObject (with
+    /// `CAIRO_EXTEND_PAD` it would rasterise a fallback image instead, losing the JPEG). A
+    /// JPEG is embedded as its original bytes, a PNG as compressed pixels; drawing the same
     /// ``RasterImage`` twice embeds it once.
     /// - Parameters:
     ///   - image: the image.
@@ -37,7 +38,6 @@ extension PDFDocument {
         cairo_translate(context, frame.minX, frame.minY)
         cairo_scale(context, frame.width / Double(image.width), frame.height / Double(image.height))
         cairo_set_source_surface(context, image.surface, 0, 0)
-        cairo_pattern_set_extend(cairo_get_source(context), CAIRO_EXTEND_PAD)
         cairo_rectangle(context, 0, 0, Double(image.width), Double(image.height))
         cairo_fill(context)
         cairo_restore(context)
