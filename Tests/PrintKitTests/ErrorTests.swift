@@ -83,6 +83,19 @@ struct ErrorTests {
         try document.finish()
     }
 
+    @Test("an error cairo left on the context fails finish with cairo's message, and leaves no PDF")
+    func cairoErrorAtFinish() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("dash.pdf")
+        let document = try PDFDocument(path: path)
+        document.beginPage()
+        try document.drawText("回执", at: Point(x: 40, y: 40))
+        document.strokeLine(from: Point(x: 40, y: 80), to: Point(x: 300, y: 80), stroke: Stroke(dash: [-1, 2]))
+        let invalidDash = CairoFailure(function: "cairo_status", status: 19, message: "invalid value for a dash setting")
+        #expect(throws: PrintError.cairo(invalidDash, path: path)) { try document.finish() }
+        #expect(try directory.listing().isEmpty, "neither the PDF nor its temporary file is left")
+    }
+
     @Test("finishing without a page, and finishing twice")
     func finishErrors() throws {
         let directory = try TemporaryDirectory()

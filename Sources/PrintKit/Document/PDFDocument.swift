@@ -140,14 +140,16 @@ public final class PDFDocument {
     /// at ``path`` (a file that was there before is untouched).
     /// - Throws: ``PrintError/emptyDocument(path:)`` when no page was begun;
     ///   ``PrintError/cannotWrite(path:operation:errno:)`` when writing, syncing or renaming
-    ///   fails; ``PrintError/cairo(_:path:)`` when cairo reports an error;
+    ///   fails; ``PrintError/cairo(_:path:)`` when cairo reports an error, including one
+    ///   that an earlier drawing call left on the context (e.g. a negative dash length);
     ///   ``PrintError/documentFinished(path:)`` when called twice.
     public func finish() throws(PrintError) {
         guard state == .open else { throw .documentFinished(path: path) }
         guard pageCount > 0 else { throw .emptyDocument(path: path) }
         state = .finished
         cairo_show_page(context)
-        let drawing = Cairo.failure(context: context, function: "cairo_show_page")
+        // A drawing call that failed (an invalid dash, say) left its status on the context.
+        let drawing = Cairo.failure(context: context, function: "cairo_status")
         cairo_surface_finish(surface)
         if let writeError = output.writeError {
             output.discard()

@@ -21,7 +21,7 @@ enum JPEGDecoder {
     /// - Throws: ``PrintError/imageUnreadable(source:format:message:)`` with
     ///   `tjGetErrorStr2`'s message; what `check` throws.
     static func decode(
-        _ data: [UInt8], source: String, check: (Int, Int, String) throws(PrintError) -> Void
+        _ data: [UInt8], source: String, check: (Int, Int) throws(PrintError) -> Void
     ) throws(PrintError) -> OpaquePointer {
         guard let handle = tjInitDecompress() else {
             throw .imageUnreadable(source: source, format: .jpeg, message: message(nil))
@@ -37,7 +37,7 @@ enum JPEGDecoder {
         guard header == 0 else {
             throw .imageUnreadable(source: source, format: .jpeg, message: message(handle))
         }
-        try check(Int(width), Int(height), source)
+        try check(Int(width), Int(height))
         if colorspace == TJCS_CMYK.rawValue || colorspace == TJCS_YCCK.rawValue {
             throw .imageUnreadable(
                 source: source, format: .jpeg, message: "CMYK JPEGs are not supported; save the image as RGB")

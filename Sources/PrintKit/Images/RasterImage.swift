@@ -65,11 +65,13 @@ public final class RasterImage {
         let decoded: (format: Format, width: Int, height: Int, surface: OpaquePointer)
         if data.starts(with: PNGStream.signature) {
             let (width, height) = try PNGStream.dimensions(data, source: source)
-            try Self.checkDimensions(width, height, source: source)
+            try Self.checkDimensions(width, height, format: .png, source: source)
             let surface = try PNGStream.decode(data, source: source)
             decoded = (.png, width, height, surface)
         } else if data.starts(with: [0xFF, 0xD8, 0xFF]) {
-            let surface = try JPEGDecoder.decode(data, source: source, check: Self.checkDimensions)
+            let surface = try JPEGDecoder.decode(data, source: source) { width, height throws(PrintError) in
+                try Self.checkDimensions(width, height, format: .jpeg, source: source)
+            }
             decoded = (.jpeg, Int(cairo_image_surface_get_width(surface)), Int(cairo_image_surface_get_height(surface)), surface)
         } else {
             throw .unsupportedImage(source: source, leadingBytes: Array(data.prefix(8)))
@@ -96,9 +98,10 @@ public final class RasterImage {
     /// Width over height.
     public var aspectRatio: Double { Double(width) / Double(height) }
 
-    static func checkDimensions(_ width: Int, _ height: Int, source: String) throws(PrintError) {
+    /// Refuses empty images and images over ``maxDimension`` or ``maxPixelCount``.
+    static func checkDimensions(_ width: Int, _ height: Int, format: Format, source: String) throws(PrintError) {
         guard width > 0, height > 0 else {
-            throw .imageUnreadable(source: source, format: .png, message: "the image is \(width)×\(height) pixels")
+            throw .imageUnreadable(source: source, format: format, message: "the image is \(width)×\(height) pixels")
         }
         guard width <= maxDimension, height <= maxDimension, width * height <= maxPixelCount else {
             throw .imageTooLarge(source: source, width: width, height: height, bytes: 0)
