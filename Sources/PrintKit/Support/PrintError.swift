@@ -171,7 +171,7 @@ extension PrintError: CustomStringConvertible {
         case .fontLacksChinese(let family, let sample):
             return "The font family '\(family)' has no glyphs for Chinese text (tried '\(sample)'). Use a CJK family such as 'Noto Sans CJK SC' (apt-get install fonts-noto-cjk)."
         case .glyphsMissing(let text, let family, let count):
-            return "\(count) character(s) of '\(text)' have no glyph in '\(family)' or any installed font and would print as empty boxes. Install a font that has them (for rare characters: apt-get install fonts-noto-cjk-extra) or correct the text."
+            return "\(count) character(s) of '\(text)' have no glyph in '\(family)' or any installed font and would print as empty boxes. Install a font that has them (for rare characters of CJK Extension B: apt-get install fonts-hanazono) or correct the text."
         case .invalidTable(let problem):
             return "The table cannot be laid out: \(problem)."
         case .cannotRead(let path, let errno):
@@ -212,7 +212,7 @@ extension PrintError: CustomStringConvertible {
         case .fontLacksChinese(let family, let sample):
             return "字体「\(family)」没有中文字形（试用「\(sample)」）。请使用中日韩字体，例如「Noto Sans CJK SC」（apt-get install fonts-noto-cjk）。"
         case .glyphsMissing(let text, let family, let count):
-            return "「\(text)」中有 \(count) 个字符在字体「\(family)」及其他已安装字体中都没有字形，打印出来会是空框。请安装包含这些字的字体（生僻字：apt-get install fonts-noto-cjk-extra）或更正文字。"
+            return "「\(text)」中有 \(count) 个字符在字体「\(family)」及其他已安装字体中都没有字形，打印出来会是空框。请安装包含这些字的字体（扩展 B 区生僻字：apt-get install fonts-hanazono）或更正文字。"
         case .invalidTable(let problem):
             return "表格无法排版：\(problem.chinese)。"
         case .cannotRead(let path, let errno):

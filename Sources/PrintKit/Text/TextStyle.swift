@@ -7,8 +7,9 @@ public struct TextStyle: Sendable, Hashable {
     /// The CJK family used when a style names none: "Noto Sans CJK SC" (fonts-noto-cjk).
     public static let defaultFamily = "Noto Sans CJK SC"
 
-    /// The font family, or nil for the document's CJK family (see
-    /// ``PDFDocument/init(path:pageSize:metadata:fontFamily:)``).
+    /// One font family name (not a comma-separated list), or nil for the document's CJK
+    /// family (see ``PDFDocument/init(path:pageSize:metadata:fontFamily:)``). It must be
+    /// installed: pango's silent substitution of another family is refused.
     public var family: String?
     /// The font size in points. 10.5 pt is 五号, the usual size of Chinese forms.
     public var size: Double
