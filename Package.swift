@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "enroll", targets: ["enroll"]),
         .library(name: "EnrollCore", targets: ["EnrollCore"]),
+        .library(name: "PrintKit", targets: ["PrintKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,30 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "CCairo",
+            path: "Sources/CCairo",
+            pkgConfig: "cairo-pdf",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPango",
+            path: "Sources/CPango",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CQRencode",
+            path: "Sources/CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .systemLibrary(
+            name: "CTurboJPEG",
+            path: "Sources/CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
 
         // Linux system calls that glibc declares only under _GNU_SOURCE (renameat2,
         // sync_file_range), compiled in C where that macro can be set.
@@ -44,6 +69,15 @@ let package = Package(
         .target(
             name: "ArchiveKit",
             dependencies: ["CArchive", "CLinuxShims", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+
+        // PDF printing: the only Swift code that imports CCairo, CPango, CQRencode and CTurboJPEG.
+        .target(
+            name: "PrintKit",
+            dependencies: [
+                "CCairo", "CPango", "CQRencode", "CTurboJPEG",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
 
         // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
@@ -92,6 +126,10 @@ let package = Package(
         .testTarget(
             name: "ArchiveKitTests",
             dependencies: ["ArchiveKit", "CArchive", "enroll-testhelper"]
+        ),
+        .testTarget(
+            name: "PrintKitTests",
+            dependencies: ["PrintKit", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(
             name: "EnrollCoreTests",
