@@ -35,6 +35,9 @@ let package = Package(
         // The libarchive wrapper: the only Swift code that imports CArchive.
         .target(name: "ArchiveKit", dependencies: ["CArchive"]),
 
+        // The age file-encryption format (X25519 recipients) on swift-crypto; no other dependency.
+        .target(name: "AgeKit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
         // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
         .target(
             name: "EnrollCore",
@@ -71,6 +74,10 @@ let package = Package(
         .testTarget(
             name: "ArchiveKitTests",
             dependencies: ["ArchiveKit", "CArchive"]
+        ),
+        .testTarget(
+            name: "AgeKitTests",
+            dependencies: ["AgeKit", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "EnrollCoreTests",
