@@ -127,7 +127,7 @@ extension AgeError {
         case invalidCharacter(column: Int)
         /// Upper- and lowercase letters are mixed, which Bech32 forbids.
         case mixedCase
-        /// There is no `1` separating the type from the key data.
+        /// There is no `1` separating the type from the key data, or no type before it.
         case missingSeparator
         /// The string is too short to hold a Bech32 checksum.
         case tooShort
@@ -385,7 +385,7 @@ extension AgeError.KeyProblem {
         case .empty: "内容为空"
         case .invalidCharacter(let column): "第 \(column) 列的字符不属于 Bech32 字符集"
         case .mixedCase: "大小写混用，Bech32 不允许"
-        case .missingSeparator: "缺少类型与数据之间的分隔符 “1”"
+        case .missingSeparator: "缺少类型名，或缺少类型与数据之间的分隔符 “1”"
         case .tooShort: "太短，放不下 Bech32 校验和"
         case .checksumMismatch: "Bech32 校验和不符：有字符抄错或丢失"
         case .invalidPadding: "Bech32 数据的填充位无效"
@@ -403,7 +403,7 @@ extension AgeError.KeyProblem {
         case .empty: "it is empty"
         case .invalidCharacter(let column): "the character at column \(column) is not in the Bech32 alphabet"
         case .mixedCase: "upper- and lowercase are mixed, which Bech32 forbids"
-        case .missingSeparator: "the separator \"1\" between type and data is missing"
+        case .missingSeparator: "the type, or the separator \"1\" between type and data, is missing"
         case .tooShort: "it is too short to hold a Bech32 checksum"
         case .checksumMismatch: "the Bech32 checksum does not match: a character was mistyped or lost"
         case .invalidPadding: "the Bech32 data has invalid padding bits"

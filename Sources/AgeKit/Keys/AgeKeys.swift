@@ -154,6 +154,7 @@ enum KeyNames {
     /// A printable name for a Bech32 type: the type itself if age knows it, else "unknown".
     static func describe(hrp: String) -> String {
         if let match = known.first(where: { hrp == $0 }) { return match }
+        if let match = known.first(where: { hrp.lowercased() == $0.lowercased() }) { return match + " (wrong case)" }
         if hrp.hasPrefix("AGE-PLUGIN-") { return "AGE-PLUGIN-…" }
         if hrp.hasPrefix("age1") { return "age1…1 (plugin)" }
         return "unknown"

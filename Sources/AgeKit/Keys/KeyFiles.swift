@@ -112,7 +112,8 @@ enum KeyFileLines {
     static func parse<Key>(_ contents: String, file: String?, key: (String) throws(AgeError) -> Key) throws(AgeError) -> [Key] {
         var keys: [Key] = []
         var lineNumber = 0
-        for rawLine in contents.split(separator: "\n", omittingEmptySubsequences: false) {
+        // CR LF is one Character in Swift, so it is split on explicitly.
+        for rawLine in contents.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let line = rawLine.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r"))
             if line.isEmpty || line.hasPrefix("#") { continue }
