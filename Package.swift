@@ -80,6 +80,9 @@ let package = Package(
             ]
         ),
 
+        // The age file-encryption format (X25519 recipients) on swift-crypto; no other dependency.
+        .target(name: "AgeKit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
         // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
         .target(
             name: "EnrollCore",
@@ -130,6 +133,10 @@ let package = Package(
         .testTarget(
             name: "PrintKitTests",
             dependencies: ["PrintKit", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .testTarget(
+            name: "AgeKitTests",
+            dependencies: ["AgeKit", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "EnrollCoreTests",
