@@ -4,7 +4,7 @@
 set -euo pipefail
 
 apt_packages=(libarchive-dev libzstd-dev libxml2-dev libsqlite3-dev pkg-config
-              libarchive-tools signify-openbsd zstd unzip libjpeg-turbo-progs)
+              libarchive-tools signify-openbsd zstd unzip libjpeg-turbo-progs age pigz)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
