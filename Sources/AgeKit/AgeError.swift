@@ -88,9 +88,11 @@ extension AgeError {
         case lineTooLong(limit: Int)
         /// The header is larger than AgeKit reads (`limit` bytes).
         case headerTooLarge(limit: Int)
-        /// A line that is neither a stanza (`-> `), a body line, nor the MAC line (`--- `);
-        /// a line ending in CR LF is one.
+        /// A line that is neither a stanza (`-> `), a body line, nor the MAC line (`--- `).
         case unexpectedLine
+        /// A line ends in CR LF instead of LF: the file was converted as text (for example by
+        /// an FTP or mail transfer in text mode) and is damaged.
+        case crlfLineEnding
         /// A stanza line (`->`) has no arguments, not even a type.
         case missingStanzaArguments
         /// A stanza line has an empty argument (two spaces in a row, or a trailing space).
@@ -337,7 +339,8 @@ extension AgeError.HeaderProblem {
         case .endsInsideHeader: "文件在文件头结束前就结束了"
         case .lineTooLong(let limit): "一行超过 \(limit) 字节"
         case .headerTooLarge(let limit): "文件头超过 \(limit) 字节"
-        case .unexpectedLine: "这一行既不是收件人行（“-> ”）、正文行，也不是校验行（“--- ”）（行尾是 CR LF 也会这样）"
+        case .unexpectedLine: "这一行既不是收件人行（“-> ”）、正文行，也不是校验行（“--- ”）"
+        case .crlfLineEnding: "行尾是 CR LF 而不是 LF：文件在传输中被当作文本转换过"
         case .missingStanzaArguments: "收件人行（“->”）没有参数"
         case .emptyStanzaArgument: "收件人行有空参数（连续两个空格或行尾空格）"
         case .invalidStanzaCharacter(let column): "收件人行第 \(column) 列有非可打印 ASCII 字符"
@@ -360,7 +363,8 @@ extension AgeError.HeaderProblem {
         case .endsInsideHeader: "the input ends before the end of the header"
         case .lineTooLong(let limit): "a line is longer than \(limit) bytes"
         case .headerTooLarge(let limit): "the header is larger than \(limit) bytes"
-        case .unexpectedLine: "the line is neither a stanza (\"-> \"), a body line, nor the MAC line (\"--- \") (a line ending in CR LF is one)"
+        case .unexpectedLine: "the line is neither a stanza (\"-> \"), a body line, nor the MAC line (\"--- \")"
+        case .crlfLineEnding: "the line ends in CR LF instead of LF: the file was converted as text in transfer"
         case .missingStanzaArguments: "a stanza line (\"->\") has no arguments"
         case .emptyStanzaArgument: "a stanza line has an empty argument (two spaces in a row, or a trailing space)"
         case .invalidStanzaCharacter(let column): "a stanza line has a byte outside printable ASCII at column \(column)"

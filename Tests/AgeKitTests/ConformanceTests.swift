@@ -95,9 +95,10 @@ struct ConformanceTests {
             #expect(outcome.released.isEmpty, comment)
         case "header failure":
             // A file whose first line is not the v1 version line is "not age" (empty file,
-            // unsupported version); everything else is a malformed header.
+            // unsupported version); everything else, CR LF line ends included, is a
+            // malformed header.
             let firstLine = vector.body.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
-            if Array(firstLine) == Array("age-encryption.org/v1".utf8) {
+            if String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: ["\r"]) == "age-encryption.org/v1" {
                 guard case .headerMalformed = outcome.ageError else {
                     Issue.record(comment)
                     return

@@ -7,7 +7,7 @@ struct ErrorTests {
     /// One value of every case, with every header and key problem.
     static let examples: [AgeError] = {
         let headerProblems: [AgeError.HeaderProblem] = [
-            .endsInsideHeader, .lineTooLong(limit: 16384), .headerTooLarge(limit: 1 << 20), .unexpectedLine,
+            .endsInsideHeader, .lineTooLong(limit: 16384), .headerTooLarge(limit: 1 << 20), .unexpectedLine, .crlfLineEnding,
             .missingStanzaArguments, .emptyStanzaArgument, .invalidStanzaCharacter(column: 7), .bodyLineNotBase64,
             .bodyLineTooLong, .malformedMACLine, .noStanzas, .scryptNotAlone, .x25519ArgumentCount(2), .x25519ShareInvalid,
             .x25519BodyLength(33), .x25519ZeroSharedSecret, .payloadNonceMissing(found: 3),

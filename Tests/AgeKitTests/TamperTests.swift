@@ -198,18 +198,23 @@ struct TamperTests {
         var file = Self.replacingHeaderLine(1, in: Self.ciphertext, with: lines[1].replacingOccurrences(of: "X25519", with: "Y25519"))
         file = Self.replacingHeaderLine(3, in: file, with: lines[3].replacingOccurrences(of: "X25519", with: "Y25519"))
         expectFailure(file, .unsupportedRecipientTypes(["Y25519"]), releasedChunks: 0)
-        // An extra argument, a missing argument, CR LF, an empty argument.
+        // An extra argument, a missing argument, CR LF, an empty argument, a control character.
         expectFailure(Self.replacingHeaderLine(1, in: Self.ciphertext, with: lines[1] + " extra"),
                       .headerMalformed(line: 2, problem: .x25519ArgumentCount(2)), releasedChunks: 0)
         expectFailure(Self.replacingHeaderLine(1, in: Self.ciphertext, with: "-> X25519"),
                       .headerMalformed(line: 2, problem: .x25519ArgumentCount(0)), releasedChunks: 0)
         expectFailure(Self.replacingHeaderLine(1, in: Self.ciphertext, with: lines[1] + "\r"),
-                      .headerMalformed(line: 2, problem: .invalidStanzaCharacter(column: 54)), releasedChunks: 0)
+                      .headerMalformed(line: 2, problem: .crlfLineEnding), releasedChunks: 0)
         expectFailure(Self.replacingHeaderLine(1, in: Self.ciphertext, with: lines[1].replacingOccurrences(of: " X25519", with: "  X25519")),
                       .headerMalformed(line: 2, problem: .emptyStanzaArgument), releasedChunks: 0)
+        expectFailure(Self.replacingHeaderLine(1, in: Self.ciphertext, with: lines[1].replacingOccurrences(of: "X25519", with: "X25\t519")),
+                      .headerMalformed(line: 2, problem: .invalidStanzaCharacter(column: 7)), releasedChunks: 0)
         // A body line cut short: 40 characters are the base64 of 30 bytes, not 32.
         expectFailure(Self.replacingHeaderLine(2, in: Self.ciphertext, with: String(lines[2].dropLast(3))),
                       .headerMalformed(line: 2, problem: .x25519BodyLength(30)), releasedChunks: 0)
+        // Converted to CR LF line ends on the way.
+        let crlf = Array((Self.headerLines(Self.ciphertext).joined(separator: "\r\n") + "\r\n").utf8) + Self.ciphertext[Self.headerEnd(Self.ciphertext)...]
+        expectFailure(crlf, .headerMalformed(line: 1, problem: .crlfLineEnding), releasedChunks: 0)
         // The version line changed.
         expectFailure(Self.replacingHeaderLine(0, in: Self.ciphertext, with: "age-encryption.org/v2"),
                       .notAgeFile(firstLine: "age-encryption.org/v2"), releasedChunks: 0)

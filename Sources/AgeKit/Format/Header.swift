@@ -74,7 +74,7 @@ struct HeaderParser {
     /// The 1-based number of the last line consumed (the version line is line 1).
     private(set) var lineNumber = 1
     /// The stanza whose body lines are being read.
-    private var open: Stanza?
+    private var pending: Stanza?
 
     /// Consumes one header line.
     /// - Parameter line: The line, without its LF.
@@ -83,15 +83,17 @@ struct HeaderParser {
     /// - Throws: ``AgeError/headerMalformed(line:problem:)`` naming this line.
     mutating func consume(_ line: ArraySlice<UInt8>) throws(AgeError) -> [UInt8]? {
         lineNumber += 1
-        if var stanza = open {
+        // A header whose lines end in CR LF was converted as text somewhere on its way.
+        if line.last == UInt8(ascii: "\r") { throw malformed(.crlfLineEnding) }
+        if var stanza = pending {
             guard line.count <= Header.columns else { throw malformed(.bodyLineTooLong) }
             guard let bytes = Base64.decode(line) else { throw malformed(.bodyLineNotBase64) }
             stanza.body.append(contentsOf: bytes)
             if line.count < Header.columns {
                 stanzas.append(stanza)
-                open = nil
+                pending = nil
             } else {
-                open = stanza
+                pending = stanza
             }
             return nil
         }
@@ -99,7 +101,7 @@ struct HeaderParser {
             return try macLine(line)
         }
         if line.starts(with: Array("->".utf8)) {
-            open = try stanzaLine(line)
+            pending = try stanzaLine(line)
             return nil
         }
         throw malformed(.unexpectedLine)

@@ -156,7 +156,7 @@ enum KeyNames {
         if let match = known.first(where: { hrp == $0 }) { return match }
         if let match = known.first(where: { hrp.lowercased() == $0.lowercased() }) { return match + " (wrong case)" }
         if hrp.hasPrefix("AGE-PLUGIN-") { return "AGE-PLUGIN-…" }
-        if hrp.hasPrefix("age1") { return "age1…1 (plugin)" }
+        if hrp.hasPrefix("age1") { return "age1… (plugin)" }
         return "unknown"
     }
 

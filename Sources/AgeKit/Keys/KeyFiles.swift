@@ -153,32 +153,34 @@ enum KeyFileLines {
 
     /// Writes a secret file with mode 0600: temporary file, `fsync`, `rename`, directory `fsync`.
     static func writeSecretAtomically(_ bytes: [UInt8], to path: String) throws(AgeError) {
+        // Checked before the work; a key file appearing at the same path in the moment between
+        // this check and the rename would be replaced (keys are made by one person, by hand).
         var existing = stat()
         if lstat(path, &existing) == 0 { throw .fileAccess(path: path, action: .create, errno: EEXIST) }
         let directory = (path as NSString).deletingLastPathComponent
         let directoryPath = directory.isEmpty ? "." : directory
         let temporary = directoryPath + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .fileAccess(path: temporary, action: .create, errno: errno) }
+        guard descriptor >= 0 else { throw .fileAccess(path: path, action: .create, errno: errno) }
         var failure: AgeError?
         if fchmod(descriptor, 0o600) != 0 {
-            failure = .fileAccess(path: temporary, action: .write, errno: errno)
+            failure = .fileAccess(path: path, action: .write, errno: errno)
         }
         var offset = 0
         while failure == nil, offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                failure = .fileAccess(path: temporary, action: .write, errno: errno)
+                failure = .fileAccess(path: path, action: .write, errno: errno)
             } else {
                 offset += written
             }
         }
         if failure == nil, fsync(descriptor) != 0 {
-            failure = .fileAccess(path: temporary, action: .write, errno: errno)
+            failure = .fileAccess(path: path, action: .write, errno: errno)
         }
         if close(descriptor) != 0, failure == nil {
-            failure = .fileAccess(path: temporary, action: .write, errno: errno)
+            failure = .fileAccess(path: path, action: .write, errno: errno)
         }
         if let failure {
             unlink(temporary)

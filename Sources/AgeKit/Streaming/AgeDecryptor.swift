@@ -15,8 +15,8 @@ import Foundation
 /// the plaintext as complete only when ``nextChunk()`` has returned `nil` (or
 /// ``read(into:)`` 0).
 ///
-/// Memory stays bounded: a read-ahead buffer of two sealed chunks and one plaintext chunk,
-/// all reused from chunk to chunk.
+/// Memory stays bounded: a read-ahead buffer of four sealed chunks (256 KiB), reused from
+/// chunk to chunk, and the plaintext of one chunk.
 ///
 ///     let input = try FileDescriptor.open(path, .readOnly)
 ///     let decryptor = try AgeDecryptor(identities: identities) { buffer in
@@ -49,8 +49,9 @@ public final class AgeDecryptor {
     private var failure: (any Error)?
     /// nonce ‖ sealed chunk, reused for every chunk.
     private var sealed: Data
-    /// The plaintext of the last chunk opened, and how much of it was handed out.
-    private var plaintext: [UInt8] = []
+    /// The plaintext of the last chunk opened (as swift-crypto returned it, not copied again),
+    /// and how much of it was handed out.
+    private var plaintext = Data()
     private var plaintextOffset = 0
 
     /// Reads and checks the header of an age file and unwraps its file key.
@@ -62,7 +63,8 @@ public final class AgeDecryptor {
     ///   `unsupportedRecipientTypes`) or a wrong MAC (`headerMACMismatch`), checked in that
     ///   order; or whatever `source` throws.
     public init(identities: [AgeIdentity], source: @escaping Source) throws {
-        var input = InputBuffer(capacity: 2 * Payload.sealedChunkSize, source: source)
+        // Four sealed chunks: the unread rest is moved to the front about every third chunk.
+        var input = InputBuffer(capacity: 4 * Payload.sealedChunkSize, source: source)
         let header = try Self.readHeader(&input)
         let fileKey = try Self.unwrapFileKey(header.stanzas, identities: identities)
         guard Payload.isValidMAC(header.mac, header: header.macInput, fileKey: fileKey) else {
@@ -77,7 +79,6 @@ public final class AgeDecryptor {
         self.input = input
         self.payloadKey = Payload.key(fileKey: fileKey, nonce: nonce)
         self.sealed = Data(capacity: 12 + Payload.sealedChunkSize)
-        self.plaintext.reserveCapacity(Payload.chunkSize)
     }
 
     /// Reads and checks the header of an age file held in memory.
@@ -116,7 +117,7 @@ public final class AgeDecryptor {
         while plaintextOffset == plaintext.count {
             guard try openNextChunk() else { return nil }
         }
-        let chunk = plaintextOffset == 0 ? plaintext : Array(plaintext[plaintextOffset...])
+        let chunk = plaintext.withUnsafeBytes { Array($0[plaintextOffset...]) }
         plaintextOffset = plaintext.count
         return chunk
     }
@@ -220,8 +221,7 @@ public final class AgeDecryptor {
         guard let box = try? ChaChaPoly.SealedBox(combined: sealed),
               let opened = try? ChaChaPoly.open(box, using: payloadKey)
         else { return false }
-        plaintext.removeAll(keepingCapacity: true)
-        plaintext.append(contentsOf: opened)
+        plaintext = opened
         plaintextOffset = 0
         return true
     }
@@ -245,6 +245,9 @@ public final class AgeDecryptor {
         var header: [UInt8]
         switch try input.nextLine(maximumLength: 256) {
         case .line(let line):
+            if line == Header.versionLine + [UInt8(ascii: "\r")] {
+                throw AgeError.headerMalformed(line: 1, problem: .crlfLineEnding)
+            }
             guard line == Header.versionLine else { throw AgeError.notAgeFile(firstLine: excerpt(line)) }
             header = line + [UInt8(ascii: "\n")]
         case .tooLong(let prefix):
