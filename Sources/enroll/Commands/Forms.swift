@@ -58,58 +58,7 @@ extension Enroll.Forms {
     }
 }
 
-/// A form described for people and scripts.
-struct FormDescription: Encodable {
-    struct Field: Encodable {
-        var pointer: String
-        var label: LocalizedText
-        var required: Bool
-        var type: String?
-        var options: [String]?
-        var format: String?
-    }
-    struct Slot: Encodable {
-        var id: String
-        var label: LocalizedText
-        var required: String
-        var count: String
-        var mediaTypes: [String]
-        var maxBytes: Int64
-        var pixelSize: String?
-    }
-    struct Rule: Encodable {
-        var id: String
-        var rule: String
-        var label: LocalizedText
-        var conditional: Bool
-    }
-
-    var id: String
-    var version: String
-    var label: LocalizedText
-    var fields: [Field]
-    var attachments: [Slot]
-    var rules: [Rule]
-    var crossApplicationRules: [Rule]
-
-    init(_ form: Form) {
-        id = form.id
-        version = form.version
-        label = form.label
-        fields = form.fieldList().map {
-            Field(pointer: $0.pointer, label: $0.label, required: $0.required, type: $0.type, options: $0.options, format: $0.format)
-        }
-        attachments = form.slots.map { slot in
-            Slot(id: slot.id, label: slot.label,
-                 required: slot.required ? "always" : (slot.requiredIf != nil ? "conditional" : "optional"),
-                 count: slot.maxCount == Int.max ? "\(slot.minCount)+" : "\(slot.minCount)–\(slot.maxCount)",
-                 mediaTypes: slot.mediaTypes.map(\.rawValue), maxBytes: slot.maxBytes,
-                 pixelSize: slot.pixelSize.map { "\($0.width)x\($0.height)" })
-        }
-        rules = form.rules.map { Rule(id: $0.id, rule: $0.rule, label: $0.label, conditional: $0.when != nil) }
-        crossApplicationRules = form.crossApplicationRules.map { Rule(id: $0.id, rule: $0.rule, label: $0.label, conditional: false) }
-    }
-
+extension FormDescription {
     func print(_ language: Language) {
         Terminal.out("\(id)  \(version)  \(label.text(in: language))")
         Terminal.out(language == .zh ? "\n字段：" : "\nFields:")

@@ -4,7 +4,7 @@ import EnrollCore
 
 /// How many threads a command works on, checked once for every command that takes it.
 struct JobsOption: ParsableArguments {
-    @Option(name: .long, help: "Threads to work on (default: every core).")
+    @Option(name: .long, help: ArgumentHelp("Threads to work on; the default is one per core.", valueName: "n"))
     var jobs: Int = Parallel.processorCount
 
     func validate() throws {
@@ -50,6 +50,6 @@ struct StoreOptions: ParsableArguments {
 
 /// A station's working directory, where the district's answers are kept.
 struct StationDirectoryOption: ParsableArguments {
-    @Option(name: .long, help: "The station's working directory, where the district's answers are kept.")
+    @Option(name: .long, help: ArgumentHelp("The station's working directory, where the district's answers are kept.", valueName: "dir"))
     var stationDir: String
 }

@@ -36,12 +36,22 @@ enum Terminal {
         for diagnostic in diagnostics { err(diagnostic.rendered(in: language)) }
     }
 
-    /// Writes text to a file (replacing it whole) or, without a path, to standard output.
+    /// Writes text to a file (replacing it whole, atomically) or, without a path, to standard
+    /// output.
+    /// - Throws: `EnrollError` `io.failed` (exit status 2) naming the file if it cannot be written.
     static func emit(_ text: String, to path: String?) throws {
-        if let path {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } else {
+        guard let path else {
             FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            let reason = (error as NSError).localizedDescription
+            throw EnrollError.io(
+                "io.failed", Location(file: path),
+                zh: "无法写入文件（\(reason)）。请检查它所在的目录是否存在、是否有写权限。",
+                en: "Cannot write the file (\(reason)). Check that its directory exists and that you may write there.")
         }
     }
 }
