@@ -30,6 +30,17 @@ struct PathsAndFlagsCLITests {
         // Nothing half-written is left beside them.
         let entries = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(entries == ["d", "form.json", "k", "schemas", "w", "y", "z"])
+
+        // `export bundle … --out e` wrote through the same crash.
+        #expect(try cli.enroll(["trust", "add", "k/st1.pub", "--store", "s"], in: dir).status == 0)
+        let imported = try cli.enroll(["import", "y", "--store", "s", "--schemas", "schemas"], in: dir)
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        let listed = try cli.enroll(["review", "list", "--store", "s", "--format", "json"], in: dir)
+        let number = try #require((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?.first?["collectionNumber"] as? String)
+        let exported = try cli.enroll(["export", "bundle", number, "--store", "s", "--out", "e"], in: dir)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(try cli.enroll(["verify", "e", "--trust", "k"], in: dir).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["d", "e", "form.json", "k", "s", "schemas", "w", "y", "z"])
     }
 
     @Test func theStationNameComesFromTheKeyFileOrStation() throws {

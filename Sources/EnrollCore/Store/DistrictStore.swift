@@ -98,15 +98,14 @@ public final class DistrictStore: Sendable {
         guard DirectoryWalker.kind(of: output) == nil else {
             throw EnrollError.io(.ioExists, Location(file: output), zh: "目标目录已存在，不会覆盖。", en: "The target directory exists and will not be overwritten.")
         }
-        let target = URL(fileURLWithPath: output)
-        let parent = target.deletingLastPathComponent().path
-        let staging = parent + "/." + target.lastPathComponent + ".export-" + UUID().uuidString
+        let parent = PathName(output).parent
+        let staging = PathName(output).hiddenSibling(suffix: ".export-" + UUID().uuidString)
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         do {
             for file in stored.files {
                 let path = staging + "/" + file.path
                 try FileManager.default.createDirectory(
-                    atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+                    atPath: PathName(path).parent, withIntermediateDirectories: true)
                 try FileIO.createExclusive(path, try FileIO.readAll(objects.path(of: file.object)))
             }
             try FileManager.default.createDirectory(atPath: staging + "/data", withIntermediateDirectories: true)

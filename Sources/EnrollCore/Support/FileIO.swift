@@ -126,8 +126,7 @@ enum FileIO {
 
     /// Replaces a file's content durably: write a temporary file beside it, fsync, rename.
     static func replaceAtomically(_ path: String, _ bytes: some Collection<UInt8>, mode: mode_t = 0o644) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
+        let temporary = PathName(path).hiddenSibling(suffix: ".\(UUID().uuidString).tmp")
         try createExclusive(temporary, bytes, mode: mode)
         guard rename(temporary, path) == 0 else {
             let code = errno

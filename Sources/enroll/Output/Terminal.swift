@@ -49,7 +49,7 @@ enum Terminal {
         } catch {
             let reason = (error as NSError).localizedDescription
             throw EnrollError.io(
-                "io.failed", Location(file: path),
+                .ioFailed, Location(file: path),
                 zh: "无法写入文件（\(reason)）。请检查它所在的目录是否存在、是否有写权限。",
                 en: "Cannot write the file (\(reason)). Check that its directory exists and that you may write there.")
         }
