@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // C libraries, each behind its own system-library target.
@@ -34,6 +35,15 @@ let package = Package(
 
         // The libarchive wrapper: the only Swift code that imports CArchive.
         .target(name: "ArchiveKit", dependencies: ["CArchive"]),
+
+        // The libxml2 wrapper: the only Swift code that imports CLibXML2.
+        .target(name: "XMLKit", dependencies: ["CLibXML2"]),
+
+        // Office Open XML spreadsheets (.xlsx): a streaming writer and a hostile-safe reader.
+        .target(
+            name: "SheetKit",
+            dependencies: ["XMLKit", "ArchiveKit", .product(name: "SystemPackage", package: "swift-system")]
+        ),
 
         // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
         .target(
@@ -71,6 +81,14 @@ let package = Package(
         .testTarget(
             name: "ArchiveKitTests",
             dependencies: ["ArchiveKit", "CArchive"]
+        ),
+        .testTarget(
+            name: "XMLKitTests",
+            dependencies: ["XMLKit"]
+        ),
+        .testTarget(
+            name: "SheetKitTests",
+            dependencies: ["SheetKit", "XMLKit", "ArchiveKit"]
         ),
         .testTarget(
             name: "EnrollCoreTests",
