@@ -27,16 +27,26 @@ public struct CellRef: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///
     /// - Returns: `nil` unless `text` is letters then digits, inside Excel's ranges.
     public init?(_ text: some StringProtocol) {
-        let utf8 = Array(text.utf8)
-        let letters = utf8.prefix { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
-        let digits = utf8.dropFirst(letters.count)
-        guard !letters.isEmpty, !digits.isEmpty, digits.count <= 7, digits.first != UInt8(ascii: "0"),
-            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            let column = Self.columnIndex(String(decoding: letters, as: UTF8.self))
-        else { return nil }
-        let row = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        guard row <= Self.maxRows else { return nil }
-        self.init(column: column, row: row)
+        var column = 0
+        var letters = 0
+        var row = 0
+        var digits = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                guard digits == 0, letters < 3 else { return nil }
+                column = column * 26 + Int((byte & 0xDF) - UInt8(ascii: "A")) + 1
+                letters += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard letters > 0, digits < 7, digits > 0 || byte != UInt8(ascii: "0") else { return nil }
+                row = row * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, column <= Self.maxColumns, row <= Self.maxRows else { return nil }
+        self.init(column: column - 1, row: row)
     }
 
     /// The column's letters: `A` for 0, `Z` for 25, `AA` for 26, `XFD` for 16,383.

@@ -2,7 +2,10 @@ import ArchiveKit
 import XMLKit
 
 /// Adapts XMLKit's typed errors to ``SheetError`` for one part.
-struct PartParser {
+///
+/// A class so that passing it around costs no copies (the row loop calls it for every node).
+/// Not `Sendable`: it wraps a non-Sendable ``XMLKit/XMLReader``.
+final class PartParser {
     let part: String
     let sheet: String?
     let reader: XMLReader
@@ -59,7 +62,8 @@ struct PartParser {
 
     /// Whether the reader is on an element of SpreadsheetML's main namespace named `name`.
     func isMain(_ name: String) -> Bool {
-        reader.nodeType == .element && reader.localName == name && OOXML.isMain(reader.namespaceURI)
+        reader.nodeType == .element && reader.hasLocalName(name)
+            && (reader.hasNamespace(OOXML.mainNamespace) || reader.hasNamespace(OOXML.strictMainNamespace))
     }
 }
 
@@ -278,6 +282,7 @@ struct CellFormats {
     static func isDateFormat(_ code: String) -> Bool {
         var inQuote = false
         var inBracket = false
+        var bracket = ""
         var escaped = false
         for character in code {
             if escaped {
@@ -289,13 +294,21 @@ struct CellFormats {
                 continue
             }
             if inBracket {
-                if character == "]" { inBracket = false }
+                if character == "]" {
+                    inBracket = false
+                    // Elapsed time: a duration, shown as a number of hours, not a date.
+                    if !bracket.isEmpty && bracket.lowercased().allSatisfy({ "hms".contains($0) }) { return false }
+                } else {
+                    bracket.append(character)
+                }
                 continue
             }
             switch character {
             case "\\", "_", "*": escaped = true
             case "\"": inQuote = true
-            case "[": inBracket = true
+            case "[":
+                inBracket = true
+                bracket = ""
             case ";": return false
             case "y", "Y", "m", "M", "d", "D", "h", "H", "s", "S":
                 return true

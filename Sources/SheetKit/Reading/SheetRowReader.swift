@@ -188,17 +188,9 @@ public final class SheetRowReader {
     }
 
     private func readCell(row: Int, after previousColumn: Int) throws(SheetError) -> (CellRef, CellValue?) {
-        var referenceText: String?
-        var type: String?
-        var style: Int?
-        for attribute in xml.reader.attributes where attribute.namespaceURI == nil {
-            switch attribute.localName {
-            case "r": referenceText = attribute.value
-            case "t": type = attribute.value
-            case "s": style = Int(attribute.value)
-            default: break
-            }
-        }
+        let referenceText = xml.reader.attribute("r")
+        let type = xml.reader.attribute("t")
+        let style = xml.reader.attribute("s").flatMap { Int($0) }
         let reference: CellRef
         if let referenceText {
             // Not A1 within A1:XFD1048576, or not in this row.
@@ -252,7 +244,7 @@ public final class SheetRowReader {
         case "s":
             guard let raw else { return nil }
             let strings = workbook.sharedStrings
-            guard let index = Int(raw.trimmingASCIIWhitespace()) else {
+            guard let index = Int(raw) else {
                 throw .invalidCellValue(sheet: name, cell: cell, value: raw, type: "shared string index")
             }
             guard index >= 0 && index < strings.count else {
@@ -262,7 +254,7 @@ public final class SheetRowReader {
         case "str":
             return raw.map { .text(CellText.unescape($0)) }
         case "b":
-            switch raw?.trimmingASCIIWhitespace() {
+            switch raw {
             case nil: return nil
             case "1", "true": return .bool(true)
             case "0", "false": return .bool(false)
@@ -276,7 +268,7 @@ public final class SheetRowReader {
             return .date(date)
         case nil, "n":
             guard let raw, !raw.isEmpty else { return nil }
-            guard let number = Double(raw.trimmingASCIIWhitespace()), number.isFinite else {
+            guard let number = Double(raw), number.isFinite else {
                 throw .invalidCellValue(sheet: name, cell: cell, value: raw, type: "number")
             }
             if let style, style >= 0, style < workbook.formats.isDate.count, workbook.formats.isDate[style] {
@@ -325,14 +317,5 @@ enum ISODate {
         guard (1...12).contains(date.month), (1...ExcelDate.daysInMonth(year: date.year, month: date.month)).contains(date.day)
         else { return nil }
         return date
-    }
-}
-
-extension String {
-    /// Without leading and trailing ASCII spaces, tabs and line breaks.
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -1,5 +1,9 @@
 import XMLKit
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Excel's escapes for characters XML cannot hold (ECMA-376 Part 1, §22.9.2.19 ST_Xstring).
 ///
 /// A character such as U+0001 is written `_x0001_`; an underscore that would otherwise start
@@ -9,9 +13,7 @@ enum CellText {
     /// `text` with every character XML cannot carry, and every underscore that starts an
     /// escape-like sequence, escaped.
     static func escape(_ text: String) -> String {
-        guard XMLCharacters.firstInvalidCharacter(in: text) != nil || text.utf8.contains(UInt8(ascii: "_")) else {
-            return text
-        }
+        guard XMLCharacters.firstInvalidCharacter(in: text) != nil || hasUnderscore(text) else { return text }
         let scalars = Array(text.unicodeScalars)
         var result = String.UnicodeScalarView()
         for (index, scalar) in scalars.enumerated() {
@@ -28,7 +30,7 @@ enum CellText {
 
     /// `text` with `_xHHHH_` escapes decoded.
     static func unescape(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "_")) else { return text }
+        guard hasUnderscore(text) else { return text }
         let scalars = Array(text.unicodeScalars)
         var result = String.UnicodeScalarView()
         var index = 0
@@ -42,6 +44,16 @@ enum CellText {
             }
         }
         return String(result)
+    }
+
+    /// Whether `text` has an underscore, which every escape starts with (`memchr`: this runs
+    /// for every cell).
+    private static func hasUnderscore(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, Int32(UInt8(ascii: "_")), bytes.count) != nil
+        }
     }
 
     /// The character escaped at `index` (`_x` + four hex digits + `_`), if there is one.

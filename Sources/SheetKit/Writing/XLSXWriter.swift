@@ -305,9 +305,9 @@ private final class OpenSheet {
         try writing { () throws(XMLError) in
             try xml.startElement("row")
             try xml.attribute("r", number)
-            for (index, cell) in cells.enumerated() {
+            for index in 0..<cells.count {
                 let reference = letters[index] + number
-                switch cell {
+                switch cells[index] {
                 case .text(let text):
                     guard !text.isEmpty else { continue }
                     try xml.startElement("c")
@@ -315,14 +315,11 @@ private final class OpenSheet {
                     try xml.attribute("s", header ? WorkbookParts.Style.header : WorkbookParts.Style.text)
                     try xml.attribute("t", "inlineStr")
                     try xml.startElement("is")
-                    try xml.startElement("t")
-                    if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
-                        first.properties.isWhitespace || last.properties.isWhitespace
-                    {
-                        try xml.attribute("xml:space", "preserve")
+                    if Self.isXMLSpace(text.utf8.first) || Self.isXMLSpace(text.utf8.last) {
+                        try xml.element("t", attributes: [("xml:space", "preserve")], text: CellText.escape(text))
+                    } else {
+                        try xml.element("t", text: CellText.escape(text))
                     }
-                    try xml.text(CellText.escape(text))
-                    try xml.endElement()
                     try xml.endElement()
                     try xml.endElement()
                 case .number(let value):
@@ -349,6 +346,12 @@ private final class OpenSheet {
             try xml.endElement()
         }
         rowCount = row
+    }
+
+    /// Whether `byte` is XML white space (space, tab, line feed, carriage return), which a
+    /// reader may strip from the ends of a `<t>` unless it says `xml:space="preserve"`.
+    private static func isXMLSpace(_ byte: UInt8?) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// Closes `sheetData`, adds the autofilter over every row written and closes the file.

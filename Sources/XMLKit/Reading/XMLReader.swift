@@ -279,25 +279,54 @@ public final class XMLReader {
     /// Whether the current node is an element named `localName` in namespace `namespace`
     /// (any namespace when `namespace` is `nil`).
     public func isElement(_ localName: String, namespace: String? = nil) -> Bool {
-        guard nodeType == .element, self.localName == localName else { return false }
-        return namespace == nil || namespaceURI == namespace
+        guard nodeType == .element, hasLocalName(localName) else { return false }
+        return namespace.map(hasNamespace) ?? true
     }
+
+    /// Whether the current node's local name is `name`, compared in place with `xmlStrEqual`
+    /// (no string is made).
+    public func hasLocalName(_ name: String) -> Bool {
+        guard let current = xmlTextReaderConstLocalName(handle) else { return false }
+        return LibXML2.withXMLString(name) { xmlStrEqual(current, $0) == 1 }
+    }
+
+    /// Whether the current node's namespace URI is `uri`, compared in place with `xmlStrEqual`.
+    ///
+    /// libxml2's reader returns names interned in its dictionary, so a URI that matched
+    /// once is recognised again by its address alone.
+    public func hasNamespace(_ uri: String) -> Bool {
+        guard let current = xmlTextReaderConstNamespaceUri(handle) else { return false }
+        if current == matchedNamespace.pointer, uri == matchedNamespace.uri { return true }
+        let equal = LibXML2.withXMLString(uri) { xmlStrEqual(current, $0) == 1 }
+        if equal { matchedNamespace = (uri, current) }
+        return equal
+    }
+
+    private var matchedNamespace: (uri: String, pointer: UnsafePointer<xmlChar>?) = ("", nil)
 
     /// The value of the current element's attribute `localName` in namespace `namespace`
     /// (`nil`: an unprefixed attribute), or `nil` if it has none.
     ///
-    /// Walks the attributes with `xmlTextReaderMoveToFirstAttribute` /
-    /// `xmlTextReaderMoveToNextAttribute` and returns with `xmlTextReaderMoveToElement`.
+    /// Calls `xmlTextReaderGetAttribute` (unprefixed attributes, whose qualified name is
+    /// their local name) or `xmlTextReaderGetAttributeNs`, and frees the copy it returns.
     public func attribute(_ localName: String, namespace: String? = nil) -> String? {
-        var found: String?
-        forEachAttribute { name, uri, value in
-            if found == nil, name == localName, uri == namespace { found = value() }
+        guard nodeType == .element else { return nil }
+        let value = LibXML2.withXMLString(localName) { name in
+            if let namespace {
+                return LibXML2.withXMLString(namespace) { xmlTextReaderGetAttributeNs(handle, name, $0) }
+            }
+            return xmlTextReaderGetAttribute(handle, name)
         }
-        return found
+        guard let value else { return nil }
+        defer { enroll_xmlFree(value) }
+        return String(cString: value)
     }
 
     /// The attributes of the current element, in document order, without namespace
     /// declarations (`xmlns`, `xmlns:r`); empty for other nodes.
+    ///
+    /// Walks the attributes with `xmlTextReaderMoveToFirstAttribute` /
+    /// `xmlTextReaderMoveToNextAttribute` and returns with `xmlTextReaderMoveToElement`.
     public var attributes: [XMLAttribute] {
         var all: [XMLAttribute] = []
         forEachAttribute { name, uri, value in

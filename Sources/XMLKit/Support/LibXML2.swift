@@ -36,6 +36,16 @@ enum LibXML2 {
         return LibXML2Failure(code: -1, domain: 0, message: "\(function) failed without a message from libxml2", line: 0, column: 0)
     }
 
+    /// Calls `body` with `string` as a libxml2 string (`const xmlChar *`, UTF-8, NUL-terminated).
+    ///
+    /// `withCString` reads a native Swift string in place; the implicit conversion Swift
+    /// offers for `UnsafePointer<UInt8>` parameters copies the string into a new array on
+    /// every call instead, which the writer cannot afford for every cell.
+    @inline(__always)
+    static func withXMLString<Result>(_ string: String, _ body: (UnsafePointer<xmlChar>) -> Result) -> Result {
+        string.withCString { body(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+    }
+
     /// A libxml2 string (`const xmlChar *`, UTF-8) as a Swift string.
     static func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         pointer.map { String(cString: $0) }

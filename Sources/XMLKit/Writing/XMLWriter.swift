@@ -23,8 +23,12 @@ public final class XMLWriter {
     private var inStartTag = false
     private var started = false
     private var rootClosed = false
-    private var ended = false
     private var failure: XMLError?
+    /// Whether nothing more may be written: the document ended or a call failed.
+    private var closed = false
+    /// Names already checked by ``XMLCharacters/isQualifiedName(_:)``: a document uses a
+    /// handful of names over and over.
+    private var checkedNames: Set<String> = []
 
     /// Creates a writer whose output goes to `sink`.
     ///
@@ -87,12 +91,12 @@ public final class XMLWriter {
     ///   was closed; the sink's error.
     public func startElement(_ name: String) throws(XMLError) {
         try usable()
-        guard XMLCharacters.isQualifiedName(name) else { throw poison(.invalidName(name)) }
+        guard isValidName(name) else { throw poison(.invalidName(name)) }
         if rootClosed && openElements.isEmpty {
             throw poison(.misuse("a second root element <\(name)>"))
         }
         started = true
-        try check(xmlTextWriterStartElement(handle, name), "xmlTextWriterStartElement")
+        try check(LibXML2.withXMLString(name) { xmlTextWriterStartElement(handle, $0) }, "xmlTextWriterStartElement")
         openElements.append(name)
         inStartTag = true
     }
@@ -104,14 +108,16 @@ public final class XMLWriter {
     ///   ``XMLError/misuse(_:)`` once the element has content; the sink's error.
     public func attribute(_ name: String, _ value: String) throws(XMLError) {
         try usable()
-        guard inStartTag, let element = openElements.last else {
+        guard inStartTag, !openElements.isEmpty else {
             throw poison(.misuse("attribute '\(name)' outside a start tag"))
         }
-        guard XMLCharacters.isQualifiedName(name) else { throw poison(.invalidName(name)) }
+        guard isValidName(name) else { throw poison(.invalidName(name)) }
         if let scalar = XMLCharacters.firstInvalidCharacter(in: value) {
-            throw poison(.invalidCharacter(scalar, context: "attribute '\(name)' of <\(element)>"))
+            throw poison(.invalidCharacter(scalar, context: "attribute '\(name)' of <\(openElements[openElements.count - 1])>"))
         }
-        try check(xmlTextWriterWriteAttribute(handle, name, value), "xmlTextWriterWriteAttribute")
+        try check(LibXML2.withXMLString(name) { name in
+            LibXML2.withXMLString(value) { xmlTextWriterWriteAttribute(handle, name, $0) }
+        }, "xmlTextWriterWriteAttribute")
     }
 
     /// Writes `text` as the content of the open element, escaped.
@@ -121,12 +127,12 @@ public final class XMLWriter {
     ///   an element; the sink's error.
     public func text(_ text: String) throws(XMLError) {
         try usable()
-        guard let element = openElements.last else { throw poison(.misuse("text outside an element")) }
+        guard !openElements.isEmpty else { throw poison(.misuse("text outside an element")) }
         if let scalar = XMLCharacters.firstInvalidCharacter(in: text) {
-            throw poison(.invalidCharacter(scalar, context: "text of <\(element)>"))
+            throw poison(.invalidCharacter(scalar, context: "text of <\(openElements[openElements.count - 1])>"))
         }
         inStartTag = false
-        try check(xmlTextWriterWriteString(handle, text), "xmlTextWriterWriteString")
+        try check(LibXML2.withXMLString(text) { xmlTextWriterWriteString(handle, $0) }, "xmlTextWriterWriteString")
     }
 
     /// Closes the innermost open element (as `<a/>` if it has no content).
@@ -143,12 +149,31 @@ public final class XMLWriter {
     }
 
     /// Writes a whole element: `<name a="1">text</name>`, or `<name a="1"/>` without text.
+    ///
+    /// Calls `xmlTextWriterWriteElement` for an element with text and no attributes, else
+    /// the calls of ``startElement(_:)``, ``attribute(_:_:)``, ``text(_:)`` and ``endElement()``.
     /// - Parameters:
     ///   - name: the element's qualified name.
     ///   - attributes: name–value pairs, written in order.
     ///   - text: the content, if any.
     /// - Throws: the errors of ``startElement(_:)``, ``attribute(_:_:)`` and ``text(_:)``.
     public func element(_ name: String, attributes: [(String, String)] = [], text: String? = nil) throws(XMLError) {
+        if attributes.isEmpty, let text {
+            // One libxml2 call for the whole element (`xmlTextWriterWriteElement`).
+            try usable()
+            guard isValidName(name) else { throw poison(.invalidName(name)) }
+            if rootClosed && openElements.isEmpty { throw poison(.misuse("a second root element <\(name)>")) }
+            if let scalar = XMLCharacters.firstInvalidCharacter(in: text) {
+                throw poison(.invalidCharacter(scalar, context: "text of <\(name)>"))
+            }
+            started = true
+            try check(
+                LibXML2.withXMLString(name) { name in LibXML2.withXMLString(text) { xmlTextWriterWriteElement(handle, name, $0) } },
+                "xmlTextWriterWriteElement")
+            inStartTag = false
+            if openElements.isEmpty { rootClosed = true }
+            return
+        }
         try startElement(name)
         for (attributeName, value) in attributes { try attribute(attributeName, value) }
         if let text { try self.text(text) }
@@ -165,7 +190,7 @@ public final class XMLWriter {
         guard started else { throw poison(.misuse("endDocument() on an empty document")) }
         try check(xmlTextWriterEndDocument(handle), "xmlTextWriterEndDocument")
         openElements.removeAll()
-        ended = true
+        closed = true
         try check(xmlTextWriterFlush(handle), "xmlTextWriterFlush")
     }
 
@@ -179,8 +204,17 @@ public final class XMLWriter {
     // MARK: Internals
 
     private func usable() throws(XMLError) {
-        if let failure { throw failure }
-        if ended { throw poison(.misuse("the document has ended")) }
+        if closed {
+            throw failure ?? poison(.misuse("the document has ended"))
+        }
+    }
+
+    /// Whether `name` is a qualified name, asking libxml2 once per distinct name.
+    private func isValidName(_ name: String) -> Bool {
+        if checkedNames.contains(name) { return true }
+        guard XMLCharacters.isQualifiedName(name) else { return false }
+        if checkedNames.count < 256 { checkedNames.insert(name) }
+        return true
     }
 
     private func check(_ result: Int32, _ function: String) throws(XMLError) {
@@ -191,6 +225,7 @@ public final class XMLWriter {
 
     private func poison(_ error: XMLError) -> XMLError {
         failure = error
+        closed = true
         return error
     }
 }
