@@ -63,7 +63,7 @@ func writeZip(_ path: String, _ entries: [(String, String)]) throws {
 /// The parts of a minimal valid workbook with one sheet named `sheet` whose `sheetData`
 /// holds `rows`; `sharedStrings` adds a shared strings part. Replace any part to make it hostile.
 func minimalWorkbook(
-    sheet: String = "Sheet1", rows: String, sharedStrings: String? = nil, workbook: String? = nil
+    sheet: String = "Sheet1", rows: String, sharedStrings: String? = nil, workbook: String? = nil, styles: String? = nil
 ) -> [(String, String)] {
     let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -81,6 +81,10 @@ func minimalWorkbook(
     if sharedStrings != nil {
         types += #"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#
         workbookRels += #"<Relationship Id="rId2" Type="\#(rel)/sharedStrings" Target="sharedStrings.xml"/>"#
+    }
+    if styles != nil {
+        types += #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+        workbookRels += #"<Relationship Id="rId3" Type="\#(rel)/styles" Target="styles.xml"/>"#
     }
     types += "</Types>"
     workbookRels += "</Relationships>"
@@ -111,6 +115,9 @@ func minimalWorkbook(
     ]
     if let sharedStrings {
         parts.append(("xl/sharedStrings.xml", #"<?xml version="1.0" encoding="UTF-8"?>"# + sharedStrings))
+    }
+    if let styles {
+        parts.append(("xl/styles.xml", #"<?xml version="1.0" encoding="UTF-8"?>"# + styles))
     }
     return parts
 }

@@ -115,6 +115,7 @@ extension SheetError {
             self.rawValue = rawValue
         }
 
+        /// The dotted code, e.g. `sheet.not-text`.
         public var description: String { rawValue }
 
         /// ``SheetError/invalidSheetName(name:problem:)``.

@@ -2,6 +2,10 @@ import ArchiveKit
 import Foundation
 import XMLKit
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Streams a workbook (.xlsx) to a file, sheet by sheet and row by row, in bounded memory.
 ///
 /// Each sheet gets a bold header row from its columns, frozen (`<pane ySplit="1"
@@ -46,8 +50,9 @@ public final class XLSXWriter {
     /// Starts a workbook that ``commit()`` will put at `path`.
     ///
     /// Creates the zip's temporary file beside `path` (``ArchiveKit/ArchiveWriter`` with
-    /// ``ArchiveKit/ArchiveFormat/zip``) and a private scratch directory (mode 0700) under the
-    /// system temporary directory for the sheets' XML.
+    /// ``ArchiveKit/ArchiveFormat/zip``) and, also beside it, a hidden scratch directory
+    /// `.<name>.sheets-XXXXXX` (mkdtemp(3), mode 0700) for the sheets' XML: on the disk that
+    /// must hold the workbook anyway, not in a `/tmp` that may live in memory.
     /// - Throws: ``SheetError/archive(_:)`` with ``ArchiveKit/ArchiveError/targetExists(path:)``
     ///   if `path` exists, or if the temporary file cannot be created;
     ///   ``SheetError/io(operation:path:errno:)`` if the scratch directory cannot be made.
@@ -58,15 +63,14 @@ public final class XLSXWriter {
         } catch {
             throw .archive(error)
         }
-        let directory = FileManager.default.temporaryDirectory.path + "/enroll-xlsx-" + UUID().uuidString
-        do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        } catch {
+        let url = URL(fileURLWithPath: path)
+        var template = Array("\(url.deletingLastPathComponent().path)/.\(url.lastPathComponent).sheets-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            let code = errno
             archive?.cancel()
-            throw .io(operation: "create directory", path: directory, errno: Int32((error as NSError).code))
+            throw .io(operation: "create scratch directory beside", path: path, errno: code)
         }
-        scratchDirectory = directory
+        scratchDirectory = String(cString: made)
     }
 
     deinit {
