@@ -81,6 +81,22 @@ struct HandMadeWorkbookTests {
         }
     }
 
+    @Test("the parts may come in any order in the zip, even the content types and relationships last")
+    func anyOrder() throws {
+        let styles = #"<styleSheet xmlns="\#(Self.main)"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>"#
+        let parts = minimalWorkbook(
+            rows: #"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>43101</v></c></row>"#,
+            sharedStrings: #"<sst xmlns="\#(Self.main)"><si><t>共享</t></si></sst>"#, styles: styles)
+        let expected: [CellRef: CellValue] = [CellRef("A1")!: .text("共享"), CellRef("B1")!: .date(SheetDate(year: 2018, month: 1, day: 1))]
+        #expect(try Self.rows(parts).first?.cells == expected)
+        #expect(try Self.rows(parts.reversed()).first?.cells == expected)
+        // The workbook's relationships before the package's, the content types last.
+        let names = ["xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "_rels/.rels"]
+        let shuffled = names.compactMap { name in parts.first { $0.0 == name } } + parts.filter { !names.contains($0.0) }.reversed()
+        #expect(shuffled.count == parts.count)
+        #expect(try Self.rows(shuffled).first?.cells == expected)
+    }
+
     @Test("a Strict Open XML workbook is read like a transitional one")
     func strict() throws {
         let parts = minimalWorkbook(rows: #"<row r="1"><c r="A1" t="inlineStr"><is><t>严格</t></is></c></row>"#).map { name, text in

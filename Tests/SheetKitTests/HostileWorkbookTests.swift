@@ -90,6 +90,19 @@ struct HostileWorkbookTests {
         }
     }
 
+    @Test("a row holding more text than maxRowBytes is refused")
+    func rowTooLarge() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wide.xlsx")
+        let cells = (0..<20).map { #"<c r="\#(CellRef.columnName($0))3" t="inlineStr"><is><t>\#(String(repeating: "字", count: 1000))</t></is></c>"# }
+        try writeZip(path, minimalWorkbook(rows: #"<row r="3">\#(cells.joined())</row>"#))
+        #expect(try allRows(path, sheet: "Sheet1").first?.cells.count == 20)
+        guard case .rowTooLarge(sheet: "Sheet1", row: 3, limit: 10_000) = readingError(path, limits: SheetLimits(maxRowBytes: 10_000)) else {
+            Issue.record("expected rowTooLarge, got \(String(describing: readingError(path, limits: SheetLimits(maxRowBytes: 10_000))))")
+            return
+        }
+    }
+
     @Test("a huge shared-string table is refused by its declared count, its counted size, or its bytes")
     func hugeSharedStrings() throws {
         let directory = try TemporaryDirectory()

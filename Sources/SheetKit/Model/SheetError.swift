@@ -73,6 +73,8 @@ public enum SheetError: Error {
     case cellOutOfOrder(sheet: String, cell: CellRef, previous: CellRef)
     /// A row numbered at or before the previous row (duplicated or out of order).
     case rowOutOfOrder(sheet: String, row: Int, previous: Int)
+    /// A row whose text together exceeds ``SheetLimits/maxRowBytes``.
+    case rowTooLarge(sheet: String, row: Int, limit: Int)
     /// A cell whose stored value does not fit its type (a boolean that is not 0 or 1, a
     /// number that does not parse, a date serial that is no date …).
     case invalidCellValue(sheet: String, cell: CellRef, value: String, type: String)
@@ -166,6 +168,8 @@ extension SheetError {
         public static let cellOutOfOrder = Code("sheet.cell-out-of-order")
         /// ``SheetError/rowOutOfOrder(sheet:row:previous:)``.
         public static let rowOutOfOrder = Code("sheet.row-out-of-order")
+        /// ``SheetError/rowTooLarge(sheet:row:limit:)``.
+        public static let rowTooLarge = Code("sheet.row-too-large")
         /// ``SheetError/invalidCellValue(sheet:cell:value:type:)``.
         public static let invalidCellValue = Code("sheet.invalid-cell-value")
         /// ``SheetError/missingColumns(sheet:names:)``.
@@ -190,7 +194,7 @@ extension SheetError {
             invalidSheetName, duplicateSheetName, noColumns, tooManyColumns, noSheet, rowTooWide, tooManyRows,
             cellTextTooLong, invalidNumber, invalidDate, writerClosed, io, notAWorkbook, missingPart, partTooLarge,
             sheetNotFound, tooManySheets, tooManySharedStrings, sharedStringsTooLarge, tooManyCellFormats,
-            sharedStringIndex, invalidCellReference, cellOutOfOrder, rowOutOfOrder, invalidCellValue, missingColumn,
+            sharedStringIndex, invalidCellReference, cellOutOfOrder, rowOutOfOrder, rowTooLarge, invalidCellValue, missingColumn,
             duplicateColumn, emptyCell, notText, duplicateValue, emptySheet, archive, xml,
         ]
     }
@@ -222,6 +226,7 @@ extension SheetError {
         case .invalidCellReference: .invalidCellReference
         case .cellOutOfOrder: .cellOutOfOrder
         case .rowOutOfOrder: .rowOutOfOrder
+        case .rowTooLarge: .rowTooLarge
         case .invalidCellValue: .invalidCellValue
         case .missingColumns: .missingColumn
         case .duplicateColumn: .duplicateColumn
@@ -243,7 +248,7 @@ extension SheetError {
             .tooManyRows(let sheet, _), .cellTextTooLong(let sheet, _, _, _), .invalidNumber(let sheet, _),
             .invalidDate(let sheet, _, _), .sharedStringIndexOutOfRange(let sheet, _, _, _),
             .invalidCellReference(let sheet, _), .cellOutOfOrder(let sheet, _, _), .rowOutOfOrder(let sheet, _, _),
-            .invalidCellValue(let sheet, _, _, _), .missingColumns(let sheet, _), .duplicateColumn(let sheet, _, _, _),
+            .rowTooLarge(let sheet, _, _), .invalidCellValue(let sheet, _, _, _), .missingColumns(let sheet, _), .duplicateColumn(let sheet, _, _, _),
             .emptyCell(let sheet, _, _), .notText(let sheet, _, _, _), .duplicateValue(let sheet, _, _, _, _),
             .emptySheet(let sheet):
             sheet
@@ -351,6 +356,8 @@ extension SheetError: CustomStringConvertible {
                 return "comes after cell \(previous) in the file; cells must be unique and in order. Open and save the file again in Excel."
             case .rowOutOfOrder(_, let row, let previous):
                 return "row \(row) comes after row \(previous) in the file; rows must be unique and in order. Open and save the file again in Excel."
+            case .rowTooLarge(_, let row, let limit):
+                return "row \(row) holds more than \(limit) bytes of text; the file is too large to import."
             case .invalidCellValue(_, _, let value, let type):
                 return "the stored value '\(value.prefix(40))' is not a valid \(type); the file is damaged."
             case .missingColumns(_, let names):
@@ -425,6 +432,8 @@ extension SheetError: CustomStringConvertible {
                 return "在文件中位于单元格 \(previous) 之后；单元格不能重复且须按顺序。请在 Excel 中打开并重新保存。"
             case .rowOutOfOrder(_, let row, let previous):
                 return "第 \(row) 行在文件中位于第 \(previous) 行之后；行不能重复且须按顺序。请在 Excel 中打开并重新保存。"
+            case .rowTooLarge(_, let row, let limit):
+                return "第 \(row) 行的文本超过 \(limit) 字节，文件过大，无法导入。"
             case .invalidCellValue(_, _, let value, let type):
                 return "存储的值“\(value.prefix(40))”不是有效的\(type)；文件已损坏。"
             case .missingColumns(_, let names):

@@ -8,7 +8,7 @@ import XMLKit
 /// and each part's XML by XMLKit (no DTD at all, depth, text size), plus what only a
 /// spreadsheet reader knows: sheets, shared strings, rows, columns, cell formats. Memory
 /// while reading is bounded by ``maxPartSize`` (a part read whole), the shared strings
-/// limits (the one table held for a whole read) and one row.
+/// limits (the one table held for a whole read) and one row (``maxRowBytes``).
 public struct SheetLimits: Sendable, Hashable {
     /// Most entries in the zip. Default 1,000.
     public var maxEntryCount: Int
@@ -38,6 +38,9 @@ public struct SheetLimits: Sendable, Hashable {
     /// Longest text in one cell (or one shared string), in UTF-8 bytes. Default 128 KiB
     /// (Excel's 32,767 characters take at most 96 KiB).
     public var maxCellTextBytes: Int
+    /// Most UTF-8 bytes of text (strings, formulas, error codes) in one row, the memory one
+    /// row read can take. Default 16 MiB.
+    public var maxRowBytes: Int
 
     /// Creates limits; every parameter defaults to the documented default.
     public init(
@@ -52,7 +55,8 @@ public struct SheetLimits: Sendable, Hashable {
         maxCellFormats: Int = 65_536,
         maxRows: Int = CellRef.maxRows,
         maxColumns: Int = CellRef.maxColumns,
-        maxCellTextBytes: Int = 128 << 10
+        maxCellTextBytes: Int = 128 << 10,
+        maxRowBytes: Int = 16 << 20
     ) {
         self.maxEntryCount = maxEntryCount
         self.maxPartSize = maxPartSize
@@ -66,6 +70,7 @@ public struct SheetLimits: Sendable, Hashable {
         self.maxRows = min(maxRows, CellRef.maxRows)
         self.maxColumns = min(maxColumns, CellRef.maxColumns)
         self.maxCellTextBytes = maxCellTextBytes
+        self.maxRowBytes = maxRowBytes
     }
 
     /// The defaults listed on each property.

@@ -173,6 +173,7 @@ public final class SheetRowReader {
         if xml.reader.isEmptyElement { return SheetRow(sheet: name, number: number, cells: cells) }
         let rowDepth = xml.reader.depth
         var previousColumn = -1
+        var rowBytes = 0
         while let type = try xml.next() {
             if type == .endElement && xml.reader.depth == rowDepth { break }
             guard type == .element else { continue }
@@ -182,7 +183,10 @@ public final class SheetRowReader {
             }
             let (reference, value) = try readCell(row: number, after: previousColumn)
             previousColumn = reference.column
-            if let value { cells[reference] = value }
+            guard let value else { continue }
+            rowBytes += value.textBytes
+            if rowBytes > limits.maxRowBytes { throw .rowTooLarge(sheet: name, row: number, limit: limits.maxRowBytes) }
+            cells[reference] = value
         }
         return SheetRow(sheet: name, number: number, cells: cells)
     }
@@ -280,6 +284,17 @@ public final class SheetRowReader {
             return .number(number)
         case let other?:
             throw .invalidCellValue(sheet: name, cell: cell, value: other, type: "cell type")
+        }
+    }
+}
+
+extension CellValue {
+    /// The UTF-8 bytes of text the value holds, for ``SheetLimits/maxRowBytes``.
+    var textBytes: Int {
+        switch self {
+        case .text(let text), .error(let text): text.utf8.count
+        case .formula(let formula, let cached): formula.utf8.count + (cached?.textBytes ?? 0)
+        case .number, .date, .bool: 8
         }
     }
 }

@@ -58,42 +58,27 @@ public struct XLSXReader {
         self.limits = limits
         var scan = PackageScan(path: path, limits: limits)
         try scan.read(only: nil)
-
-        guard let rootRelationships = scan.relationships[""] else {
-            throw .notAWorkbook(path: path, detail: "it has no _rels/.rels")
+        // Parts that came before what says what they are (the content types or the
+        // relationships) are read in another pass: at most two more, for the workbook's
+        // relationships and then the parts they name.
+        for _ in 0..<2 {
+            let missing = try scan.unreadParts()
+            if missing.isEmpty { break }
+            try scan.read(only: missing)
         }
-        guard let workbookPart = rootRelationships.first(where: { $0.kind == "officeDocument" })?.target else {
-            throw .notAWorkbook(path: path, detail: "_rels/.rels names no office document")
+        guard let workbookPart = scan.workbookPart else {
+            throw .notAWorkbook(path: path, detail: "its _rels/.rels names no office document")
         }
-        guard scan.has(workbookPart) else { throw .missingPart(part: workbookPart, referencedBy: "_rels/.rels") }
         let workbookRelationshipsPart = PartName.relationships(of: workbookPart)
         guard let workbookRelationships = scan.relationships[workbookPart.lowercased()] else {
             throw .missingPart(part: workbookRelationshipsPart, referencedBy: workbookPart)
         }
-        let stylesPart = workbookRelationships.first { $0.kind == "styles" }?.target
-        let sharedStringsPart = workbookRelationships.first { $0.kind == "sharedStrings" }?.target
-        for part in [stylesPart, sharedStringsPart] {
-            if let part, !scan.has(part) { throw .missingPart(part: part, referencedBy: workbookRelationshipsPart) }
-        }
-
-        // A second pass for the parts that came before anything said what they were.
-        var missing: Set<String> = []
-        if scan.workbook?.part != workbookPart.lowercased() { missing.insert(workbookPart.lowercased()) }
-        if let stylesPart, scan.formats?.part != stylesPart.lowercased() { missing.insert(stylesPart.lowercased()) }
-        if let sharedStringsPart, scan.sharedStrings?.part != sharedStringsPart.lowercased() {
-            missing.insert(sharedStringsPart.lowercased())
-        }
-        if !missing.isEmpty {
-            scan.roles = [workbookPart.lowercased(): .workbook]
-            if let stylesPart { scan.roles[stylesPart.lowercased()] = .styles }
-            if let sharedStringsPart { scan.roles[sharedStringsPart.lowercased()] = .sharedStrings }
-            try scan.read(only: missing)
-        }
         guard let workbook = scan.workbook?.info else { throw .missingPart(part: workbookPart, referencedBy: "_rels/.rels") }
+        let relationshipsByID = Dictionary(workbookRelationships.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
         var sheets: [SheetInfo] = []
         for sheet in workbook.sheets {
-            guard let relationship = workbookRelationships.first(where: { $0.id == sheet.relationshipID }) else {
+            guard let relationship = relationshipsByID[sheet.relationshipID] else {
                 throw .missingPart(part: "relationship \(sheet.relationshipID) of sheet '\(sheet.name)'", referencedBy: workbookPart)
             }
             guard relationship.kind == "worksheet", let target = relationship.target else { continue }
@@ -148,16 +133,17 @@ public struct SheetInfo: Sendable, Hashable {
 
 /// One pass over the zip, collecting the small parts.
 private struct PackageScan {
-    enum Role { case workbook, styles, sharedStrings }
+    enum Role { case relationships, workbook, styles, sharedStrings }
 
     let path: String
     let limits: SheetLimits
     /// Entry names seen, by lower-cased name (OPC part names ignore case).
     var entries: [String: String] = [:]
     var contentTypes: ContentTypes?
-    /// Relationships by the lower-cased name of their source part (`""`: the package).
+    /// Relationships by the lower-cased name of their source part (`""`: the package); only
+    /// the package's and the workbook's are kept.
     var relationships: [String: [Relationship]] = [:]
-    /// Known roles of parts, by lower-cased name (for the second pass).
+    /// The roles of parts to read in a later pass, by lower-cased name.
     var roles: [String: Role] = [:]
     var workbook: (part: String, info: WorkbookInfo)?
     var formats: (part: String, formats: CellFormats)?
@@ -171,7 +157,39 @@ private struct PackageScan {
     func has(_ part: String) -> Bool { entries[part.lowercased()] != nil }
     func entryName(_ part: String) -> String { entries[part.lowercased()] ?? part }
 
-    /// Reads the zip once; `only`: just these parts (lower-cased), by the roles already known.
+    /// The workbook part, as the package's relationships name it.
+    var workbookPart: String? {
+        relationships[""]?.first { $0.kind == "officeDocument" }?.target
+    }
+
+    /// What a later pass must read, by lower-cased name, with ``roles`` set for it.
+    /// - Throws: ``SheetError/notAWorkbook(path:detail:)`` without `_rels/.rels`;
+    ///   ``SheetError/missingPart(part:referencedBy:)`` for a named part not in the zip.
+    mutating func unreadParts() throws(SheetError) -> Set<String> {
+        guard relationships[""] != nil else { throw .notAWorkbook(path: path, detail: "it has no _rels/.rels") }
+        guard let workbookPart else { return [] }
+        guard has(workbookPart) else { throw .missingPart(part: workbookPart, referencedBy: "_rels/.rels") }
+        var missing: Set<String> = []
+        roles = [:]
+        func need(_ part: String, _ role: Role) {
+            missing.insert(part.lowercased())
+            roles[part.lowercased()] = role
+        }
+        if workbook?.part != workbookPart.lowercased() { need(workbookPart, .workbook) }
+        let relationshipsPart = PartName.relationships(of: workbookPart)
+        guard let related = relationships[workbookPart.lowercased()] else {
+            if has(relationshipsPart) { need(relationshipsPart, .relationships) }
+            return missing
+        }
+        for (kind, parsed) in [("styles", formats?.part), ("sharedStrings", sharedStrings?.part)] {
+            guard let part = related.first(where: { $0.kind == kind })?.target else { continue }
+            guard has(part) else { throw .missingPart(part: part, referencedBy: relationshipsPart) }
+            if parsed != part.lowercased() { need(part, kind == "styles" ? .styles : .sharedStrings) }
+        }
+        return missing
+    }
+
+    /// Reads the zip once; `only`: just these parts (lower-cased), in the ``roles`` set for them.
     mutating func read(only: Set<String>?) throws(SheetError) {
         let reader: ArchiveReader
         do {
@@ -197,18 +215,20 @@ private struct PackageScan {
             }
             if entry.path == "[Content_Types].xml" {
                 contentTypes = try ContentTypes(part: entry.path, bytes: readWhole(entry), limits: limits)
-            } else if let source = PartName.source(ofRelationships: entry.path) {
-                relationships[source.lowercased()] = try parseRelationships(part: entry.path, bytes: readWhole(entry), limits: limits)
             } else if let role = role(of: entry.path) {
                 try read(entry, as: role)
             }
         }
     }
 
-    /// What a part is, from the relationships or the content types read so far.
+    /// What a part is, from the relationships or the content types read so far; `nil` for
+    /// the parts not needed (worksheets are read later, one at a time).
     private func role(of part: String) -> Role? {
+        if let source = PartName.source(ofRelationships: part) {
+            return source.isEmpty || role(of: source) == .workbook ? .relationships : nil
+        }
         let key = part.lowercased()
-        if let workbook = relationships[""]?.first(where: { $0.kind == "officeDocument" })?.target {
+        if let workbook = workbookPart {
             if workbook.lowercased() == key { return .workbook }
             if let related = relationships[workbook.lowercased()] {
                 for relationship in related where relationship.target?.lowercased() == key {
@@ -228,6 +248,9 @@ private struct PackageScan {
     private mutating func read(_ entry: ArchiveEntry, as role: Role) throws(SheetError) {
         let key = entry.path.lowercased()
         switch role {
+        case .relationships:
+            let source = PartName.source(ofRelationships: entry.path) ?? ""
+            relationships[source.lowercased()] = try parseRelationships(part: entry.path, bytes: readWhole(entry), limits: limits)
         case .workbook:
             workbook = (key, try WorkbookInfo(part: entry.path, bytes: readWhole(entry), limits: limits))
         case .styles:
