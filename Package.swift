@@ -83,6 +83,15 @@ let package = Package(
         // The age file-encryption format (X25519 recipients) on swift-crypto; no other dependency.
         .target(name: "AgeKit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
+        // The libxml2 wrapper: the only Swift code that imports CLibXML2.
+        .target(name: "XMLKit", dependencies: ["CLibXML2"]),
+
+        // Office Open XML spreadsheets (.xlsx): a streaming writer and a hostile-safe reader.
+        .target(
+            name: "SheetKit",
+            dependencies: ["XMLKit", "ArchiveKit", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+
         // The core library: bags, signatures, bundles, forms, archives. Everything testable lives here.
         .target(
             name: "EnrollCore",
@@ -137,6 +146,14 @@ let package = Package(
         .testTarget(
             name: "AgeKitTests",
             dependencies: ["AgeKit", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "XMLKitTests",
+            dependencies: ["XMLKit"]
+        ),
+        .testTarget(
+            name: "SheetKitTests",
+            dependencies: ["SheetKit", "XMLKit", "ArchiveKit"]
         ),
         .testTarget(
             name: "EnrollCoreTests",

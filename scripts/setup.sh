@@ -25,6 +25,7 @@ if [ -n "$python" ]; then
   "$python" -c "import bagit" 2>/dev/null || pip_missing+=(bagit)
   "$python" -c "import jsonschema" 2>/dev/null || pip_missing+=(jsonschema)
   "$python" -c "import junitparser" 2>/dev/null || pip_missing+=(junitparser)  # reads validate's JUnit in the CLI tests
+  "$python" -c "import openpyxl" 2>/dev/null || pip_missing+=(openpyxl)
   if [ ${#pip_missing[@]} -gt 0 ]; then
     echo "setup: pip installing ${pip_missing[*]}"
     "$python" -m pip install -q "${pip_missing[@]}"
