@@ -77,7 +77,7 @@ public final class SheetRowReader {
         } catch {
             throw .archive(error)
         }
-        guard let entry = found else { throw .missingPart(part: sheet.part, referencedBy: "xl/workbook.xml") }
+        guard let entry = found else { throw .missingPart(part: sheet.part, referencedBy: workbook.sheetsReferencedBy) }
         let pipe = EntryPipe(entry)
         self.pipe = pipe
         do {

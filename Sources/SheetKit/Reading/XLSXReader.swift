@@ -36,6 +36,8 @@ public struct XLSXReader {
 
     let sharedStrings: [String]
     let formats: CellFormats
+    /// The part naming the sheets' parts (`xl/_rels/workbook.xml.rels`), for messages.
+    let sheetsReferencedBy: String
 
     /// The worksheets' names, in workbook order.
     public var sheetNames: [String] { sheets.map(\.name) }
@@ -90,6 +92,7 @@ public struct XLSXReader {
         usesDate1904 = workbook.date1904
         sharedStrings = scan.sharedStrings?.strings ?? []
         formats = scan.formats?.formats ?? CellFormats()
+        sheetsReferencedBy = workbookRelationshipsPart
     }
 
     /// Starts streaming the rows of the worksheet named `name` (exactly, or else ignoring

@@ -165,7 +165,7 @@ public final class XLSXWriter {
     public func commit() throws(SheetError) {
         try usable()
         guard current != nil || !finished.isEmpty else { throw .noSheet }
-        do {
+        do throws(SheetError) {
             try finishCurrent()
             guard let archive else { throw SheetError.writerClosed(path: path) }
             let parts: [(String, [UInt8])]
@@ -189,11 +189,9 @@ public final class XLSXWriter {
             } catch {
                 throw SheetError.archive(error)
             }
-        } catch let error as SheetError {
+        } catch {
             fail()
             throw error
-        } catch {
-            preconditionFailure("commit throws only SheetError")
         }
         self.archive = nil
         closed = true
