@@ -546,3 +546,39 @@ struct BagitPythonAlgorithmTests {
         #expect(report.inventory.payload["data/\(word).txt"] != nil)
     }
 }
+
+@Suite("The bundle profile stays strict where the general validator is lenient")
+struct BundleProfileTests {
+    @Test func olderVersionsOtherEncodingsAndByteOrderMarksAreBundleErrors() throws {
+        let edits: [(String, (String) throws -> Void, String)] = [
+            ("0.97", { path in try write(path + "/bagit.txt", "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n") },
+             "BagIt version 0.97"),
+            ("ISO-8859-1", { path in try write(path + "/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: ISO-8859-1\n") },
+             "tag-file encoding ISO-8859-1"),
+            ("BOM", { path in try write(path + "/bag-info.txt", [0xEF, 0xBB, 0xBF] + (try FileIO.readAll(path + "/bag-info.txt"))) },
+             "byte-order mark"),
+        ]
+        for (name, edit, expected) in edits {
+            let dir = TemporaryDirectory()
+            let station = try StationFixture(dir)
+            let path = try station.signedBundle("b")
+            try edit(path)
+            let general = try BagValidator().validate(directory: path)
+            #expect(!general.diagnostics.contains { $0.code == "bag.bundle-profile" }, "\(name)")
+            let bundle = try BundleVerifier(trust: station.trust).verify(directory: path)
+            let profile = bundle.diagnostics.filter { $0.code == "bag.bundle-profile" }
+            #expect(profile.count == 1, "\(name): \(bundle.diagnostics.map(\.code))")
+            #expect(profile.first?.severity == .error)
+            #expect(profile.first?.message.en.contains(expected) == true, "\(name): \(profile)")
+        }
+    }
+
+    @Test func aFreshBundleKeepsTheProfile() throws {
+        let dir = TemporaryDirectory()
+        let station = try StationFixture(dir)
+        let bundle = try BundleVerifier(trust: station.trust).verify(directory: try station.signedBundle("b"))
+        #expect(bundle.isValid, "\(bundle.diagnostics)")
+        #expect(bundle.bag.version == "1.0")
+        #expect(bundle.bag.encoding == "UTF-8")
+    }
+}

@@ -16,8 +16,8 @@ extension Enroll.Bag {
     /// `enroll bag validate PATH...`.
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate bags fully against RFC 8493, reporting every problem. 校验 BagIt 包。",
-            discussion: "Exit 0 valid (warnings on stderr), 1 invalid, 2 unreadable."
+            abstract: "Validate bags fully against RFC 8493 and BagIt 0.93–0.97, reporting every problem. 校验 BagIt 包。",
+            discussion: "Each bag by the rules of the version it declares, its tag files in the encoding it declares; md5, sha1, sha224, sha256, sha384 and sha512 manifests. Exit 0 valid (warnings on stderr), 1 invalid, 2 unreadable."
         )
 
         @OptionGroup var common: CommonOptions
@@ -40,6 +40,7 @@ extension Enroll.Bag {
                 struct BagJSON: Encodable {
                     var path: String
                     var version: String?
+                    var encoding: String?
                     var valid: Bool
                     var payloadFiles: Int
                     var payloadBytes: Int64
@@ -48,7 +49,7 @@ extension Enroll.Bag {
                     var warnings: [DiagnosticJSON]
                 }
                 Terminal.json(["bags": reports.map {
-                    BagJSON(path: $0.path, version: $0.version, valid: $0.isValid, payloadFiles: $0.payloadFileCount,
+                    BagJSON(path: $0.path, version: $0.version, encoding: $0.encoding, valid: $0.isValid, payloadFiles: $0.payloadFileCount,
                             payloadBytes: $0.payloadByteCount, algorithms: $0.payloadAlgorithms.map(\.rawValue),
                             errors: $0.diagnostics.errors.map { DiagnosticJSON($0, language) },
                             warnings: $0.diagnostics.warnings.map { DiagnosticJSON($0, language) })
