@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "JSONSchema",
                 "ArchiveKit",
+                "AgeKit",
                 "CalendarDates",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -158,7 +159,8 @@ let package = Package(
         .testTarget(
             name: "EnrollCoreTests",
             dependencies: [
-                "EnrollCore", "CalendarDates", .product(name: "Crypto", package: "swift-crypto"),
+                "EnrollCore", "CalendarDates", "SampleKit", "ArchiveKit", "AgeKit", "JSONSchema",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -178,6 +178,9 @@ extension DiagnosticCode {
     /// The trust directory does not exist or is not a directory. Name the directory that holds the stations' .pub keys.
     public static let sigTrustMissing = DiagnosticCode("sig.trust-missing")
 
+    /// A `.age.pub` file in the trust directory is not an age recipients file (`age1…` lines).
+    public static let sigTrustRecipientMalformed = DiagnosticCode("sig.trust-recipient-malformed")
+
     /// The signing key … is not in the trust store. If this is a new station, add its .pub key to the trust directory first.
     public static let sigUntrustedKey = DiagnosticCode("sig.untrusted-key")
 
@@ -307,6 +310,9 @@ extension DiagnosticCode {
     /// This is not an enroll status archive (status.json or its signature is missing).
     public static let archiveStatusMalformed = DiagnosticCode("archive.status-malformed")
 
+    /// The status archive is version 1 (its entries carried recoverable child ID numbers) or a version this program does not read.
+    public static let archiveStatusVersion = DiagnosticCode("archive.status-version")
+
     /// The archive or directory to write already exists and is never overwritten.
     public static let archiveTargetExists = DiagnosticCode("archive.target-exists")
 
@@ -349,6 +355,11 @@ extension DiagnosticCode {
 
     /// Application … has no revision ….
     public static let storeUnknownRevision = DiagnosticCode("store.unknown-revision")
+
+    // MARK: A station's own records
+
+    /// A line of the station's bundle index (`bundles.tsv`) is malformed.
+    public static let stationIndexMalformed = DiagnosticCode("station.index-malformed")
 
     // MARK: Review decisions
 
@@ -416,7 +427,7 @@ extension DiagnosticCode {
         .sigAlreadySigned, .sigInvalid, .sigKeyCorrupt, .sigKeyEncrypted,
         .sigKeyMismatch, .sigKeyPermissions, .sigMalformed, .sigMissing,
         .sigRevocationMalformed, .sigRevokedKey, .sigStationMismatch, .sigTrustDuplicate,
-        .sigTrustMissing, .sigUntrustedKey, .formJsonMalformed, .formPattern,
+        .sigTrustMissing, .sigTrustRecipientMalformed, .sigUntrustedKey, .formJsonMalformed, .formPattern,
         .formRequired, .formSchemaInvalid, .formSchemasMissing, .formType,
         .formUnknown, .formUnknownField, .formVersionMismatch, .formWithdrawalMismatch,
         .attachmentCount, .attachmentLayout, .attachmentMediaType, .attachmentMissing,
@@ -426,10 +437,10 @@ extension DiagnosticCode {
         .archiveCompressionRatio, .archiveCorrupt, .archiveDuplicateBundle, .archiveDuplicateEntry,
         .archiveEntryType, .archiveFailed, .archiveIo, .archiveLimit,
         .archiveNameCollision, .archiveNameEncoding, .archiveNothingToPack, .archiveOutsideBatch,
-        .archiveSizeMismatch, .archiveStatusMalformed, .archiveTargetExists, .archiveUnexpectedEntry,
+        .archiveSizeMismatch, .archiveStatusMalformed, .archiveStatusVersion, .archiveTargetExists, .archiveUnexpectedEntry,
         .archiveUnsafePath, .archiveWriteFailed, .importCollectionNumbersExhausted, .importConflict,
         .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn,
-        .storeUnavailable, .storeUnknownApplication, .storeUnknownRevision, .reviewNotAllowed,
+        .storeUnavailable, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .reviewNotAllowed,
         .reviewReasonMissing, .reviewSchoolMissing, .ioExists, .ioFailed,
         .ioNotFound, .usageAttach, .usageBadName, .usageKeyId,
         .usageMap, .schemaInvalid, .schemaMalformed,

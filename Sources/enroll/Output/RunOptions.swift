@@ -53,3 +53,17 @@ struct StationDirectoryOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The station's working directory, where the district's answers are kept.", valueName: "dir"))
     var stationDir: String
 }
+
+/// Where a making command records the bundles it signs (`new`, `revise`, `withdraw`, `sign`),
+/// so that `status show --id-number` can find the family's answer from the station's own
+/// records.
+struct StationRecordOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The station's working directory: a signed bundle is recorded in its index (bundles.tsv), for status show --id-number.", valueName: "dir"))
+    var stationDir: String?
+
+    /// Records a signed bundle in the station's index, when a station directory was given.
+    func record(_ bundle: String, _ header: BundleHeader, catalog: FormCatalog) throws {
+        guard let stationDir else { return }
+        try StationRecords(directory: stationDir).record(bundle: bundle, header: header, catalog: catalog)
+    }
+}

@@ -149,11 +149,12 @@ public struct AuditEntry: Sendable, Hashable {
         self.detail = detail
     }
 
-    /// The detail as the log stores it: a JSON object with sorted keys.
+    /// The detail as the log stores it: a JSON object with sorted keys, every value masked
+    /// (`Privacy.maskText`), since the log is shown and exported (`enroll log`).
     static func detailText(_ detail: [String: String]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return (try? encoder.encode(detail.mapValues(Privacy.maskText))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
 
