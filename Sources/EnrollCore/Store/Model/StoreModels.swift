@@ -57,6 +57,24 @@ public struct ApplicationDetail: Sendable, Codable {
     public var formJSON: String?
 }
 
+extension ApplicationDetail {
+    /// The detail as `review show` shows it by default, for sharing: the form data masked
+    /// (`Privacy.maskPersonalData`: ID numbers, phones, dates to the year) and the numbers the
+    /// reviewer's reasons and the flags quote (`Privacy.maskText`). The form data is dropped
+    /// when it is not JSON, rather than shown unmasked.
+    public func masked() -> ApplicationDetail {
+        var detail = self
+        detail.formJSON = formJSON.flatMap { Privacy.maskPersonalData(inJSON: $0) }
+        detail.summary.reasons = summary.reasons.map(Privacy.maskText)
+        detail.flags = flags.map { flag in
+            var flag = flag
+            flag.detail = Privacy.maskText(flag.detail)
+            return flag
+        }
+        return detail
+    }
+}
+
 /// An application with its current form data, for exports.
 public struct ExportRow: Sendable {
     public var summary: ApplicationSummary
