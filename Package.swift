@@ -99,6 +99,7 @@ let package = Package(
                 "JSONSchema",
                 "ArchiveKit",
                 "CalendarDates",
+                "PrintKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -361,6 +361,38 @@ extension DiagnosticCode {
     /// Admitting needs the school (--school).
     public static let reviewSchoolMissing = DiagnosticCode("review.school-missing")
 
+    // MARK: Printing (`enroll print`)
+
+    /// The printout's content does not match its signature: it was altered or forged. Do not accept it.
+    public static let printAltered = DiagnosticCode("print.altered")
+
+    /// No printout with this check code was issued for the collection number: it may be forged or altered.
+    public static let printCodeUnknown = DiagnosticCode("print.code-unknown")
+
+    /// A field holds "|" or a line break, which a printout's QR code cannot carry. Correct the field first.
+    public static let printFieldUnprintable = DiagnosticCode("print.field-unprintable")
+
+    /// The application has not been admitted; no admission notice can be printed.
+    public static let printNotAdmitted = DiagnosticCode("print.not-admitted")
+
+    /// The application is on a non-local form; its collection form can be printed only once it is verified (审核通过).
+    public static let printNotVerified = DiagnosticCode("print.not-verified")
+
+    /// The application has no collection number yet. Take in the district's status archive first, then print.
+    public static let printNumberMissing = DiagnosticCode("print.number-missing")
+
+    /// The QR text is not an enroll printout payload (…). Scan it again or check the text entered.
+    public static let printPayloadMalformed = DiagnosticCode("print.payload-malformed")
+
+    /// The PDF cannot be written: … (PrintKit's message: font, cairo or file error).
+    public static let printRenderFailed = DiagnosticCode("print.render-failed")
+
+    /// The printout was signed with key …, which is not in the trust directory, so it cannot be confirmed.
+    public static let printUnknownKey = DiagnosticCode("print.unknown-key")
+
+    /// The application was withdrawn; no documents are printed for it.
+    public static let printWithdrawn = DiagnosticCode("print.withdrawn")
+
     // MARK: Files and I/O (exit 2)
 
     /// The target directory already exists and will not be overwritten. Choose another output path.
@@ -430,7 +462,9 @@ extension DiagnosticCode {
         .archiveUnsafePath, .archiveWriteFailed, .importCollectionNumbersExhausted, .importConflict,
         .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn,
         .storeUnavailable, .storeUnknownApplication, .storeUnknownRevision, .reviewNotAllowed,
-        .reviewReasonMissing, .reviewSchoolMissing, .ioExists, .ioFailed,
+        .reviewReasonMissing, .reviewSchoolMissing,
+        .printAltered, .printCodeUnknown, .printFieldUnprintable, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
+        .ioExists, .ioFailed,
         .ioNotFound, .usageAttach, .usageBadName, .usageKeyId,
         .usageMap, .schemaInvalid, .schemaMalformed,
     ]
