@@ -133,7 +133,7 @@ public struct DocumentRenderer: Sendable {
         try document.drawText(
             "编号：\(seal.number)    校验码：\(seal.checkCode)", at: Point(x: frame.minX, y: frame.minY + 52),
             style: TextStyle(size: 10, alignment: .trailing, wrapWidth: frame.width - qrSide - 8))
-        let code = try QRCode(text: seal.qrText, errorCorrection: .medium)
+        let code = try QRCode(utf8Text: seal.qrText, errorCorrection: .medium)
         let square = document.drawQRCode(code, in: Rect(x: frame.maxX - qrSide, y: frame.minY - 14, width: qrSide, height: qrSide), quietZone: 4)
         try document.drawText(
             seal.checkCode, at: Point(x: square.minX, y: square.maxY - 4), style: TextStyle(size: 7.5, alignment: .center, wrapWidth: square.width))
