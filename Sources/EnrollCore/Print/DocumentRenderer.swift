@@ -32,13 +32,13 @@ public struct DocumentRenderer: Sendable {
     /// the title, 编号 and 校验码 at the top, then each section of the form (基本信息,
     /// 监护人（一）, 监护人（二）…) as a grid of label and value cells.
     /// - Throws: `print.render-failed` with PrintKit's message when the PDF cannot be written.
-    public func writeCollectionForm(_ application: PrintedApplication, seal: PrintSeal, to path: String) throws {
+    public func writeCollectionForm(_ application: PrintedApplication, seal: PrintSeal, signer: String, to path: String) throws {
         try render(path: path, seal: seal) { document, frame in
             var y = try heading(document, frame: frame, seal: seal, left: "所在区：\(application.district)")
             for section in Self.sections(of: application) {
                 y = try draw(section, in: document, frame: frame, y: y)
             }
-            try footer(document, frame: frame, y: y, seal: seal, signer: application.station)
+            try footer(document, frame: frame, y: y, seal: seal, signer: signer)
         }
     }
 
@@ -184,14 +184,19 @@ public struct DocumentRenderer: Sendable {
 
     // MARK: Data
 
-    /// The form data's top-level sections in the data's order, each titled with the form's
-    /// label, its values labelled from the form (nested objects as `owner › name`).
+    /// The form data's top-level sections in the form's (schema) order, each titled with the
+    /// form's label, its values labelled from the form (nested objects as `owner › name`);
+    /// members the form does not know come after the known ones, in the data's order.
     static func sections(of application: PrintedApplication) -> [Section] {
         guard let object = application.data.objectValue else { return [] }
+        var order: [String: Int] = [:]
+        for (index, field) in application.form.fieldList().enumerated() where order[field.pointer] == nil {
+            order[field.pointer] = index
+        }
         var sections: [Section] = []
-        for (key, value) in zip(object.keys, object.values) {
+        for (key, value) in ordered(object, tokens: [], order: order) {
             var entries: [Entry] = []
-            collect(value, tokens: [key], form: application.form, into: &entries)
+            collect(value, tokens: [key], form: application.form, order: order, into: &entries)
             guard !entries.isEmpty else { continue }
             let title = application.form.label(at: JSONPointer(tokens: [key]))?.zh ?? key
             sections.append(Section(title: title, entries: entries))
@@ -199,15 +204,23 @@ public struct DocumentRenderer: Sendable {
         return sections
     }
 
-    private static func collect(_ value: JSONValue, tokens: [String], form: Form, into entries: inout [Entry]) {
+    /// An object's members in the form's order.
+    private static func ordered(_ object: JSONObject, tokens: [String], order: [String: Int]) -> [(String, JSONValue)] {
+        let members = Array(zip(object.keys, object.values)).enumerated().map { position, member in
+            (rank: order[Form.pattern(tokens + [member.0])] ?? Int.max, position: position, member: member)
+        }
+        return members.sorted { ($0.rank, $0.position) < ($1.rank, $1.position) }.map(\.member)
+    }
+
+    private static func collect(_ value: JSONValue, tokens: [String], form: Form, order: [String: Int], into entries: inout [Entry]) {
         switch value {
         case .object(let object):
-            for (key, member) in zip(object.keys, object.values) {
-                collect(member, tokens: tokens + [key], form: form, into: &entries)
+            for (key, member) in ordered(object, tokens: tokens, order: order) {
+                collect(member, tokens: tokens + [key], form: form, order: order, into: &entries)
             }
         case .array(let items) where items.contains { $0.objectValue != nil }:
             for (index, item) in items.enumerated() {
-                collect(item, tokens: tokens + [String(index)], form: form, into: &entries)
+                collect(item, tokens: tokens + [String(index)], form: form, order: order, into: &entries)
             }
         default:
             entries.append(Entry(label: label(tokens, form: form), value: text(value)))

@@ -32,7 +32,7 @@ public struct DocumentIssuer: Sendable {
                 en: "Application \(number) is on a non-local form (\(application.form.id)); its collection form can be printed only once it is verified (审核通过). Its status is \(stateEn).")
         }
         let seal = try seal(.collectionForm, application, number: number, extra: "")
-        try renderer.writeCollectionForm(application, seal: seal, to: path)
+        try renderer.writeCollectionForm(application, seal: seal, signer: name, to: path)
         return seal
     }
 
