@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "JSONSchema",
                 "ArchiveKit",
+                "AgeKit",
                 "CalendarDates",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -115,6 +116,7 @@ let package = Package(
             dependencies: [
                 "EnrollCore",
                 "ArchiveKit",
+                "AgeKit",
                 "JSONSchema",
                 "SampleKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
