@@ -16,4 +16,15 @@ public protocol ArchiveOutputStream: AnyObject {
 
 /// Builds the ``ArchiveOutputStream`` of an archive from the function that writes bytes to
 /// the archive's temporary file (which throws ``ArchiveError/io(operation:path:errno:)``).
-public typealias ArchiveOutputEncoding = (_ file: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> any ArchiveOutputStream
+///
+/// A struct rather than a bare closure, so that a writer's trailing closure still means its
+/// progress callback.
+public struct ArchiveOutputEncoding {
+    /// Makes the stream, given the function that writes to the file.
+    public let makeStream: (_ file: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> any ArchiveOutputStream
+
+    /// Wraps the function that makes the stream.
+    public init(_ makeStream: @escaping (_ file: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> any ArchiveOutputStream) {
+        self.makeStream = makeStream
+    }
+}

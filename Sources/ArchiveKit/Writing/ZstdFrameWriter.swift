@@ -50,7 +50,7 @@ final class ZstdFrameWriter {
         let fileOutput = FileOutput(file: file, path: path)
         if let encoding {
             do {
-                stream = try encoding { bytes in try fileOutput.write(bytes) }
+                stream = try encoding.makeStream { bytes in try fileOutput.write(bytes) }
             } catch let error as ArchiveError {
                 throw error
             } catch {

@@ -62,7 +62,7 @@ public enum ArchiveEncryption {
 
     /// The output encoding that encrypts an archive to `recipients` while it is written.
     static func encoding(to recipients: [AgeRecipient]) -> ArchiveOutputEncoding {
-        { file in EncryptingStream(try AgeEncryptor(recipients: recipients, sink: file)) }
+        ArchiveOutputEncoding { file in EncryptingStream(try AgeEncryptor(recipients: recipients, sink: file)) }
     }
 
     /// Opens a reader for the archive at `path`, decrypting it while streaming when it is an
