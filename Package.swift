@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "JSONSchema",
                 "ArchiveKit",
+                "AgeKit",
                 "CalendarDates",
                 "PrintKit",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,6 +117,7 @@ let package = Package(
             dependencies: [
                 "EnrollCore",
                 "ArchiveKit",
+                "AgeKit",
                 "JSONSchema",
                 "SampleKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

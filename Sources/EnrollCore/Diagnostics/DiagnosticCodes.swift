@@ -412,6 +412,9 @@ extension DiagnosticCode {
     /// The name "…" cannot be used: only letters, digits, -, _ and . are allowed.
     public static let usageBadName = DiagnosticCode("usage.bad-name")
 
+    /// The encryption options conflict or do not apply: --encrypt-to with --no-encrypt, or encryption with a format other than tar.zst.
+    public static let usageEncryption = DiagnosticCode("usage.encryption")
+
     /// A key ID is 16 hexadecimal digits.
     public static let usageKeyId = DiagnosticCode("usage.key-id")
 
@@ -425,6 +428,50 @@ extension DiagnosticCode {
 
     /// The schema is not valid JSON: …
     public static let schemaMalformed = DiagnosticCode("schema.malformed")
+
+    // MARK: Encryption (age)
+
+    /// The file is an ASCII-armored age file, which enroll does not read; decrypt it with `age -d` or encrypt it again without -a.
+    public static let cryptArmored = DiagnosticCode("crypt.armored")
+
+    /// The age header's MAC does not match: the header was modified after encryption.
+    public static let cryptHeaderMac = DiagnosticCode("crypt.header-mac")
+
+    /// The age header breaks the format (a damaged or altered file).
+    public static let cryptHeaderMalformed = DiagnosticCode("crypt.header-malformed")
+
+    /// The archive is encrypted (age) and no --identity was given to decrypt it.
+    public static let cryptIdentityRequired = DiagnosticCode("crypt.identity-required")
+
+    /// An age key file (--identity, --encrypt-to, district.age.pub) cannot be read.
+    public static let cryptKeyFileAccess = DiagnosticCode("crypt.key-file-access")
+
+    /// An age key file holds a line that is not a valid AGE-SECRET-KEY-1… identity or age1… recipient.
+    public static let cryptKeyMalformed = DiagnosticCode("crypt.key-malformed")
+
+    /// A recipients file holds no age1… recipient, so nothing can be encrypted to it.
+    public static let cryptNoRecipients = DiagnosticCode("crypt.no-recipients")
+
+    /// The file does not begin with the age version line, though it was to be decrypted.
+    public static let cryptNotAge = DiagnosticCode("crypt.not-age")
+
+    /// The age payload ends in an empty final chunk, which the format forbids.
+    public static let cryptPayloadMalformed = DiagnosticCode("crypt.payload-malformed")
+
+    /// An age payload chunk failed authentication: the file was modified or cut inside a chunk.
+    public static let cryptPayloadTampered = DiagnosticCode("crypt.payload-tampered")
+
+    /// Data follows the final age payload chunk: the file was modified or concatenated.
+    public static let cryptTrailingData = DiagnosticCode("crypt.trailing-data")
+
+    /// The age file ends without its final chunk: it was cut short.
+    public static let cryptTruncated = DiagnosticCode("crypt.truncated")
+
+    /// The age header has no X25519 recipient, only types enroll does not support (scrypt, ML-KEM, plugins).
+    public static let cryptUnknownRecipientType = DiagnosticCode("crypt.unknown-recipient-type")
+
+    /// None of the identities given opens the file: it was encrypted to another key (a station's own key?).
+    public static let cryptWrongIdentity = DiagnosticCode("crypt.wrong-identity")
 
     // MARK: Samples
 
@@ -465,7 +512,8 @@ extension DiagnosticCode {
         .reviewReasonMissing, .reviewSchoolMissing,
         .printAltered, .printCodeUnknown, .printFieldUnprintable, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
         .ioExists, .ioFailed,
-        .ioNotFound, .usageAttach, .usageBadName, .usageKeyId,
+        .ioNotFound, .usageAttach, .usageBadName, .usageEncryption, .usageKeyId,
         .usageMap, .schemaInvalid, .schemaMalformed,
+        .cryptArmored, .cryptHeaderMac, .cryptHeaderMalformed, .cryptIdentityRequired, .cryptKeyFileAccess, .cryptKeyMalformed, .cryptNoRecipients, .cryptNotAge, .cryptPayloadMalformed, .cryptPayloadTampered, .cryptTrailingData, .cryptTruncated, .cryptUnknownRecipientType, .cryptWrongIdentity,
     ]
 }

@@ -1,4 +1,5 @@
 import ArchiveKit
+import AgeKit
 import ArgumentParser
 import EnrollCore
 
@@ -52,4 +53,18 @@ struct StoreOptions: ParsableArguments {
 struct StationDirectoryOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The station's working directory, where the district's answers are kept.", valueName: "dir"))
     var stationDir: String
+}
+
+/// The age identity that decrypts an encrypted archive (`list`, `verify`, `validate`,
+/// `unpack`, `import`, `status import`).
+struct IdentityOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "An age identity file (AGE-SECRET-KEY-1…, as `age -i` reads it) that decrypts an encrypted (.age) archive while it streams.",
+        valueName: "file"))
+    var identity: String?
+
+    /// The identities in the file, or nil when none was given.
+    func identities() throws -> [AgeIdentity]? {
+        try identity.map { try ArchiveEncryption.readIdentities($0) }
+    }
 }
