@@ -100,6 +100,7 @@ let package = Package(
                 "ArchiveKit",
                 "AgeKit",
                 "CalendarDates",
+                "PrintKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,6 +117,7 @@ let package = Package(
             dependencies: [
                 "EnrollCore",
                 "ArchiveKit",
+                "AgeKit",
                 "JSONSchema",
                 "SampleKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,12 @@
 #ifndef ENROLL_CLIBXML2_SHIM_H
 #define ENROLL_CLIBXML2_SHIM_H
+#include <libxml/xmlversion.h>
+/* Debian's libxml2 is built with ICU, so encoding.h would include the system's
+   <unicode/ucnv.h>, whose UErrorCode clashes with the copy of ICU that Foundation brings
+   (module _FoundationICU) and breaks a clean build. Nothing here uses libxml2's ICU
+   converters: the ICU-only members sit at the end of xmlCharEncodingHandler, which Swift
+   never allocates or reads, so they are hidden from Swift. */
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>

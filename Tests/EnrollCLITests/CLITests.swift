@@ -34,6 +34,12 @@ struct CLITests {
         env.removeValue(forKey: "LC_ALL")
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        return try Self.collect(process)
+    }
+
+    /// Runs a prepared process to its end with no input, collecting both outputs (standard
+    /// error on another thread, so neither pipe fills up).
+    static func collect(_ process: Process) throws -> Run {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -54,19 +60,7 @@ struct CLITests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return try Self.collect(process)
     }
 
     /// A scratch directory with a test form schema and form data.

@@ -296,7 +296,7 @@ struct BagValidatorTests {
 
     @Test func unreadablePathThrowsAnIOError() throws {
         let dir = TemporaryDirectory()
-        #expect(throws: EnrollError.self) { try BagValidator().validate(directory: dir("nope")) }
+        #expect(thrownCodes { _ = try BagValidator().validate(directory: dir("nope")) } == ["io.not-found"])
         do {
             _ = try BagValidator().validate(directory: dir("nope"))
         } catch let error as EnrollError {

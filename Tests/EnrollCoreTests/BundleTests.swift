@@ -64,7 +64,7 @@ struct BundleTests {
         let signed = try BundleVerifier(trust: station.trust).verify(directory: dir("d"))
         #expect(signed.isValid, "\(signed.diagnostics)")
         // Signing twice is refused: a signed bundle is never changed.
-        #expect(throws: EnrollError.self) { try BundleOperations().sign(dir("d"), key: station.key, station: "station-01") }
+        #expect(thrownCodes { try BundleOperations().sign(dir("d"), key: station.key, station: "station-01") } == ["sig.already-signed"])
     }
 
     @Test func tamperingAfterSigningIsCaught() throws {
@@ -161,7 +161,7 @@ struct BundleTests {
         let dir = TemporaryDirectory()
         _ = try StationFixture(dir)
         try BundleOperations().create(form: "test-form", formVersion: "1", data: dir("form.json"), attachments: [], directory: dir("d"))
-        #expect(throws: EnrollError.self) { try BundleOperations().revise(dir("d"), data: nil, attachments: [], directory: dir("d2")) }
+        #expect(thrownCodes { try BundleOperations().revise(dir("d"), data: nil, attachments: [], directory: dir("d2")) } == ["bag.unsigned-previous"])
     }
 
     @Test func badInputsAreRefusedAndNothingIsLeftBehind() throws {

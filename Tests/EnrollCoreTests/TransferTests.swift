@@ -272,7 +272,7 @@ struct TransferTests {
         let dir = TemporaryDirectory()
         let fixture = try TransferFixture(dir, count: 1)
         try write(dir("day.tar.zst"), "precious")
-        #expect(throws: EnrollError.self) { try fixture.pack() }
+        #expect(thrownCodes { try fixture.pack() } == ["archive.target-exists"])
         #expect(try read(dir("day.tar.zst")) == "precious")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }
         #expect(leftovers.isEmpty)
@@ -316,7 +316,7 @@ struct TransferTests {
         try write(dir("cut.tar.zst"), Array(bytes.prefix(bytes.count / 2)))
         let (scan, _) = fixture.scan(dir("cut.tar.zst"))
         #expect(scan.diagnostics.map(\.code.rawValue).contains("archive.corrupt"))
-        #expect(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(dir("cut.tar.zst"), to: dir("out")) }
+        #expect(thrownCodes { try Unpacker(trust: nil).unpack(dir("cut.tar.zst"), to: dir("out")) } == ["archive.corrupt"])
         let left = (try? FileManager.default.contentsOfDirectory(atPath: dir("out"))) ?? []
         #expect(left.isEmpty, "\(left)")
     }
@@ -352,7 +352,7 @@ struct TransferTests {
             #expect(["archive.unsafe-path", "archive.entry-type", "archive.outside-batch"].contains(problem.code), "\(problem)")
             #expect(problem.location.entry == name || problem.location.entry?.contains("escape") == true || problem.location.entry?.contains("link") == true, "\(problem.location)")
             #expect(!problem.message.zh.isEmpty && !problem.message.en.isEmpty)
-            #expect(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(path, to: dir("out-\(kind)")) }
+            #expect(thrownCodes { try Unpacker(trust: nil).unpack(path, to: dir("out-\(kind)")) } == [problem.code.rawValue], "unpack refuses it as the scan does")
             #expect(!FileManager.default.fileExists(atPath: dir("escape.txt")))
             #expect(!FileManager.default.fileExists(atPath: (dir.path as NSString).deletingLastPathComponent + "/escape.txt"))
         }
@@ -363,7 +363,7 @@ struct TransferTests {
         let fixture = try TransferFixture(dir, count: 2)
         let (archive, _) = try fixture.pack()
         try write(dir("out/b2/keep.txt"), "mine")
-        #expect(throws: EnrollError.self) { try Unpacker(trust: nil).unpack(archive, to: dir("out")) }
+        #expect(thrownCodes { try Unpacker(trust: nil).unpack(archive, to: dir("out")) } == ["io.exists"])
         #expect(try read(dir("out/b2/keep.txt")) == "mine")
         #expect(!FileManager.default.fileExists(atPath: dir("out/b1")))
     }
@@ -375,6 +375,6 @@ struct TransferTests {
         #expect(try BatchManifest(bytes: manifest.rendered(), file: "batch.txt") == manifest)
         var broken = manifest.rendered()
         broken.removeLast(10)
-        #expect(throws: EnrollError.self) { try BatchManifest(bytes: broken, file: "batch.txt") }
+        #expect(thrownCodes { _ = try BatchManifest(bytes: broken, file: "batch.txt") } == ["archive.batch-malformed"])
     }
 }

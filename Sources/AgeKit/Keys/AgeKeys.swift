@@ -32,22 +32,9 @@ public struct AgeIdentity: Sendable {
     /// - Throws: ``AgeError/keyMalformed(file:line:problem:)`` (without a location) if it is
     ///   not valid Bech32, not of the `AGE-SECRET-KEY-` type, or not 32 bytes.
     public init(string: String) throws(AgeError) {
-        let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
-        let decoded: (hrp: String, data: [UInt8])
-        do {
-            decoded = try Bech32.decode(trimmed)
-        } catch {
-            throw KeyNames.refine(error, for: trimmed, expected: Self.bech32Type)
-        }
-        guard decoded.hrp == Self.bech32Type else {
-            throw .keyMalformed(
-                file: nil, line: nil,
-                problem: .wrongType(expected: Self.bech32Type, found: KeyNames.describe(hrp: decoded.hrp)))
-        }
-        guard decoded.data.count == 32,
-              let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: decoded.data)
-        else {
-            throw .keyMalformed(file: nil, line: nil, problem: .wrongLength(expected: 32, found: decoded.data.count))
+        let data = try KeyNames.decodeKey(string, type: Self.bech32Type)
+        guard let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: data) else {
+            throw .keyMalformed(file: nil, line: nil, problem: .wrongLength(expected: 32, found: data.count))
         }
         self.privateKey = key
     }
@@ -99,22 +86,9 @@ public struct AgeRecipient: Hashable, Sendable {
     ///   not valid Bech32, not of the `age` type (post-quantum `age1pq1…`, tagged or plugin
     ///   recipients are other types), or not 32 bytes.
     public init(string: String) throws(AgeError) {
-        let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
-        let decoded: (hrp: String, data: [UInt8])
-        do {
-            decoded = try Bech32.decode(trimmed)
-        } catch {
-            throw KeyNames.refine(error, for: trimmed, expected: Self.bech32Type)
-        }
-        guard decoded.hrp == Self.bech32Type else {
-            throw .keyMalformed(
-                file: nil, line: nil,
-                problem: .wrongType(expected: Self.bech32Type, found: KeyNames.describe(hrp: decoded.hrp)))
-        }
-        guard decoded.data.count == 32,
-              let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: decoded.data)
-        else {
-            throw .keyMalformed(file: nil, line: nil, problem: .wrongLength(expected: 32, found: decoded.data.count))
+        let data = try KeyNames.decodeKey(string, type: Self.bech32Type)
+        guard let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: data) else {
+            throw .keyMalformed(file: nil, line: nil, problem: .wrongLength(expected: 32, found: data.count))
         }
         self.publicKey = key
     }
@@ -146,6 +120,26 @@ extension AgeRecipient: CustomStringConvertible {
 /// Names of key types for error messages, so that a message never echoes unknown text from
 /// a line (which could be part of a secret).
 enum KeyNames {
+    /// Decodes a Bech32 key string of one type into its 32 bytes.
+    /// - Throws: ``AgeError/keyMalformed(file:line:problem:)`` if it is not valid Bech32, not of
+    ///   `type`, or not 32 bytes long.
+    static func decodeKey(_ string: String, type: String) throws(AgeError) -> [UInt8] {
+        let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let decoded: (hrp: String, data: [UInt8])
+        do {
+            decoded = try Bech32.decode(trimmed)
+        } catch {
+            throw refine(error, for: trimmed, expected: type)
+        }
+        guard decoded.hrp == type else {
+            throw .keyMalformed(file: nil, line: nil, problem: .wrongType(expected: type, found: describe(hrp: decoded.hrp)))
+        }
+        guard decoded.data.count == 32 else {
+            throw .keyMalformed(file: nil, line: nil, problem: .wrongLength(expected: 32, found: decoded.data.count))
+        }
+        return decoded.data
+    }
+
     /// Key types age knows, by Bech32 type or line prefix, for "wrong type" messages.
     private static let known: [String] = [
         "AGE-SECRET-KEY-PQ-", "AGE-SECRET-KEY-", "AGE-PLUGIN-", "age1pq", "age1tagpq", "age1tag", "age",

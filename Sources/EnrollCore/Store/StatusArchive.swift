@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 import Foundation
 
@@ -70,9 +71,12 @@ public struct StatusDocument: Sendable, Codable, Hashable {
 /// by the district key).
 public enum StatusArchive {
     /// Writes the status archive of every application (or one station's).
+    /// - Parameter recipients: When set, the archive is encrypted to these age recipients (a
+    ///   station's `.age.pub`) while it is written; only ciphertext reaches the disk.
     /// - Returns: How many applications it holds.
     public static func export(
-        from store: DistrictStore, key: SignifySecretKey, district: String, station: String? = nil, to output: String
+        from store: DistrictStore, key: SignifySecretKey, district: String, station: String? = nil, to output: String,
+        recipients: [AgeRecipient]? = nil
     ) throws -> Int {
         let entries = try store.backend.statusRows(station: station).map { row in
             let summary = row.summary
@@ -88,7 +92,8 @@ public enum StatusArchive {
         let signature = try key.sign(json).fileContents(publicKeyName: district + ".pub")
         let root = TransferFormat.batchName(for: output)
         do {
-            let writer = try ArchiveWriter(creatingAt: output, format: .tarZstd)
+            let writer = try ArchiveWriter(
+                creatingAt: output, format: .tarZstd, encoding: recipients.map { ArchiveEncryption.encoding(to: $0) })
             try writer.addDirectory(root)
             try writer.addData(root + "/status.json", json)
             try writer.addData(root + "/status.json.sig", signature)
@@ -103,13 +108,20 @@ public enum StatusArchive {
     }
 
     /// Reads and verifies a status archive.
+    /// - Parameter identities: The keys that decrypt an encrypted (age) status archive while
+    ///   it streams; an encrypted archive without them is refused (`crypt.identity-required`).
     /// - Returns: The entries and who signed them.
-    /// - Throws: `EnrollError` if the archive is damaged or not signed by a trusted district key.
-    public static func read(_ path: String, trust: TrustStore) throws -> (entries: [StatusEntry], signer: TrustStore.Entry) {
+    /// - Throws: `EnrollError` if the archive is damaged, cannot be decrypted, or is not
+    ///   signed by a trusted district key.
+    public static func read(
+        _ path: String, trust: TrustStore, identities: [AgeIdentity]? = nil
+    ) throws -> (entries: [StatusEntry], signer: TrustStore.Entry) {
         var json: [UInt8]?
         var signature: [UInt8]?
         do {
-            let reader = try ArchiveReader(path: path, limits: ArchiveLimits(maxEntryCount: 16, maxEntrySize: 256 << 20), root: .learnFromFirstEntry)
+            let reader = try ArchiveEncryption.openReader(
+                path, identities: identities, limits: ArchiveLimits(maxEntryCount: 16, maxEntrySize: 256 << 20), root: .learnFromFirstEntry
+            ).reader
             while let entry = try reader.next() {
                 if entry.path.hasSuffix("/status.json") { json = try entry.readAll() }
                 else if entry.path.hasSuffix("/status.json.sig") { signature = try entry.readAll() }

@@ -11,30 +11,16 @@ extension Enroll {
 
         struct JSON: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "json", abstract: "The current applications as a JSON array.")
-            @OptionGroup var messages: MessageLanguage
-            @OptionGroup var storeOptions: StoreOptions
-            @Option(name: .long, help: "Write to FILE instead of standard output.") var out: String?
-            @Flag(name: .long, help: "Mask ID numbers and phones (for sharing).") var mask = false
+            @OptionGroup var options: ApplicationExportOptions
 
-            func run() async throws {
-                try reportingErrors(language: messages.language, format: .text) {
-                    try Terminal.emit(ApplicationExport.json(try storeOptions.open().exportRows(), masked: mask), to: out)
-                }
-            }
+            func run() async throws { try options.export(ApplicationExport.json) }
         }
 
         struct CSV: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "csv", abstract: "The current applications as CSV (UTF-8 with BOM, CRLF) for Excel.")
-            @OptionGroup var messages: MessageLanguage
-            @OptionGroup var storeOptions: StoreOptions
-            @Option(name: .long, help: "Write to FILE instead of standard output.") var out: String?
-            @Flag(name: .long, help: "Mask ID numbers and phones (for sharing).") var mask = false
+            @OptionGroup var options: ApplicationExportOptions
 
-            func run() async throws {
-                try reportingErrors(language: messages.language, format: .text) {
-                    try Terminal.emit(ApplicationExport.csv(try storeOptions.open().exportRows(), masked: mask), to: out)
-                }
-            }
+            func run() async throws { try options.export(ApplicationExport.csv) }
         }
 
         struct Bundle: AsyncParsableCommand {
@@ -51,6 +37,21 @@ extension Enroll {
                     Terminal.out(common.language == .zh ? "已导出申请包到 \(out)（tagmanifest \(digest.prefix(16))…）" : "Exported the bundle to \(out) (tag manifest \(digest.prefix(16))…)")
                 }
             }
+        }
+    }
+}
+
+/// What every export of the applications takes: the store, where to write, and masking.
+struct ApplicationExportOptions: ParsableArguments {
+    @OptionGroup var messages: MessageLanguage
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(name: .long, help: "Write to FILE instead of standard output.") var out: String?
+    @Flag(name: .long, help: "Mask ID numbers and phones (for sharing).") var mask = false
+
+    /// Renders the store's applications with `render` and writes them out.
+    func export(_ render: ([ExportRow], Bool) -> String) throws {
+        try reportingErrors(language: messages.language, format: .text) {
+            try Terminal.emit(render(try storeOptions.open().exportRows(), mask), to: out)
         }
     }
 }

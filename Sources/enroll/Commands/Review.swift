@@ -57,67 +57,53 @@ extension Enroll {
         /// `enroll review verify APP`, and the other decisions below.
         struct Decide: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "verify", abstract: "Mark documents checked and correct. 审核通过。")
-            @OptionGroup var common: CommonOptions
-            @OptionGroup var storeOptions: StoreOptions
-            @Argument(help: "Application id (or prefix) or collection number.") var application: String
-            @Option(name: .long, help: "The reviewer (default: $USER).") var reviewer: String = DistrictStore.defaultActor
+            @OptionGroup var decision: DecisionOptions
 
-            func run() async throws {
-                try decide(.verify, application, reasons: [], school: nil, reviewer: reviewer, storeOptions, common)
-            }
+            func run() async throws { try decision.decide(.verify) }
 
             struct Hold: AsyncParsableCommand {
                 static let configuration = CommandConfiguration(commandName: "hold", abstract: "Put back for a closer look, with a reason. 暂缓。")
-                @OptionGroup var common: CommonOptions
-                @OptionGroup var storeOptions: StoreOptions
-                @Argument(help: "Application id (or prefix) or collection number.") var application: String
+                @OptionGroup var decision: DecisionOptions
                 @Option(name: .long, help: "Why; repeat for more.") var reason: [String] = []
-                @Option(name: .long, help: "The reviewer (default: $USER).") var reviewer: String = DistrictStore.defaultActor
 
-                func run() async throws {
-                    try decide(.hold, application, reasons: reason, school: nil, reviewer: reviewer, storeOptions, common)
-                }
+                func run() async throws { try decision.decide(.hold, reasons: reason) }
             }
 
             struct Reject: AsyncParsableCommand {
                 static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject with reasons the family will see. 驳回。")
-                @OptionGroup var common: CommonOptions
-                @OptionGroup var storeOptions: StoreOptions
-                @Argument(help: "Application id (or prefix) or collection number.") var application: String
+                @OptionGroup var decision: DecisionOptions
                 @Option(name: .long, help: "A reason; repeat for more.") var reason: [String] = []
-                @Option(name: .long, help: "The reviewer (default: $USER).") var reviewer: String = DistrictStore.defaultActor
 
-                func run() async throws {
-                    try decide(.reject, application, reasons: reason, school: nil, reviewer: reviewer, storeOptions, common)
-                }
+                func run() async throws { try decision.decide(.reject, reasons: reason) }
             }
 
             struct Admit: AsyncParsableCommand {
                 static let configuration = CommandConfiguration(commandName: "admit", abstract: "Admit to a school. 录取。")
-                @OptionGroup var common: CommonOptions
-                @OptionGroup var storeOptions: StoreOptions
-                @Argument(help: "Application id (or prefix) or collection number.") var application: String
+                @OptionGroup var decision: DecisionOptions
                 @Option(name: .long, help: "The school.") var school: String
-                @Option(name: .long, help: "The reviewer (default: $USER).") var reviewer: String = DistrictStore.defaultActor
 
-                func run() async throws {
-                    try decide(.admit, application, reasons: [], school: school, reviewer: reviewer, storeOptions, common)
-                }
+                func run() async throws { try decision.decide(.admit, school: school) }
             }
         }
     }
 }
 
-private func decide(
-    _ action: ReviewAction, _ application: String, reasons: [String], school: String?, reviewer: String,
-    _ storeOptions: StoreOptions, _ common: CommonOptions
-) throws {
-    try reportingErrors(common) {
-        let summary = try storeOptions.open().review(action, application, reasons: reasons, school: school, reviewer: reviewer)
-        if common.format != .text { Terminal.json(summary); return }
-        Terminal.out(common.language == .zh
-            ? "申请 \(summary.collectionNumber) 现为“\(DistrictStore.statusText(summary.status).zh)”（\(summary.status.rawValue)），已记入审计日志。"
-            : "Application \(summary.collectionNumber) is now \(summary.status.rawValue); recorded in the audit log.")
+/// What every review decision takes: the store, the application and who decides.
+struct DecisionOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "Application id (or prefix) or collection number.") var application: String
+    @Option(name: .long, help: "The reviewer (default: $USER).") var reviewer: String = DistrictStore.defaultActor
+
+    /// Records the decision and prints the application's new status.
+    func decide(_ action: ReviewAction, reasons: [String] = [], school: String? = nil) throws {
+        try reportingErrors(common) {
+            let summary = try storeOptions.open().review(action, application, reasons: reasons, school: school, reviewer: reviewer)
+            if common.format != .text { Terminal.json(summary); return }
+            Terminal.out(common.language == .zh
+                ? "申请 \(summary.collectionNumber) 现为“\(DistrictStore.statusText(summary.status).zh)”（\(summary.status.rawValue)），已记入审计日志。"
+                : "Application \(summary.collectionNumber) is now \(summary.status.rawValue); recorded in the audit log.")
+        }
     }
 }
 

@@ -16,13 +16,18 @@ extension Enroll {
             @Option(name: .long, help: "The district's secret key.") var key: String
             @Option(name: .long, help: "The district's name (default: the key file's name without .sec).") var district: String?
             @Option(name: .long, help: "Only this station's applications (the station's name).") var station: String?
-            @Option(name: .long, help: "The archive to create (.tar.zst).") var out: String
+            @Option(name: .long, help: "The archive to create (.tar.zst, or .tar.zst.age when encrypted).") var out: String
+            @Option(name: .long, help: ArgumentHelp(
+                "Encrypt the archive to the age recipients in this file (the station's STATION.age.pub).", valueName: "file"))
+            var encryptTo: String?
 
             func run() async throws {
                 try reportingErrors(common) {
                     let signer = try KeyFiles.signer(keyFile: key, name: district)
+                    let recipients = try encryptTo.map { try ArchiveEncryption.readRecipients($0) }
                     let count = try StatusArchive.export(
-                        from: try storeOptions.open(), key: signer.key, district: signer.station, station: station, to: out)
+                        from: try storeOptions.open(), key: signer.key, district: signer.station, station: station, to: out,
+                        recipients: recipients)
                     Terminal.out(common.language == .zh
                         ? "已导出 \(count) 个申请的审核结果到 \(out)（由 \(signer.station) 签名）。"
                         : "Exported the status of \(count) applications to \(out) (signed by \(signer.station)).")
@@ -36,10 +41,12 @@ extension Enroll {
             @OptionGroup var station: StationDirectoryOption
             @Argument(help: "The status archive.") var archive: String
             @Option(name: .long, help: "Directory holding the district's trusted .pub key.") var trust: String
+            @OptionGroup var identity: IdentityOption
 
             func run() async throws {
                 try reportingErrors(common) {
-                    let (entries, signer) = try StatusArchive.read(archive, trust: try TrustStore(directory: trust))
+                    let (entries, signer) = try StatusArchive.read(
+                        archive, trust: try TrustStore(directory: trust), identities: try identity.identities())
                     let changed = try StationStatus(directory: station.stationDir).merge(entries)
                     Terminal.out(common.language == .zh
                         ? "已核验 \(signer.name) 的签名，导入 \(entries.count) 条结果（\(changed) 条有变化）。"

@@ -1,4 +1,5 @@
 import ArchiveKit
+import AgeKit
 import ArgumentParser
 import EnrollCore
 
@@ -65,5 +66,19 @@ struct StationRecordOption: ParsableArguments {
     func record(_ bundle: String, _ header: BundleHeader, catalog: FormCatalog) throws {
         guard let stationDir else { return }
         try StationRecords(directory: stationDir).record(bundle: bundle, header: header, catalog: catalog)
+    }
+}
+
+/// The age identity that decrypts an encrypted archive (`list`, `verify`, `validate`,
+/// `unpack`, `import`, `status import`).
+struct IdentityOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "An age identity file (AGE-SECRET-KEY-1…, as `age -i` reads it) that decrypts an encrypted (.age) archive while it streams.",
+        valueName: "file"))
+    var identity: String?
+
+    /// The identities in the file, or nil when none was given.
+    func identities() throws -> [AgeIdentity]? {
+        try identity.map { try ArchiveEncryption.readIdentities($0) }
     }
 }
