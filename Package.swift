@@ -54,6 +54,13 @@ let package = Package(
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
 
+        .systemLibrary(
+            name: "COpenSSLCrypto",
+            path: "Sources/COpenSSLCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
         // Linux system calls that glibc declares only under _GNU_SOURCE (renameat2,
         // sync_file_range), compiled in C where that macro can be set.
         .target(name: "CLinuxShims"),
@@ -80,6 +87,10 @@ let package = Package(
             ]
         ),
 
+        // SHA-224 from OpenSSL's libcrypto (swift-crypto has none): the only Swift code that
+        // imports COpenSSLCrypto.
+        .target(name: "DigestKit", dependencies: ["COpenSSLCrypto"]),
+
         // The age file-encryption format (X25519 recipients) on swift-crypto; no other dependency.
         .target(name: "AgeKit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
@@ -101,6 +112,7 @@ let package = Package(
                 "AgeKit",
                 "CalendarDates",
                 "PrintKit",
+                "DigestKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,6 +161,10 @@ let package = Package(
         .testTarget(
             name: "AgeKitTests",
             dependencies: ["AgeKit", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "DigestKitTests",
+            dependencies: ["DigestKit"]
         ),
         .testTarget(
             name: "XMLKitTests",

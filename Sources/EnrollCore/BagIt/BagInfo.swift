@@ -59,9 +59,15 @@ public struct BagInfo: Hashable {
         }
     }
 
-    /// Parses `bag-info.txt`.
+    /// Parses `bag-info.txt` (`package-info.txt` before 0.96).
+    /// - Parameters:
+    ///   - text: The decoded file.
+    ///   - file: Its path, for locations.
+    ///   - version: The bag's version. RFC 8493 §2.2.2 requires a label without leading or
+    ///     trailing whitespace and a space or tab after the colon; older versions did not, and
+    ///     their bags get a warning instead of an error.
     /// - Returns: The metadata and any problems with its lines.
-    static func parse(_ text: TagFileText, file: String) -> (BagInfo, [Diagnostic]) {
+    static func parse(_ text: TagFileText, file: String, version: BagItVersion = .rfc8493) -> (BagInfo, [Diagnostic]) {
         var info = BagInfo()
         var diagnostics = text.diagnostics
         for line in text.lines {
@@ -91,15 +97,37 @@ public struct BagInfo: Hashable {
                     en: "Malformed bag-info.txt line: expected \"Label: value\"."))
                 continue
             }
-            let label = String(line.text[..<colon])
-            if label.isEmpty || label != label.trimmingCharacters(in: [" ", "\t"]) {
+            var label = String(line.text[..<colon])
+            let trimmedLabel = label.trimmingCharacters(in: [" ", "\t"])
+            if trimmedLabel.isEmpty {
                 diagnostics.append(.error(
                     .bagInfoMalformed, location,
-                    zh: "标签“\(label)”为空或前后有空白。",
-                    en: "The label \"\(label)\" is empty or has leading or trailing whitespace."))
+                    zh: "标签为空。", en: "The label is empty."))
                 continue
             }
-            let value = String(line.text[line.text.index(after: colon)...]).trimmingCharacters(in: [" ", "\t"])
+            if label != trimmedLabel {
+                if version.isRFC8493 {
+                    diagnostics.append(.error(
+                        .bagInfoMalformed, location,
+                        zh: "标签“\(label)”末尾有空白；BagIt 1.0（RFC 8493 §2.2.2）不允许。",
+                        en: "The label \"\(label)\" ends in whitespace, which BagIt 1.0 (RFC 8493 §2.2.2) forbids."))
+                    continue
+                }
+                diagnostics.append(.warning(
+                    .bagInfoLabelWhitespace, location,
+                    zh: "标签“\(label)”末尾有空白（BagIt \(version) 允许），按“\(trimmedLabel)”读取。",
+                    en: "The label \"\(label)\" ends in whitespace (BagIt \(version) allows it); it is read as \"\(trimmedLabel)\"."))
+                label = trimmedLabel
+            }
+            let rest = line.text[line.text.index(after: colon)...]
+            if version.isRFC8493, let first = rest.first, first != " " && first != "\t" {
+                diagnostics.append(.error(
+                    .bagInfoMalformed, location,
+                    zh: "“\(label):”后面缺少空格；BagIt 1.0（RFC 8493 §2.2.2）要求冒号后有一个空格或制表符。",
+                    en: "No space after \"\(label):\"; BagIt 1.0 (RFC 8493 §2.2.2) requires a space or tab after the colon."))
+                continue
+            }
+            let value = String(rest).trimmingCharacters(in: [" ", "\t"])
             info.fields.append(Field(label: label, value: value, line: line.number))
         }
         return (info, diagnostics)

@@ -31,7 +31,7 @@ public struct BagInventory {
     /// Whether a root-level file is one the checks read the content of.
     static func isParsedTagFile(_ path: String) -> Bool {
         if path.contains("/") { return false }
-        return path == "bagit.txt" || path == "bag-info.txt" || path == "fetch.txt"
+        return path == "bagit.txt" || path == "bag-info.txt" || path == "package-info.txt" || path == "fetch.txt"
             || path == BundleLayout.signature
             || (path.hasPrefix("manifest-") && path.hasSuffix(".txt"))
             || (path.hasPrefix("tagmanifest-") && path.hasSuffix(".txt"))
@@ -43,7 +43,7 @@ public struct BagInventory {
         names.compactMap { name -> ChecksumAlgorithm? in
             guard !name.contains("/"), name.hasPrefix(prefix), name.hasSuffix(".txt") else { return nil }
             return ChecksumAlgorithm(rawValue: String(name.dropFirst(prefix.count).dropLast(4)).lowercased())
-        }.filter(\.isSupported).sorted()
+        }.sorted()
     }
 
     /// Records a file, reporting a name that collides with an earlier one under Unicode

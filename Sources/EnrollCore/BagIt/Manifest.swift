@@ -27,7 +27,9 @@ struct Manifest {
     ///   - file: The manifest's name, for locations.
     ///   - algorithm: The algorithm its name declares.
     ///   - isTagManifest: Whether this is a tag manifest (its paths must not be payload).
-    init(text: TagFileText, file: String, algorithm: ChecksumAlgorithm, isTagManifest: Bool) {
+    ///   - version: The bag's version: a path listed twice with the same checksum is an error
+    ///     in 1.0 (RFC 8493 §2.1.3) and a warning before.
+    init(text: TagFileText, file: String, algorithm: ChecksumAlgorithm, isTagManifest: Bool, version: BagItVersion = .rfc8493) {
         self.file = file
         self.algorithm = algorithm
         entries = [:]
@@ -104,6 +106,13 @@ struct Manifest {
             }
             if let earlier = entries[path] {
                 let sameBytes = Array(earlier.path.utf8) == Array(path.utf8)
+                if !version.isRFC8493 && sameBytes && earlier.checksum == checksum {
+                    diagnostics.append(.warning(
+                        .bagManifestRepeated, location,
+                        zh: "路径“\(path)”以相同校验和重复列出（第 \(earlier.line) 行已列出）；BagIt \(version) 允许，已忽略。",
+                        en: "The path \"\(path)\" is listed again with the same checksum (already on line \(earlier.line)); BagIt \(version) allows it, and the repeat was ignored."))
+                    continue
+                }
                 diagnostics.append(.error(
                     .bagManifestDuplicate, location,
                     zh: sameBytes

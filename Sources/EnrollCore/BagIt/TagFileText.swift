@@ -1,7 +1,7 @@
 /// The decoded text of one BagIt tag file, split into numbered lines.
 ///
-/// RFC 8493 lets tag-file lines end in LF, CR or CRLF; tag files are UTF-8 unless `bagit.txt`
-/// declares another encoding, and must not begin with a byte-order mark. Decoding reports
+/// RFC 8493 lets tag-file lines end in LF, CR or CRLF; tag files are in the encoding `bagit.txt`
+/// declares (UTF-8, UTF-16, or any other IANA name this platform decodes). Decoding reports
 /// those problems as diagnostics instead of stopping, so a validator can go on and report the
 /// rest of the bag too.
 struct TagFileText {
@@ -18,49 +18,59 @@ struct TagFileText {
     /// Encoding problems found while decoding.
     var diagnostics: [Diagnostic]
 
+    /// How a UTF-8 byte-order mark at the start of a tag file is reported.
+    enum ByteOrderMarkRule {
+        /// An error: RFC 8493 §2.1.1 (and 0.97) forbid it in `bagit.txt`; enroll's bundles
+        /// never have one.
+        case error
+        /// A warning: the mark is removed and the file read (other tag files, older versions).
+        case warning
+    }
+
     /// Decodes a tag file's bytes.
     /// - Parameters:
     ///   - bytes: The raw content.
     ///   - file: The tag file's path inside the bag, for locations.
-    ///   - encoding: The declared `Tag-File-Character-Encoding` (only UTF-8 and ISO-8859-1 are
-    ///     understood; anything else is reported).
-    init(bytes: [UInt8], file: String, encoding: String = "UTF-8") {
+    ///   - encoding: The declared `Tag-File-Character-Encoding`, already resolved.
+    ///   - byteOrderMark: How a UTF-8 byte-order mark is reported.
+    init(bytes: [UInt8], file: String, encoding: TagFileEncoding = .utf8, byteOrderMark: ByteOrderMarkRule = .error) {
         diagnostics = []
-        var content = bytes[...]
-        if content.starts(with: [0xEF, 0xBB, 0xBF]) {
+        let content = bytes[...]
+        if encoding.isUTF8, content.starts(with: [0xFF, 0xFE]) || content.starts(with: [0xFE, 0xFF]) {
             diagnostics.append(.error(
                 .bagBom, Location(file: file, line: 1, column: 1),
-                zh: "标签文件以字节顺序标记（BOM）开头，BagIt 不允许。请去掉 BOM 后重新保存（UTF-8 无 BOM）。",
-                en: "The tag file starts with a byte-order mark (BOM), which BagIt forbids. Save it again as UTF-8 without a BOM."))
-            content = content.dropFirst(3)
-        } else if content.starts(with: [0xFF, 0xFE]) || content.starts(with: [0xFE, 0xFF]) {
-            diagnostics.append(.error(
-                .bagBom, Location(file: file, line: 1, column: 1),
-                zh: "标签文件以 UTF-16 字节顺序标记开头。BagIt 标签文件应为 UTF-8 无 BOM。",
-                en: "The tag file starts with a UTF-16 byte-order mark. BagIt tag files should be UTF-8 without a BOM."))
+                zh: "标签文件以 UTF-16 字节顺序标记开头，但 bagit.txt 声明的编码是 UTF-8。请按声明的编码重新保存，或在 bagit.txt 中声明 UTF-16。",
+                en: "The tag file starts with a UTF-16 byte-order mark, but bagit.txt declares UTF-8. Save it again in the declared encoding, or declare UTF-16 in bagit.txt."))
         }
-
-        let text: String
-        switch encoding.uppercased() {
-        case "UTF-8", "UTF8":
-            if let valid = String(validating: content, as: UTF8.self) {
-                text = valid
-            } else {
-                let (line, column) = Self.firstInvalidUTF8(content)
+        let decoded = encoding.decode(content)
+        if encoding.isUTF8 && decoded.hadByteOrderMark {
+            switch byteOrderMark {
+            case .error:
+                diagnostics.append(.error(
+                    .bagBom, Location(file: file, line: 1, column: 1),
+                    zh: "标签文件以字节顺序标记（BOM）开头，BagIt 不允许。请去掉 BOM 后重新保存（UTF-8 无 BOM）。",
+                    en: "The tag file starts with a byte-order mark (BOM), which BagIt forbids. Save it again as UTF-8 without a BOM."))
+            case .warning:
+                diagnostics.append(.warning(
+                    .bagBomIgnored, Location(file: file, line: 1, column: 1),
+                    zh: "UTF-8 标签文件以不必要的字节顺序标记（BOM）开头，已忽略。建议保存为无 BOM 的 UTF-8。",
+                    en: "The UTF-8 tag file starts with an unnecessary byte-order mark (BOM); it was ignored. Save it as UTF-8 without a BOM."))
+            }
+        }
+        let text = decoded.text
+        if !decoded.isValid {
+            if encoding.isUTF8 {
+                let (line, column) = Self.firstInvalidUTF8(decoded.hadByteOrderMark ? content.dropFirst(3) : content)
                 diagnostics.append(.error(
                     .bagEncoding, Location(file: file, line: line, column: column),
                     zh: "标签文件不是有效的 UTF-8 文本。请用 UTF-8 编码重新保存。",
                     en: "The tag file is not valid UTF-8. Save it again encoded as UTF-8."))
-                text = String(decoding: content, as: UTF8.self)
+            } else {
+                diagnostics.append(.error(
+                    .bagEncoding, Location(file: file),
+                    zh: "标签文件不是有效的 \(encoding.declaredName) 文本（bagit.txt 声明的编码）。请按声明的编码重新保存，或更正声明。",
+                    en: "The tag file is not valid \(encoding.declaredName) text (the encoding bagit.txt declares). Save it again in that encoding, or correct the declaration."))
             }
-        case "ISO-8859-1", "ISO8859-1", "LATIN-1", "LATIN1":
-            text = String(content.map { Character(Unicode.Scalar($0)) })
-        default:
-            diagnostics.append(.error(
-                .bagEncodingUnsupported, Location(file: file),
-                zh: "不支持声明的标签文件编码“\(encoding)”。请使用 UTF-8。",
-                en: "The declared tag-file encoding \"\(encoding)\" is not supported. Use UTF-8."))
-            text = String(decoding: content, as: UTF8.self)
         }
 
         lines = []

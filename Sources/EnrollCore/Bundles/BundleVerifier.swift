@@ -50,6 +50,25 @@ public struct BundleVerifier: Sendable {
         var diagnostics = report.diagnostics
         let infoPath = root + "/bag-info.txt"
 
+        // The bundle profile (DESIGN §3) is stricter than BagIt: what the general validator
+        // accepts from other tools is an error in an enroll bundle.
+        var profileBreaks: [LocalizedText] = []
+        if report.version != nil && report.version != "1.0" {
+            profileBreaks.append(LocalizedText(zh: "BagIt 版本为 \(report.version ?? "")", en: "BagIt version \(report.version ?? "")"))
+        }
+        if let encoding = report.encoding, encoding != "UTF-8" {
+            profileBreaks.append(LocalizedText(zh: "标签文件编码为 \(encoding)", en: "tag-file encoding \(encoding)"))
+        }
+        if report.diagnostics.contains(where: { $0.code == .bagBomIgnored }) {
+            profileBreaks.append(LocalizedText(zh: "标签文件有字节顺序标记", en: "a tag file has a byte-order mark"))
+        }
+        if !profileBreaks.isEmpty {
+            diagnostics.append(.error(
+                .bagBundleProfile, Location(file: root + "/bagit.txt"),
+                zh: "enroll 申请包必须是 BagIt 1.0、UTF-8 编码且无 BOM（DESIGN §3）；此包：\(profileBreaks.map(\.zh).joined(separator: "；"))。",
+                en: "An enroll bundle must be BagIt 1.0 with UTF-8 tag files and no byte-order mark (DESIGN §3); this one has: \(profileBreaks.map(\.en).joined(separator: "; "))."))
+        }
+
         let (header, headerProblems) = BundleHeader.parse(report.info, file: infoPath)
         diagnostics += headerProblems
 

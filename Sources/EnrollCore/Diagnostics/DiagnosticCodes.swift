@@ -5,7 +5,28 @@
 extension DiagnosticCode {
     // MARK: BagIt
 
-    /// The manifest algorithm "…" is not supported, so the manifest cannot be checked. Use sha256 or sha512.
+    /// The UTF-8 tag file starts with an unnecessary byte-order mark (BOM); it was ignored (bagit.txt of a bag before 0.97, or another tag file).
+    public static let bagBomIgnored = DiagnosticCode("bag.bom-ignored")
+
+    /// An enroll bundle must be BagIt 1.0 with UTF-8 tag files and no byte-order mark (DESIGN §3); this one is not (…).
+    public static let bagBundleProfile = DiagnosticCode("bag.bundle-profile")
+
+    /// bagit.txt is encoded in UTF-16; BagIt 0.97 and 1.0 require UTF-8 (RFC 8493 §2.1.1) — a warning for older versions.
+    public static let bagDeclarationEncoding = DiagnosticCode("bag.declaration-encoding")
+
+    /// The tag files are encoded in …; BagIt 1.0 (RFC 8493 §2.1.1) recommends UTF-8.
+    public static let bagEncodingNotUTF8 = DiagnosticCode("bag.encoding-not-utf8")
+
+    /// fetch.txt lists "…", which … does not; BagIt 1.0 requires every payload manifest to list it.
+    public static let bagFetchUnlisted = DiagnosticCode("bag.fetch-unlisted")
+
+    /// The label "…" ends in whitespace (allowed before BagIt 1.0); it is read without it.
+    public static let bagInfoLabelWhitespace = DiagnosticCode("bag.info-label-whitespace")
+
+    /// The path "…" is listed again with the same checksum; BagIt before 1.0 allows it, and the repeat was ignored.
+    public static let bagManifestRepeated = DiagnosticCode("bag.manifest-repeated")
+
+    /// The manifest algorithm "…" is not supported (md5, sha1, sha224, sha256, sha384 and sha512 are), so the manifest cannot be checked. Use sha256 or sha512.
     public static let bagAlgorithmUnsupported = DiagnosticCode("bag.algorithm-unsupported")
 
     /// … does not protect against deliberate tampering; use sha256 or sha512.
@@ -29,10 +50,10 @@ extension DiagnosticCode {
     /// bagit.txt is missing; this is not a BagIt bag.
     public static let bagDeclarationMissing = DiagnosticCode("bag.declaration-missing")
 
-    /// The tag file is not valid UTF-8. Save it again encoded as UTF-8.
+    /// The tag file is not valid UTF-8 (or not valid in the encoding bagit.txt declares). Save it again in that encoding.
     public static let bagEncoding = DiagnosticCode("bag.encoding")
 
-    /// The declared tag-file encoding "…" is not supported. Use UTF-8.
+    /// The declared tag-file encoding "…" cannot be decoded here (not an IANA character-set name this platform knows). Use UTF-8.
     public static let bagEncodingUnsupported = DiagnosticCode("bag.encoding-unsupported")
 
     /// The bundle has an extra tag file; the signature does not cover it and its content is not used.
@@ -503,6 +524,7 @@ extension DiagnosticCode {
         .bagPathUnsafe, .bagPayloadMissing, .bagSpecialFile, .bagSymlink,
         .bagTagChecksumMismatch, .bagTagFileMissing, .bagTagNotCovered, .bagTagmanifestListsItself,
         .bagTagmanifestListsPayload, .bagUnsignedPrevious, .bagVersionUnsupported, .bagWithdrawn,
+        .bagBomIgnored, .bagBundleProfile, .bagDeclarationEncoding, .bagEncodingNotUTF8, .bagFetchUnlisted, .bagInfoLabelWhitespace, .bagManifestRepeated,
         .sigAlreadySigned, .sigInvalid, .sigKeyCorrupt, .sigKeyEncrypted,
         .sigKeyMismatch, .sigKeyPermissions, .sigMalformed, .sigMissing,
         .sigRevocationMalformed, .sigRevokedKey, .sigStationMismatch, .sigTrustDuplicate,

@@ -1,4 +1,5 @@
 import Crypto
+import DigestKit
 import Foundation
 
 /// A checksum algorithm a BagIt manifest can name (`manifest-<algorithm>.txt`).
@@ -15,9 +16,6 @@ public enum ChecksumAlgorithm: String, CaseIterable, Comparable {
 
     /// Whether the algorithm is too weak to protect a bag against deliberate tampering.
     public var isWeak: Bool { self == .md5 || self == .sha1 }
-
-    /// Whether swift-crypto can compute this algorithm here.
-    public var isSupported: Bool { self != .sha224 }
 
     /// The length of a digest in hexadecimal digits.
     public var hexLength: Int {
@@ -49,6 +47,7 @@ struct MultiHasher {
         case sha256(SHA256)
         case sha384(SHA384)
         case sha512(SHA512)
+        case sha224(SHA224Digest)
     }
 
     private var states: [(ChecksumAlgorithm, State)]
@@ -62,7 +61,7 @@ struct MultiHasher {
             case .sha256: (algorithm, .sha256(SHA256()))
             case .sha384: (algorithm, .sha384(SHA384()))
             case .sha512: (algorithm, .sha512(SHA512()))
-            case .sha224: nil
+            case .sha224: (algorithm, .sha224(Self.makeSHA224()))
             }
         }
     }
@@ -76,7 +75,24 @@ struct MultiHasher {
             case .sha256(var h): h.update(bufferPointer: buffer); states[index].1 = .sha256(h)
             case .sha384(var h): h.update(bufferPointer: buffer); states[index].1 = .sha384(h)
             case .sha512(var h): h.update(bufferPointer: buffer); states[index].1 = .sha512(h)
+            case .sha224(let h): Self.checked { () throws(DigestError) in try h.update(buffer) }
             }
+        }
+    }
+
+    /// A SHA-224 context from libcrypto (swift-crypto has no SHA-224).
+    private static func makeSHA224() -> SHA224Digest {
+        checked { () throws(DigestError) in try SHA224Digest() }
+    }
+
+    /// Runs a libcrypto call. libcrypto's digest calls fail only when it cannot allocate
+    /// memory, which leaves nothing sensible to report a digest for; the process stops with
+    /// libcrypto's message rather than report a digest that was never computed.
+    private static func checked<T>(_ body: () throws(DigestError) -> T) -> T {
+        do {
+            return try body()
+        } catch {
+            fatalError("libcrypto SHA-224 failed in \(error.function): \(error.message)")
         }
     }
 
@@ -90,6 +106,7 @@ struct MultiHasher {
             case .sha256(let h): result[algorithm] = Hex.encode(h.finalize())
             case .sha384(let h): result[algorithm] = Hex.encode(h.finalize())
             case .sha512(let h): result[algorithm] = Hex.encode(h.finalize())
+            case .sha224(let h): result[algorithm] = Hex.encode(Self.checked { () throws(DigestError) in try h.finalize() })
             }
         }
         return result
