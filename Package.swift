@@ -109,7 +109,9 @@ let package = Package(
             dependencies: [
                 "JSONSchema",
                 "ArchiveKit",
+                "AgeKit",
                 "CalendarDates",
+                "PrintKit",
                 "DigestKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -127,6 +129,7 @@ let package = Package(
             dependencies: [
                 "EnrollCore",
                 "ArchiveKit",
+                "AgeKit",
                 "JSONSchema",
                 "SampleKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -174,7 +177,8 @@ let package = Package(
         .testTarget(
             name: "EnrollCoreTests",
             dependencies: [
-                "EnrollCore", "CalendarDates", .product(name: "Crypto", package: "swift-crypto"),
+                "EnrollCore", "CalendarDates", "SampleKit", "ArchiveKit", "AgeKit", "JSONSchema",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

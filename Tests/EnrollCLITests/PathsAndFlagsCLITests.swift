@@ -87,5 +87,52 @@ struct PathsAndFlagsCLITests {
         #expect(shown.stdout.contains("驳回 / rejected"))
         #expect(shown.stdout.contains("照片不清晰 / photo unreadable"))
         #expect(try cli.enroll(["status", "show", numbers[0], "--station", "station"], in: dir).status == 2)
+        // Nothing in the archive finds a child by ID number; the station's own records do.
+        let detail = try cli.enroll(["review", "show", numbers[0], "--store", "store", "--unmasked", "--format", "json"], in: dir)
+        let formJSON = try #require((try JSONSerialization.jsonObject(with: Data(detail.stdout.utf8)) as? [String: Any])?["formJSON"] as? String)
+        let idNumber = try #require(((try JSONSerialization.jsonObject(with: Data(formJSON.utf8)) as? [String: Any])?["student"] as? [String: Any])?["idNumber"] as? String)
+        let unknown = try cli.enroll(["status", "show", "--id-number", idNumber, "--station-dir", "station", "--lang", "en"], in: dir)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("store.unknown-application"))
+        try FileManager.default.copyItem(atPath: dir + "/day", toPath: dir + "/station/bundles")
+        let byID = try cli.enroll(["status", "show", "--id-number", idNumber, "--station-dir", "station"], in: dir)
+        #expect(byID.status == 0, "\(byID.stderr)")
+        #expect(byID.stdout.contains("驳回 / rejected") && byID.stdout.contains("照片不清晰 / photo unreadable"))
+        #expect(!byID.stdout.contains(idNumber) && !byID.stdout.contains(String(idNumber.prefix(6))))
+    }
+
+    /// `keys generate` writes the age pair beside the signify pair; a sign with `--station-dir`
+    /// records the bundle in the station's index.
+    @Test func keysWriteAnAgePairAndSigningRecordsTheBundle() throws {
+        let dir = try cli.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let made = try cli.enroll(["keys", "generate", "--out", "k", "--name", "st1", "--format", "json"], in: dir)
+        #expect(made.status == 0, "\(made.stderr)")
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: String])
+        #expect(written["ageIdentity"] == "k/st1.age" && written["ageRecipientFile"] == "k/st1.age.pub")
+        let derived = try runAge("age-keygen", ["-y", dir + "/k/st1.age"])
+        #expect(derived == written["ageRecipient"].map { $0 + "\n" })
+        #expect(try cli.enroll(["keys", "generate", "--out", "plain", "--name", "d", "--no-age"], in: dir).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/plain").sorted() == ["d.pub", "d.sec"])
+        let signed = try cli.enroll(["new", "--schemas", "schemas", "--form", "test-form", "--data", "form.json", "--out", "b1", "--key", "k/st1.sec", "--station-dir", "station"], in: dir)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let index = try String(contentsOfFile: dir + "/station/bundles.tsv", encoding: .utf8)
+        #expect(index.hasPrefix("# ") && index.contains("\t1\tapplication\t\t" + dir + "/b1\n"))
+        // The trust directory holds both kinds of key: the bundle verifies.
+        #expect(try cli.enroll(["verify", "b1", "--trust", "k"], in: dir).status == 0)
+    }
+
+    /// Runs a program of the age package; returns its standard output.
+    func runAge(_ program: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
     }
 }

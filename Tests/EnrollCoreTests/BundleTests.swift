@@ -205,9 +205,9 @@ struct BundleTests {
     }
 
     @Test func privacyMasking() {
-        #expect(Privacy.maskIDNumber("230109201801010002") == "230109********0002")
-        #expect(Privacy.maskPhone("13812345678") == "138****5678")
-        #expect(Privacy.maskIDNumber("E12345678") == "E1*****78")
+        #expect(Privacy.maskIDNumber("230109201801010002") == "23****************")
+        #expect(Privacy.maskPhone("13812345678") == "138******78")
+        #expect(Privacy.maskIDNumber("E12345678") == "E1******8")
     }
 }
 

@@ -240,7 +240,8 @@ struct StoreTests {
         let dir = TemporaryDirectory()
         let district = try DistrictFixture(dir, backend: backend)
         let source = DistrictFixture.sample("beijing-local-primary-2024-000003")
-        try district.importing(try district.application("a", from: "beijing-local-primary-2024-000003"))
+        let bundle = try district.application("a", from: "beijing-local-primary-2024-000003")
+        try district.importing(bundle)
         let id = try district.store.applications()[0].collectionNumber
         try district.store.review(.reject, id, reasons: ["户口簿不清晰"], reviewer: "clerk")
         let keys = try KeyFiles.generate(in: dir("district"), name: "district")
@@ -256,8 +257,12 @@ struct StoreTests {
                 "the status archive never carries a full ID number")
         let station = try StationStatus(directory: dir("station"))
         #expect(try station.merge(entries) == 1)
-        let found = try #require(try station.find(nil, idNumber: child["idNumber"] as? String))
+        let records = StationRecords(directory: dir("station"))
+        let header = try #require(try BundleVerifier(trust: nil).verify(directory: bundle).header)
+        try records.record(bundle: bundle, header: header, catalog: district.catalog)
+        let found = try #require(try station.find(idNumber: idNumber, records: records, catalog: district.catalog).first)
         #expect(found.status == "rejected" && found.reasons == ["户口簿不清晰"])
+        #expect(try station.find(id)?.applicationId == found.applicationId)
         // A status archive signed by a key the station does not trust is refused.
         #expect(thrownCodes { _ = try StatusArchive.read(dir("status.tar.zst"), trust: district.trust) } == ["sig.untrusted-key"])
     }

@@ -35,6 +35,23 @@ struct QRCodeTests {
         #expect(decoded[2] == binary)
     }
 
+    @Test("with the UTF-8 ECI a reader that converts charsets returns the text itself")
+    func utf8ECI() throws {
+        let directory = try TemporaryDirectory()
+        // Without a declared charset zbar takes these bytes for Shift JIS and returns mojibake.
+        let text = "EP1|R|83776da7-1fb0-41cc-9279-529ca5ea5414|李紫萱|340102********5200|朝阳区|station-a"
+        let path = directory.file("eci.pdf")
+        let document = try PDFDocument(path: path)
+        document.beginPage()
+        document.drawQRCode(try QRCode(utf8Text: text), in: Rect(x: 100, y: 100, width: 300, height: 300))
+        try document.finish()
+        let prefix = directory.file("eci")
+        _ = try runToolChecked("pdftoppm", ["-r", "150", "-png", "-singlefile", path, prefix])
+        let converted = try runToolChecked("zbarimg", ["--raw", "-q", prefix + ".png"])
+        #expect(converted.text.trimmingCharacters(in: .newlines) == text)
+        #expect(throws: PrintError.qrDataEmpty) { try QRCode(utf8Text: "") }
+    }
+
     @Test("text containing NUL is encoded as bytes")
     func textWithNUL() throws {
         let directory = try TemporaryDirectory()

@@ -110,6 +110,59 @@ public enum ArchiveExtractor {
         root: RootRequirement = .none, inPlace: Bool = false, parts: Int,
         observers: (_ count: Int) -> [(any ExtractionObserver)?], startsWriteback: Bool = false
     ) throws(ArchiveError) -> [String] {
+        try inStaging(destination, inPlace: inPlace) { (staging) throws(ArchiveError) -> [String] in
+            if parts > 1, let segments = ZstdFrames.segments(ofFileAt: archivePath, parts: parts) {
+                do {
+                    return try extractParts(
+                        archivePath, into: staging, segments: segments, limits: limits, root: root,
+                        observers: observers(segments.count), startsWriteback: startsWriteback)
+                } catch {
+                    // Start again from nothing, sequentially: that attempt decides.
+                    POSIX.removeTree(staging)
+                    try makePrivateDirectory(staging)
+                }
+            }
+            let reader = try ArchiveReader(path: archivePath, limits: limits, root: root)
+            let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
+            let extracted = try extractEntries(of: reader, into: sink, observer: observers(1).first ?? nil)
+            try sink.finish()
+            return extracted
+        }
+    }
+
+    /// Extracts every entry `reader` yields into the new directory `destination`, by this
+    /// one thread: the way to extract an archive that is not a file, such as one read from
+    /// a decrypting stream (``ArchiveReader/init(streamNamed:limits:root:source:)``).
+    ///
+    /// The limits and root requirement are the reader's. Everything else is as for
+    /// ``extract(from:to:limits:root:inPlace:observer:startsWriteback:)``: hostile entries
+    /// refused, nothing written through a symlink, all or nothing. Since the reader checks
+    /// its stream to the end before it reports the end of the archive, a stream that fails
+    /// anywhere, its very end included, leaves nothing on disk.
+    /// - Parameters:
+    ///   - reader: a fresh reader (no entry read yet).
+    ///   - destination, inPlace, observer, startsWriteback: as for the file variant.
+    /// - Returns: the relative paths of the extracted entries, in archive order.
+    /// - Throws: as the file variant, and ``ArchiveError/streamFailed(entry:failure:)``.
+    @discardableResult
+    public static func extract(
+        from reader: ArchiveReader, to destination: String, inPlace: Bool = false,
+        observer: (any ExtractionObserver)? = nil, startsWriteback: Bool = false
+    ) throws(ArchiveError) -> [String] {
+        try inStaging(destination, inPlace: inPlace) { (staging) throws(ArchiveError) -> [String] in
+            let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
+            let extracted = try extractEntries(of: reader, into: sink, observer: observer)
+            try sink.finish()
+            return extracted
+        }
+    }
+
+    /// Creates the staging directory for `destination`, lets `body` extract into it, then
+    /// makes it readable, fsyncs it and renames it onto `destination` (unless `inPlace`).
+    /// After an error of `body` or of these steps, nothing of the staging directory remains.
+    private static func inStaging(
+        _ destination: String, inPlace: Bool, _ body: (_ staging: String) throws(ArchiveError) -> [String]
+    ) throws(ArchiveError) -> [String] {
         let destination = POSIX.trimmingTrailingSlashes(destination)
         if POSIX.exists(destination) { throw .destinationExists(path: destination) }
         let parent = POSIX.directoryName(destination)
@@ -127,24 +180,7 @@ public enum ArchiveExtractor {
         var succeeded = false
         defer { if !succeeded { POSIX.removeTree(staging) } }
 
-        var extracted: [String]?
-        if parts > 1, let segments = ZstdFrames.segments(ofFileAt: archivePath, parts: parts) {
-            do {
-                extracted = try extractParts(
-                    archivePath, into: staging, segments: segments, limits: limits, root: root,
-                    observers: observers(segments.count), startsWriteback: startsWriteback)
-            } catch {
-                // Start again from nothing, sequentially: that attempt decides.
-                POSIX.removeTree(staging)
-                try makePrivateDirectory(staging)
-            }
-        }
-        if extracted == nil {
-            let reader = try ArchiveReader(path: archivePath, limits: limits, root: root)
-            let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
-            extracted = try extractEntries(of: reader, into: sink, observer: observers(1).first ?? nil)
-            try sink.finish()
-        }
+        let extracted = try body(staging)
         if chmod(staging, 0o755) != 0 { throw .io(operation: "chmod", path: staging, errno: errno) }
         try POSIX.syncDirectory(staging)
         if !inPlace {
@@ -156,7 +192,7 @@ public enum ArchiveExtractor {
         }
         succeeded = true
         try? POSIX.syncDirectory(parent)
-        return extracted ?? []
+        return extracted
     }
 
     /// Creates `path` as a directory only its owner can enter (mode 0700).

@@ -34,6 +34,8 @@ public final class ArchiveReader {
     private let tally: ReadTally
     /// The part of the file read, when not all of it.
     private let source: FileRangeSource?
+    /// The caller's byte stream, when the archive is not read from a file.
+    private let stream: StreamSource?
     private var failure: ArchiveError?
     private var atEnd = false
 
@@ -53,6 +55,11 @@ public final class ArchiveReader {
 
     /// Size of the reads from the archive file: 256 KiB.
     static let readBlockSize = 256 << 10
+
+    /// Fills the front of the buffer it is given with the next bytes of the archive and
+    /// returns how many it wrote, 0 at the end (the shape of POSIX `read`). After it returned
+    /// 0 it is not called again.
+    public typealias Source = (UnsafeMutableRawBufferPointer) throws -> Int
 
     /// Opens `path` for reading.
     ///
@@ -79,9 +86,33 @@ public final class ArchiveReader {
     /// ends; the parts of a parallel extraction each read one, sharing one tally so that
     /// names, counts and totals are checked across the whole archive. A range is read with
     /// `pread` in 1 MiB blocks through `archive_read_open` callbacks.
-    init(path: String, range: Range<Int64>?, tally: ReadTally) throws(ArchiveError) {
+    /// Reads an archive from a byte stream instead of a file: for example the plaintext of a
+    /// decryptor, so nothing decrypted is ever written to disk.
+    ///
+    /// Calls the same setup functions as ``init(path:limits:root:)`` but opens the stream
+    /// with `archive_read_open` and a read callback that pulls 256 KiB blocks from `source`.
+    /// At the end of the archive the rest of the stream is read too (and discarded), so a
+    /// source that checks its input as a whole (an authenticated decryption) has finished
+    /// those checks before ``next()`` returns `nil`. Parallel parts need a file; a stream is
+    /// always read by this one reader.
+    /// - Parameters:
+    ///   - name: what to call the archive in errors (``path``), e.g. the encrypted file.
+    ///   - limits: the bounds to enforce; ``ArchiveLimits/default`` unless given.
+    ///   - root: see ``RootRequirement``.
+    ///   - source: where the archive's bytes come from.
+    /// - Throws: as ``init(path:limits:root:)``; an error `source` throws surfaces as
+    ///   ``ArchiveError/streamFailed(entry:failure:)``, here or from any later call.
+    public convenience init(
+        streamNamed name: String, limits: ArchiveLimits = .default, root: RootRequirement = .none,
+        source: @escaping Source
+    ) throws(ArchiveError) {
+        try self.init(path: name, range: nil, tally: ReadTally(limits: limits, root: root), stream: StreamSource(source))
+    }
+
+    init(path: String, range: Range<Int64>?, tally: ReadTally, stream: StreamSource? = nil) throws(ArchiveError) {
         self.path = path
         self.tally = tally
+        self.stream = stream
         rules = EntryNameRules(limits: tally.limits)
         if let range {
             let file: FileDescriptor
@@ -110,7 +141,12 @@ public final class ArchiveReader {
         try Libarchive.check(archive_read_support_filter_zstd(handle), handle, "archive_read_support_filter_zstd")
         try Libarchive.check(archive_read_support_filter_gzip(handle), handle, "archive_read_support_filter_gzip")
         let opened: Int32
-        if let source {
+        if let stream {
+            let client = Unmanaged.passUnretained(stream).toOpaque()
+            opened = UTF8Locale.run {
+                archive_read_open(handle, client, nil, { _, client, buffer in StreamSource.read(client: client, buffer: buffer) }, nil)
+            }
+        } else if let source {
             let client = Unmanaged.passUnretained(source).toOpaque()
             opened = UTF8Locale.run {
                 archive_read_open(handle, client, nil, { _, client, buffer in FileRangeSource.read(client: client, buffer: buffer) }, nil)
@@ -119,9 +155,16 @@ public final class ArchiveReader {
             opened = UTF8Locale.run { archive_read_open_filename(handle, path, Self.readBlockSize) }
         }
         if opened != ARCHIVE_OK {
-            let function = source == nil ? "archive_read_open_filename" : "archive_read_open"
-            throw .corruptArchive(entry: nil, failure: Libarchive.failure(handle, function: function, code: opened))
+            let function = source == nil && stream == nil ? "archive_read_open_filename" : "archive_read_open"
+            throw readFailure(entry: nil, function: function, code: opened)
         }
+    }
+
+    /// The error for a failed libarchive read call: the stream's own error when the stream
+    /// caused it, else ``ArchiveError/corruptArchive(entry:failure:)`` with libarchive's message.
+    private func readFailure(entry: String?, function: String, code: Int32) -> ArchiveError {
+        if let failure = stream?.failure { return .streamFailed(entry: entry, failure: StreamFailure(failure)) }
+        return .corruptArchive(entry: entry, failure: Libarchive.failure(handle, function: function, code: code))
     }
 
     deinit {
@@ -170,13 +213,18 @@ public final class ArchiveReader {
                 atEnd = true
                 current = nil
                 try checkRatio(entry: current?.name ?? "(end of archive)")
+                do {
+                    try stream?.drain()
+                } catch {
+                    atEnd = false
+                    throw .streamFailed(entry: nil, failure: StreamFailure(error))
+                }
                 return nil
             }
             // ARCHIVE_WARN is accepted: libarchive reports names it could not convert to the
             // process locale this way; the raw name bytes are validated below instead.
             guard result == ARCHIVE_OK || result == ARCHIVE_WARN, let entry = entryPointer else {
-                throw .corruptArchive(
-                    entry: current?.name, failure: Libarchive.failure(handle, function: "archive_read_next_header", code: result))
+                throw readFailure(entry: current?.name, function: "archive_read_next_header", code: result)
             }
             if let checked = try check(entry) { return checked }
             // The archive's root entry ("./"): nothing to expose, move on.
@@ -308,8 +356,7 @@ public final class ArchiveReader {
             if result == ARCHIVE_EOF { break }
             guard result == ARCHIVE_OK || result == ARCHIVE_WARN else {
                 state.finished = true
-                throw ArchiveError.corruptArchive(
-                    entry: state.name, failure: Libarchive.failure(handle, function: "archive_read_data_block", code: result))
+                throw readFailure(entry: state.name, function: "archive_read_data_block", code: result)
             }
             // Data must be contiguous: a gap would be a sparse hole that was not declared.
             if offset != state.produced {

@@ -136,3 +136,62 @@ final class FileRangeSource {
         return count
     }
 }
+
+/// A caller's byte stream (for example a decryptor), served to libarchive's read callback in
+/// blocks of 256 KiB.
+///
+/// An error the stream throws is kept here and the callback answers -1, so libarchive fails
+/// the read in progress; the reader then reports the stream's own error
+/// (``ArchiveError/streamFailed(entry:failure:)``) rather than libarchive's generic one.
+///
+/// Not `Sendable`: read by one ``ArchiveReader``, which keeps it alive as long as its handle.
+final class StreamSource {
+    private let source: ArchiveReader.Source
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ArchiveReader.readBlockSize, alignment: 16)
+    /// The first error the stream threw.
+    private(set) var failure: (any Error)?
+    /// Whether the stream returned 0 (its end); it is not called again after that.
+    private var ended = false
+
+    init(_ source: @escaping ArchiveReader.Source) {
+        self.source = source
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    /// libarchive's read callback (wrapped in a literal closure where it is passed): the next
+    /// block of the stream, 0 at its end, -1 when the stream threw.
+    static func read(client: UnsafeMutableRawPointer?, buffer out: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
+        let stream = Unmanaged<StreamSource>.fromOpaque(client!).takeUnretainedValue()
+        do {
+            let count = try stream.pull()
+            out?.pointee = UnsafeRawPointer(stream.buffer.baseAddress!)
+            return count
+        } catch {
+            return -1
+        }
+    }
+
+    /// Reads the stream to its end, discarding what libarchive did not need (the padding
+    /// after the end-of-archive records), so that a stream which checks its input as a whole
+    /// (a decryptor authenticating its last chunk) has done so before the reader reports
+    /// the end of the archive.
+    func drain() throws {
+        while try pull() > 0 {}
+    }
+
+    private func pull() throws -> Int {
+        if let failure { throw failure }
+        if ended { return 0 }
+        do {
+            let count = try source(buffer)
+            if count == 0 { ended = true }
+            return count
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+}

@@ -76,6 +76,28 @@ public enum ArchiveError: Error {
     case libarchive(LibarchiveFailure, entry: String?)
     /// A POSIX call failed. `path` is the file it was about.
     case io(operation: String, path: String, errno: Int32)
+    /// The caller's byte source (``ArchiveReader/init(streamNamed:limits:root:source:)``) or
+    /// output stream (``ArchiveOutputStream``) failed; `failure` carries its own error (for
+    /// example a decryption error). `entry` is the entry being read or written, if any.
+    case streamFailed(entry: String?, failure: StreamFailure)
+}
+
+/// An error thrown by a caller's byte source or output stream, carried by
+/// ``ArchiveError/streamFailed(entry:failure:)`` unchanged.
+public struct StreamFailure: Error, Equatable, CustomStringConvertible {
+    /// The error the source or stream threw.
+    public let underlying: any Error
+
+    /// Wraps `underlying`.
+    public init(_ underlying: any Error) { self.underlying = underlying }
+
+    /// Two failures are equal when their errors print the same (`String(reflecting:)`).
+    public static func == (lhs: StreamFailure, rhs: StreamFailure) -> Bool {
+        String(reflecting: lhs.underlying) == String(reflecting: rhs.underlying)
+    }
+
+    /// The underlying error's description.
+    public var description: String { "\(underlying)" }
 }
 
 /// A failed libarchive call: the function, its result code and libarchive's own message.
@@ -224,6 +246,9 @@ extension ArchiveError: CustomStringConvertible {
             return "libarchive error\(place): \(failure)."
         case .io(let operation, let path, let code):
             return "\(operation) '\(path)' failed: \(String(cString: strerror(code))) (errno \(code))."
+        case .streamFailed(let entry, let failure):
+            let place = entry.map { " at entry '\($0)'" } ?? ""
+            return "The archive's byte stream failed\(place): \(failure)"
         }
     }
 
@@ -238,7 +263,7 @@ extension ArchiveError: CustomStringConvertible {
             .compressionRatioExceeded(let entry, _, _, _), .sizeMismatch(let entry, _, _),
             .entryDataUnavailable(let entry):
             return entry
-        case .corruptArchive(let entry, _), .libarchive(_, let entry):
+        case .corruptArchive(let entry, _), .libarchive(_, let entry), .streamFailed(let entry, _):
             return entry
         case .targetExists, .writerClosed, .sourceNotRegularFile, .destinationExists, .io:
             return nil

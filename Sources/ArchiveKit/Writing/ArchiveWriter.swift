@@ -75,15 +75,28 @@ public final class ArchiveWriter {
     ///     calling thread). Ignored by the other formats.
     ///   - frameSize: for `.tarZstd`, the least tar stream a frame holds before
     ///     ``markSplitPoint()`` ends it; ``defaultFrameSize`` unless given.
+    ///   - encoding: for `.tarZstd` only: builds the stream the zstd output passes through
+    ///     before it reaches the temporary file (an encryption), so only its output is ever
+    ///     on disk; ``commit()`` finishes that stream before it fsyncs and renames.
     ///   - progress: called after each block with the total bytes written to disk so far.
     /// - Throws: ``ArchiveError/targetExists(path:)`` if `path` exists,
+    ///   ``ArchiveError/libarchive(_:entry:)`` if `encoding` is given for another format,
+    ///   ``ArchiveError/streamFailed(entry:failure:)`` if `encoding` throws,
     ///   ``ArchiveError/io(operation:path:errno:)`` if the temporary file cannot be created,
     ///   ``ArchiveError/libarchive(_:entry:)`` if libarchive refuses the setup.
     public init(
         creatingAt path: String, format: ArchiveFormat = .tarZstd, compressionThreads: Int = 1,
-        frameSize: Int64 = ArchiveWriter.defaultFrameSize, progress: ((Int64) -> Void)? = nil
+        frameSize: Int64 = ArchiveWriter.defaultFrameSize, encoding: ArchiveOutputEncoding? = nil,
+        progress: ((Int64) -> Void)? = nil
     ) throws(ArchiveError) {
         let path = POSIX.trimmingTrailingSlashes(path)
+        if encoding != nil && format != .tarZstd {
+            throw .libarchive(
+                LibarchiveFailure(
+                    function: "ArchiveWriter", code: ARCHIVE_FATAL,
+                    message: "an output stream (encryption) is only supported for tar.zst archives", errno: EINVAL),
+                entry: nil)
+        }
         targetPath = path
         self.format = format
         self.progress = progress
@@ -105,7 +118,9 @@ public final class ArchiveWriter {
         _ = fchmod(fd, 0o644)
         do {
             frames = format == .tarZstd
-                ? try ZstdFrameWriter(file: FileDescriptor(rawValue: created), path: temporaryPath, threads: compressionThreads) : nil
+                ? try ZstdFrameWriter(
+                    file: FileDescriptor(rawValue: created), path: temporaryPath, threads: compressionThreads, encoding: encoding)
+                : nil
         } catch {
             close(created)
             unlink(temporaryPath)
@@ -296,7 +311,7 @@ public final class ArchiveWriter {
     /// Finishes the archive and moves it onto the target path.
     ///
     /// Calls `archive_write_close` (writes the end-of-archive records and flushes the
-    /// compressor), then fsync(2) on the temporary file, renameat2(RENAME_NOREPLACE) onto
+    /// compressor), finishes the output stream if there is one, then fsync(2) on the temporary file, renameat2(RENAME_NOREPLACE) onto
     /// the target and fsync(2) on the directory.
     /// - Throws: ``ArchiveError/libarchive(_:entry:)`` if closing fails,
     ///   ``ArchiveError/targetExists(path:)`` if the target appeared meanwhile,
@@ -307,6 +322,7 @@ public final class ArchiveWriter {
         failed = true  // Until everything below succeeds.
         try check(archive_write_close(handle), handle, "archive_write_close")
         try frames?.endFrame()
+        try frames?.finishStream()
         progress?(bytesOnDisk(handle))
         if fsync(fd) != 0 { throw .io(operation: "fsync", path: temporaryPath, errno: errno) }
         close(fd)
@@ -410,7 +426,7 @@ public final class ArchiveWriter {
 
     /// Bytes of the temporary file written so far.
     private func bytesOnDisk(_ handle: OpaquePointer) -> Int64 {
-        frames?.compressedBytes ?? archive_filter_bytes(handle, -1)
+        frames?.fileBytes ?? archive_filter_bytes(handle, -1)
     }
 
     /// Hands `bytes` to `archive_write_data`, looping over partial writes.

@@ -27,8 +27,9 @@ final class ZstdFrameWriter {
     var failure: ArchiveError?
 
     private let context: OpaquePointer
-    private let file: FileDescriptor
-    private let path: String
+    private let file: FileOutput
+    /// The transformation the compressed bytes pass through, if any.
+    private let stream: (any ArchiveOutputStream)?
     private let output: UnsafeMutableRawBufferPointer
     private var outputCount = 0
 
@@ -41,15 +42,30 @@ final class ZstdFrameWriter {
     ///   - level: zstd compression level (3, as `zstd` and libarchive use by default).
     ///   - threads: zstd worker threads; 1 compresses on the calling thread. A libzstd
     ///     built without thread support ignores the request.
-    init(file: FileDescriptor, path: String, level: Int32 = 3, threads: Int) throws(ArchiveError) {
+    ///   - encoding: builds the stream the compressed bytes pass through before the file
+    ///     (an encryption); `nil` writes them to the file as they are.
+    init(
+        file: FileDescriptor, path: String, level: Int32 = 3, threads: Int, encoding: ArchiveOutputEncoding? = nil
+    ) throws(ArchiveError) {
+        let fileOutput = FileOutput(file: file, path: path)
+        if let encoding {
+            do {
+                stream = try encoding.makeStream { bytes in try fileOutput.write(bytes) }
+            } catch let error as ArchiveError {
+                throw error
+            } catch {
+                throw .streamFailed(entry: nil, failure: StreamFailure(error))
+            }
+        } else {
+            stream = nil
+        }
+        self.file = fileOutput
         guard let context = ZSTD_createCCtx() else {
             throw .libarchive(
                 LibarchiveFailure(function: "ZSTD_createCCtx", code: ARCHIVE_FATAL, message: "out of memory", errno: ENOMEM),
                 entry: nil)
         }
         self.context = context
-        self.file = file
-        self.path = path
         output = .allocate(byteCount: Self.outputSize, alignment: 16)
         _ = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
         _ = ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
@@ -101,11 +117,39 @@ final class ZstdFrameWriter {
         return remaining
     }
 
+    /// Bytes written to the file so far (more than ``compressedBytes`` when a stream adds
+    /// its own, such as an encryption's header and tags).
+    var fileBytes: Int64 { file.written }
+
+    /// Ends the output stream, if there is one: it writes out what it still holds. Call it
+    /// once, after the last ``endFrame()``.
+    func finishStream() throws(ArchiveError) {
+        guard let stream else { return }
+        try Self.passing { try stream.finish() }
+    }
+
     private func flushOutput() throws(ArchiveError) {
         guard outputCount > 0 else { return }
-        try POSIX.writeAll(file, UnsafeRawBufferPointer(rebasing: output[..<outputCount]), path: path)
+        let block = UnsafeRawBufferPointer(rebasing: output[..<outputCount])
+        if let stream {
+            try Self.passing { try stream.write(block) }
+        } else {
+            try file.write(block)
+        }
         compressedBytes += Int64(outputCount)
         outputCount = 0
+    }
+
+    /// Runs a stream call: an ``ArchiveError`` (from the file) as it is, anything else as
+    /// ``ArchiveError/streamFailed(entry:failure:)``.
+    private static func passing(_ body: () throws -> Void) throws(ArchiveError) {
+        do {
+            try body()
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            throw .streamFailed(entry: nil, failure: StreamFailure(error))
+        }
     }
 
     /// libarchive's write callback (wrapped in a literal closure where it is passed):
@@ -119,5 +163,24 @@ final class ZstdFrameWriter {
         guard case .failure(let error) = result else { return length }
         writer.failure = writer.failure ?? error
         return -1
+    }
+}
+
+/// The temporary file a ``ZstdFrameWriter`` (or its output stream) writes to, counting bytes.
+///
+/// Not `Sendable`: used by one writer's thread.
+private final class FileOutput {
+    private let file: FileDescriptor
+    private let path: String
+    private(set) var written: Int64 = 0
+
+    init(file: FileDescriptor, path: String) {
+        self.file = file
+        self.path = path
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(ArchiveError) {
+        try POSIX.writeAll(file, bytes, path: path)
+        written += Int64(bytes.count)
     }
 }

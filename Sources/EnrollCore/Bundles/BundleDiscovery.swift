@@ -64,6 +64,6 @@ public enum BundleDiscovery {
 
     private static func isArchiveName(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return [".tar.zst", ".tzst", ".tar.gz", ".tgz", ".zip", ".tar"].contains { lower.hasSuffix($0) }
+        return [".tar.zst", ".tzst", ".tar.gz", ".tgz", ".zip", ".tar", ".age"].contains { lower.hasSuffix($0) }
     }
 }

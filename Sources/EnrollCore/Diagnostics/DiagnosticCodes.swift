@@ -199,6 +199,9 @@ extension DiagnosticCode {
     /// The trust directory does not exist or is not a directory. Name the directory that holds the stations' .pub keys.
     public static let sigTrustMissing = DiagnosticCode("sig.trust-missing")
 
+    /// A `.age.pub` file in the trust directory is not an age recipients file (`age1…` lines).
+    public static let sigTrustRecipientMalformed = DiagnosticCode("sig.trust-recipient-malformed")
+
     /// The signing key … is not in the trust store. If this is a new station, add its .pub key to the trust directory first.
     public static let sigUntrustedKey = DiagnosticCode("sig.untrusted-key")
 
@@ -328,6 +331,9 @@ extension DiagnosticCode {
     /// This is not an enroll status archive (status.json or its signature is missing).
     public static let archiveStatusMalformed = DiagnosticCode("archive.status-malformed")
 
+    /// The status archive is version 1 (its entries carried recoverable child ID numbers) or a version this program does not read.
+    public static let archiveStatusVersion = DiagnosticCode("archive.status-version")
+
     /// The archive or directory to write already exists and is never overwritten.
     public static let archiveTargetExists = DiagnosticCode("archive.target-exists")
 
@@ -371,6 +377,11 @@ extension DiagnosticCode {
     /// Application … has no revision ….
     public static let storeUnknownRevision = DiagnosticCode("store.unknown-revision")
 
+    // MARK: A station's own records
+
+    /// A line of the station's bundle index (`bundles.tsv`) is malformed.
+    public static let stationIndexMalformed = DiagnosticCode("station.index-malformed")
+
     // MARK: Review decisions
 
     /// Application … is …; … is not allowed from there.
@@ -381,6 +392,38 @@ extension DiagnosticCode {
 
     /// Admitting needs the school (--school).
     public static let reviewSchoolMissing = DiagnosticCode("review.school-missing")
+
+    // MARK: Printing (`enroll print`)
+
+    /// The printout's content does not match its signature: it was altered or forged. Do not accept it.
+    public static let printAltered = DiagnosticCode("print.altered")
+
+    /// No printout with this check code was issued for the collection number: it may be forged or altered.
+    public static let printCodeUnknown = DiagnosticCode("print.code-unknown")
+
+    /// A field holds "|" or a line break, which a printout's QR code cannot carry. Correct the field first.
+    public static let printFieldUnprintable = DiagnosticCode("print.field-unprintable")
+
+    /// The application has not been admitted; no admission notice can be printed.
+    public static let printNotAdmitted = DiagnosticCode("print.not-admitted")
+
+    /// The application is on a non-local form; its collection form can be printed only once it is verified (审核通过).
+    public static let printNotVerified = DiagnosticCode("print.not-verified")
+
+    /// The application has no collection number yet. Take in the district's status archive first, then print.
+    public static let printNumberMissing = DiagnosticCode("print.number-missing")
+
+    /// The QR text is not an enroll printout payload (…). Scan it again or check the text entered.
+    public static let printPayloadMalformed = DiagnosticCode("print.payload-malformed")
+
+    /// The PDF cannot be written: … (PrintKit's message: font, cairo or file error).
+    public static let printRenderFailed = DiagnosticCode("print.render-failed")
+
+    /// The printout was signed with key …, which is not in the trust directory, so it cannot be confirmed.
+    public static let printUnknownKey = DiagnosticCode("print.unknown-key")
+
+    /// The application was withdrawn; no documents are printed for it.
+    public static let printWithdrawn = DiagnosticCode("print.withdrawn")
 
     // MARK: Files and I/O (exit 2)
 
@@ -401,6 +444,9 @@ extension DiagnosticCode {
     /// The name "…" cannot be used: only letters, digits, -, _ and . are allowed.
     public static let usageBadName = DiagnosticCode("usage.bad-name")
 
+    /// The encryption options conflict or do not apply: --encrypt-to with --no-encrypt, or encryption with a format other than tar.zst.
+    public static let usageEncryption = DiagnosticCode("usage.encryption")
+
     /// A key ID is 16 hexadecimal digits.
     public static let usageKeyId = DiagnosticCode("usage.key-id")
 
@@ -414,6 +460,50 @@ extension DiagnosticCode {
 
     /// The schema is not valid JSON: …
     public static let schemaMalformed = DiagnosticCode("schema.malformed")
+
+    // MARK: Encryption (age)
+
+    /// The file is an ASCII-armored age file, which enroll does not read; decrypt it with `age -d` or encrypt it again without -a.
+    public static let cryptArmored = DiagnosticCode("crypt.armored")
+
+    /// The age header's MAC does not match: the header was modified after encryption.
+    public static let cryptHeaderMac = DiagnosticCode("crypt.header-mac")
+
+    /// The age header breaks the format (a damaged or altered file).
+    public static let cryptHeaderMalformed = DiagnosticCode("crypt.header-malformed")
+
+    /// The archive is encrypted (age) and no --identity was given to decrypt it.
+    public static let cryptIdentityRequired = DiagnosticCode("crypt.identity-required")
+
+    /// An age key file (--identity, --encrypt-to, district.age.pub) cannot be read.
+    public static let cryptKeyFileAccess = DiagnosticCode("crypt.key-file-access")
+
+    /// An age key file holds a line that is not a valid AGE-SECRET-KEY-1… identity or age1… recipient.
+    public static let cryptKeyMalformed = DiagnosticCode("crypt.key-malformed")
+
+    /// A recipients file holds no age1… recipient, so nothing can be encrypted to it.
+    public static let cryptNoRecipients = DiagnosticCode("crypt.no-recipients")
+
+    /// The file does not begin with the age version line, though it was to be decrypted.
+    public static let cryptNotAge = DiagnosticCode("crypt.not-age")
+
+    /// The age payload ends in an empty final chunk, which the format forbids.
+    public static let cryptPayloadMalformed = DiagnosticCode("crypt.payload-malformed")
+
+    /// An age payload chunk failed authentication: the file was modified or cut inside a chunk.
+    public static let cryptPayloadTampered = DiagnosticCode("crypt.payload-tampered")
+
+    /// Data follows the final age payload chunk: the file was modified or concatenated.
+    public static let cryptTrailingData = DiagnosticCode("crypt.trailing-data")
+
+    /// The age file ends without its final chunk: it was cut short.
+    public static let cryptTruncated = DiagnosticCode("crypt.truncated")
+
+    /// The age header has no X25519 recipient, only types enroll does not support (scrypt, ML-KEM, plugins).
+    public static let cryptUnknownRecipientType = DiagnosticCode("crypt.unknown-recipient-type")
+
+    /// None of the identities given opens the file: it was encrypted to another key (a station's own key?).
+    public static let cryptWrongIdentity = DiagnosticCode("crypt.wrong-identity")
 
     // MARK: Samples
 
@@ -438,7 +528,7 @@ extension DiagnosticCode {
         .sigAlreadySigned, .sigInvalid, .sigKeyCorrupt, .sigKeyEncrypted,
         .sigKeyMismatch, .sigKeyPermissions, .sigMalformed, .sigMissing,
         .sigRevocationMalformed, .sigRevokedKey, .sigStationMismatch, .sigTrustDuplicate,
-        .sigTrustMissing, .sigUntrustedKey, .formJsonMalformed, .formPattern,
+        .sigTrustMissing, .sigTrustRecipientMalformed, .sigUntrustedKey, .formJsonMalformed, .formPattern,
         .formRequired, .formSchemaInvalid, .formSchemasMissing, .formType,
         .formUnknown, .formUnknownField, .formVersionMismatch, .formWithdrawalMismatch,
         .attachmentCount, .attachmentLayout, .attachmentMediaType, .attachmentMissing,
@@ -448,12 +538,15 @@ extension DiagnosticCode {
         .archiveCompressionRatio, .archiveCorrupt, .archiveDuplicateBundle, .archiveDuplicateEntry,
         .archiveEntryType, .archiveFailed, .archiveIo, .archiveLimit,
         .archiveNameCollision, .archiveNameEncoding, .archiveNothingToPack, .archiveOutsideBatch,
-        .archiveSizeMismatch, .archiveStatusMalformed, .archiveTargetExists, .archiveUnexpectedEntry,
+        .archiveSizeMismatch, .archiveStatusMalformed, .archiveStatusVersion, .archiveTargetExists, .archiveUnexpectedEntry,
         .archiveUnsafePath, .archiveWriteFailed, .importCollectionNumbersExhausted, .importConflict,
         .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn,
-        .storeUnavailable, .storeUnknownApplication, .storeUnknownRevision, .reviewNotAllowed,
-        .reviewReasonMissing, .reviewSchoolMissing, .ioExists, .ioFailed,
-        .ioNotFound, .usageAttach, .usageBadName, .usageKeyId,
+        .storeUnavailable, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .reviewNotAllowed,
+        .reviewReasonMissing, .reviewSchoolMissing,
+        .printAltered, .printCodeUnknown, .printFieldUnprintable, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
+        .ioExists, .ioFailed,
+        .ioNotFound, .usageAttach, .usageBadName, .usageEncryption, .usageKeyId,
         .usageMap, .schemaInvalid, .schemaMalformed,
+        .cryptArmored, .cryptHeaderMac, .cryptHeaderMalformed, .cryptIdentityRequired, .cryptKeyFileAccess, .cryptKeyMalformed, .cryptNoRecipients, .cryptNotAge, .cryptPayloadMalformed, .cryptPayloadTampered, .cryptTrailingData, .cryptTruncated, .cryptUnknownRecipientType, .cryptWrongIdentity,
     ]
 }

@@ -15,7 +15,8 @@ public enum ApplicationExport {
     /// form data under `data` (members in the stored order).
     /// - Parameters:
     ///   - rows: The applications (`DistrictStore.exportRows()`).
-    ///   - masked: Whether to mask ID numbers and phones.
+    ///   - masked: Whether to mask ID numbers, phones and dates (`Privacy.maskPersonalData`),
+    ///     and the numbers a reviewer's reasons quote (`Privacy.maskText`).
     /// - Returns: The JSON text with a final newline.
     public static func json(_ rows: [ExportRow], masked: Bool) -> String {
         let array = JSONValue.array(rows.map { row in
@@ -24,7 +25,7 @@ public enum ApplicationExport {
                 ("applicationId", .string(s.applicationId)), ("revision", .number(JSONNumber(s.revision))),
                 ("status", .string(s.status.rawValue)), ("collectionNumber", .string(s.collectionNumber)), ("form", .string(s.form)),
                 ("station", .string(s.station)), ("school", s.school.map { .string($0) } ?? .null),
-                ("reasons", .array(s.reasons.map { .string($0) })), ("flags", .array(s.flags.map { .string($0.rawValue) })),
+                ("reasons", .array(s.reasons.map { .string(masked ? Privacy.maskText($0) : $0) })), ("flags", .array(s.flags.map { .string($0.rawValue) })),
             ]
             pairs.append(("data", row.data.map { masked ? Privacy.maskPersonalData($0) : $0 } ?? .null))
             return .object(JSONObject(pairs))
@@ -40,7 +41,8 @@ public enum ApplicationExport {
     /// `+`, `-` or `@`) is kept as text with a leading `'`.
     /// - Parameters:
     ///   - rows: The applications (`DistrictStore.exportRows()`).
-    ///   - masked: Whether to mask ID numbers and phones.
+    ///   - masked: Whether to mask ID numbers, phones and dates (`Privacy.maskPersonalData`),
+    ///     and the numbers a reviewer's reasons quote (`Privacy.maskText`).
     /// - Returns: The CSV text, starting with U+FEFF and ending with CRLF.
     public static func csv(_ rows: [ExportRow], masked: Bool) -> String {
         var dataColumns: [String] = []
@@ -57,7 +59,7 @@ public enum ApplicationExport {
             let s = row.summary
             let summaryCells: [String] = [
                 s.applicationId, String(s.revision), s.status.rawValue, s.collectionNumber, s.form, s.station, s.school ?? "",
-                s.reasons.joined(separator: "; "), s.flags.map(\.rawValue).joined(separator: " "),
+                s.reasons.map { masked ? Privacy.maskText($0) : $0 }.joined(separator: "; "), s.flags.map(\.rawValue).joined(separator: " "),
             ]
             let values = summaryCells + dataColumns.map { cells[$0] ?? "" }
             lines.append(values.map(csvField).joined(separator: ","))

@@ -17,9 +17,10 @@ struct FormRuleEvaluator {
                 let location = locate(failure.pointer)
                 diagnostics.append(Diagnostic(
                     code: .rule(rule.rule), severity: .error, location: location,
+                    // Reports are shared: a value the message quotes is masked.
                     message: LocalizedText(
-                        zh: "未通过规则“\(rule.label.zh)”：\(failure.detail.zh)",
-                        en: "The rule \"\(rule.label.en)\" fails: \(failure.detail.en)")))
+                        zh: "未通过规则“\(rule.label.zh)”：\(Privacy.maskText(failure.detail.zh))",
+                        en: "The rule \"\(rule.label.en)\" fails: \(Privacy.maskText(failure.detail.en))")))
             }
         }
         return diagnostics

@@ -111,8 +111,9 @@ public struct FormValidator: Sendable {
     private func describe(_ error: ValidationError, pointer: JSONPointer, value: JSONValue, location: Location) -> Diagnostic {
         let name = form.fieldName(at: pointer)
         let schemaObject = form.schema.enclosingSchemaObject(forKeywordAt: error.absoluteKeywordLocation)
+        // Reports are shared: a value a message quotes is masked like any personal data.
         func make(_ code: DiagnosticCode, zh: String, en: String) -> Diagnostic {
-            Diagnostic(code: code, severity: .error, location: location, message: LocalizedText(zh: zh, en: en))
+            Diagnostic(code: code, severity: .error, location: location, message: LocalizedText(zh: Privacy.maskText(zh), en: Privacy.maskText(en)))
         }
         switch error.keyword {
         case "required", "dependentRequired":

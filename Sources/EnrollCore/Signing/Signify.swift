@@ -1,3 +1,4 @@
+import AgeKit
 import Crypto
 import Foundation
 
@@ -254,13 +255,33 @@ extension SignifySignature: Sendable {}
 
 /// Writing key pairs to disk.
 public enum KeyFiles {
-    /// Generates a key pair and writes `NAME.sec` (mode 0600) and `NAME.pub` into a directory.
+    /// The files `generate` wrote.
+    public struct Written: Sendable, Hashable {
+        /// The signify secret key (`NAME.sec`, mode 0600).
+        public var secret: String
+        /// The signify public key (`NAME.pub`).
+        public var `public`: String
+        /// The signify key ID.
+        public var keyID: KeyID
+        /// The age identity (`NAME.age`, mode 0600), unless asked not to write one.
+        public var ageIdentity: String?
+        /// The age recipient (`NAME.age.pub`, its `age1…` line), unless asked not to write one.
+        public var ageRecipient: String?
+        /// The recipient itself (`age1…`).
+        public var recipient: String?
+    }
+
+    /// Generates a key pair and writes `NAME.sec` (mode 0600) and `NAME.pub` into a directory,
+    /// and with them an age identity `NAME.age` (mode 0600, as `age-keygen` writes it) and its
+    /// recipient `NAME.age.pub` (one `age1…` line, as `age -R` reads it).
     /// - Parameters:
     ///   - directory: Where to write; created if missing.
     ///   - name: The station or district name (letters, digits, `-`, `_`, `.`).
+    ///   - age: Whether to write the age identity and recipient too.
     /// - Returns: The paths written and the key ID.
-    /// - Throws: `EnrollError` if a file exists already (nothing is overwritten) or cannot be written.
-    public static func generate(in directory: String, name: String) throws -> (secret: String, public: String, keyID: KeyID) {
+    /// - Throws: `EnrollError` if a file exists already (nothing is overwritten, and nothing is
+    ///   written) or cannot be written.
+    public static func generate(in directory: String, name: String, age: Bool = true) throws -> Written {
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }),
               !name.hasPrefix(".")
         else {
@@ -272,7 +293,9 @@ public enum KeyFiles {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let secretPath = directory + "/" + name + ".sec"
         let publicPath = directory + "/" + name + ".pub"
-        for path in [secretPath, publicPath] where DirectoryWalker.kind(of: path) != nil {
+        let identityPath = directory + "/" + name + ".age"
+        let recipientPath = directory + "/" + name + ".age.pub"
+        for path in [secretPath, publicPath] + (age ? [identityPath, recipientPath] : []) where DirectoryWalker.kind(of: path) != nil {
             throw EnrollError.io(
                 .ioExists, Location(file: path),
                 zh: "密钥文件已存在，不会覆盖。若要换新密钥，请先移走旧文件，并把新公钥交给区教育局。",
@@ -281,7 +304,22 @@ public enum KeyFiles {
         let (secret, publicKey) = SignifySecretKey.generate(name: name)
         try FileIO.createExclusive(secretPath, secret.fileContents, mode: 0o600)
         try FileIO.createExclusive(publicPath, publicKey.fileContents, mode: 0o644)
-        return (secretPath, publicPath, secret.keyID)
+        var written = Written(secret: secretPath, public: publicPath, keyID: secret.keyID)
+        guard age else { return written }
+        let identity = AgeIdentity.generate()
+        do throws(AgeError) {
+            try identity.writeIdentityFile(atPath: identityPath)
+        } catch {
+            throw EnrollError.io(
+                .ioFailed, Location(file: identityPath),
+                zh: "无法写入 age 私钥：\(error.chinese)", en: "Cannot write the age identity: \(error.english)")
+        }
+        let recipientFile = AgeRecipient.recipientsFileContents([identity.recipient], comment: "age recipient of \(name) (enroll keys generate)")
+        try FileIO.createExclusive(recipientPath, Array(recipientFile.utf8), mode: 0o644)
+        written.ageIdentity = identityPath
+        written.ageRecipient = recipientPath
+        written.recipient = identity.recipient.string
+        return written
     }
 
     /// The station's (or district's) name a key file carries: its last component without the

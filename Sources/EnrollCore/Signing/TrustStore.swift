@@ -1,3 +1,4 @@
+import AgeKit
 import Foundation
 
 /// The keys a district (or a station, for status archives) accepts signatures from.
@@ -5,7 +6,9 @@ import Foundation
 /// On disk a trust directory holds one `NAME.pub` signify public key per station (the file's
 /// name is the station's name) and optionally `revoked.txt`: one revoked key per line,
 /// `KEYID [reason…]`, with `#` starting a comment. An unknown or revoked key is an error,
-/// never a warning.
+/// never a warning. A `NAME.age.pub` beside them (the age recipient `enroll keys generate`
+/// writes) is read as an age recipients file, never as a signify key: it signs nothing, so it
+/// is kept apart in ``recipients``.
 public struct TrustStore: Sendable {
     /// A trusted key and who holds it.
     public struct Entry: Sendable {
@@ -21,13 +24,17 @@ public struct TrustStore: Sendable {
     public private(set) var keys: [KeyID: Entry] = [:]
     /// The revoked keys with their reasons.
     public private(set) var revoked: [KeyID: String] = [:]
+    /// The age recipients of the directory's `NAME.age.pub` files, by name. They are what
+    /// archives for that station or district are encrypted to, and are never trusted to sign.
+    public private(set) var recipients: [String: [AgeRecipient]] = [:]
 
     /// An empty trust store, which trusts nobody.
     public init() {}
 
     /// Loads a trust directory.
     /// - Throws: `EnrollError` if the directory cannot be read, a `.pub` file is not a public
-    ///   key, or two files hold the same key ID.
+    ///   key, a `.age.pub` file is not an age recipients file (`sig.trust-recipient-malformed`),
+    ///   or two files hold the same key ID.
     public init(directory: String) throws {
         guard DirectoryWalker.kind(of: directory) == .directory else {
             throw EnrollError.io(
@@ -37,11 +44,24 @@ public struct TrustStore: Sendable {
         }
         for entry in try DirectoryWalker.walk(directory) where entry.kind == .file && !entry.path.contains("/") {
             let path = directory + "/" + entry.path
-            if entry.path.hasSuffix(".pub") {
+            if entry.path.hasSuffix(".age.pub") {
+                try addRecipients(path, name: String(entry.path.dropLast(8)))
+            } else if entry.path.hasSuffix(".pub") {
                 try add(SignifyPublicKey(contentsOf: path), name: String(entry.path.dropLast(4)), source: path)
             } else if entry.path == "revoked.txt" {
                 try loadRevocations(path)
             }
+        }
+    }
+
+    private mutating func addRecipients(_ path: String, name: String) throws {
+        do throws(AgeError) {
+            recipients[name] = try AgeRecipient.readRecipientsFile(atPath: path)
+        } catch {
+            throw EnrollError.invalid(
+                .sigTrustRecipientMalformed, Location(file: path),
+                zh: "“\(name).age.pub”不是 age 收件人文件（每行一个 age1… 公钥）：\(error.chinese)请换成 enroll keys generate 写出的 .age.pub，或把它移出信任目录。",
+                en: "\"\(name).age.pub\" is not an age recipients file (one age1… key per line): \(error.english) Replace it with the .age.pub that enroll keys generate wrote, or move it out of the trust directory.")
         }
     }
 
@@ -66,6 +86,7 @@ public struct TrustStore: Sendable {
     public mutating func merge(_ other: TrustStore) throws {
         for entry in other.keys.values { try add(entry.key, name: entry.name, source: entry.source) }
         for (id, reason) in other.revoked { revoked[id] = reason }
+        recipients.merge(other.recipients) { $1 }
     }
 
     private mutating func loadRevocations(_ path: String) throws {

@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 import Foundation
 import JSONSchema
@@ -69,6 +70,8 @@ public struct Importer: Sendable {
     let logger: Logger
     /// Threads that verify and validate bundles ahead of the one committing them in order.
     let jobs: Int
+    /// The keys that decrypt encrypted (age) transfer archives.
+    let identities: [AgeIdentity]?
 
     /// Creates an importer.
     /// - Parameters:
@@ -81,11 +84,15 @@ public struct Importer: Sendable {
     ///   - jobs: Threads for extracting archives (in parts, when enroll packed them) and for
     ///     verifying and validating bundles (every core by default); bundles
     ///     are still merged and committed one at a time, in order.
+    ///   - identities: The keys that decrypt encrypted (age) archives. An encrypted archive is
+    ///     decrypted while it streams into the store's private staging directory, and nothing
+    ///     of it is imported unless the whole ciphertext authenticated, its last chunk included.
     public init(
         store: DistrictStore, catalog: FormCatalog, extraTrust: TrustStore? = nil, actor: String = DistrictStore.defaultActor,
         logger: Logger = Logger(label: "enroll.import", factory: { _ in SwiftLogNoOpLogHandler() }),
-        jobs: Int = Parallel.processorCount
+        jobs: Int = Parallel.processorCount, identities: [AgeIdentity]? = nil
     ) throws {
+        self.identities = identities
         self.store = store
         var trust = try store.trustStore()
         if let extraTrust {
@@ -160,7 +167,7 @@ public struct Importer: Sendable {
     ) {
         let batch: ExtractedBatch
         do {
-            batch = try ExtractedBatch(path, in: store.objects.temporaryDirectory, limits: .default, parts: jobs, durable: true)
+            batch = try ExtractedBatch(path, in: store.objects.temporaryDirectory, limits: .default, parts: jobs, durable: true, identities: identities)
         } catch {
             report.archiveProblems += (error as? EnrollError)?.diagnostics
                 ?? [.error(.archiveFailed, Location(file: path), zh: "\(error)", en: "\(error)")]

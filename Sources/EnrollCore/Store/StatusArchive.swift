@@ -1,27 +1,66 @@
+import AgeKit
 import ArchiveKit
-import Crypto
 import Foundation
 
-/// One application's status as sent back to the field.
+/// One application's status as sent back to the field: the family's answer and how to find
+/// it, and nothing that identifies the child.
+///
+/// There is no name, ID number (masked or hashed) or phone here: a station finds an entry by
+/// application ID or collection number, or by ID number through its own records
+/// (``StationRecords``). ``allowedKeys`` is the whole JSON shape.
 public struct StatusEntry: Sendable, Codable, Hashable {
     public var applicationId: String
     public var revision: Int
     public var status: String
+    /// The reviewer's reasons for a rejection (documents and numbers in them masked).
     public var reasons: [String]
     public var school: String?
     public var collectionNumber: String
     public var station: String
     public var form: String
     public var updatedAt: String
-    /// SHA-256 of `applicationId:childIdNumber`, so a station can find a child by ID number
-    /// without the archive carrying the number itself.
-    public var childKey: String?
-    /// The child's ID number, masked (`230109********0002`).
-    public var childIdMasked: String?
 
-    /// The key a station computes from an ID number to find its entry.
-    public static func childKey(applicationId: String, idNumber: String) -> String {
-        Hex.encode(SHA256.hash(data: Array("\(applicationId.lowercased()):\(idNumber.uppercased())".utf8)))
+    /// Creates an entry.
+    public init(
+        applicationId: String, revision: Int, status: String, reasons: [String], school: String?, collectionNumber: String,
+        station: String, form: String, updatedAt: String
+    ) {
+        self.applicationId = applicationId
+        self.revision = revision
+        self.status = status
+        self.reasons = reasons
+        self.school = school
+        self.collectionNumber = collectionNumber
+        self.station = station
+        self.form = form
+        self.updatedAt = updatedAt
+    }
+
+    /// Every key an entry of `status.json` may have (version 2).
+    public static let allowedKeys: Set<String> = [
+        "applicationId", "revision", "status", "reasons", "school", "collectionNumber", "station", "form", "updatedAt",
+    ]
+}
+
+/// The document `status.json` holds: `{"format": "enroll-status", "version": 2, "entries": […]}`.
+///
+/// Version 1 (a bare array whose entries carried `childIdMasked` and `childKey`) let every ID
+/// number be recovered by enumerating birth dates; it is refused (`archive.status-version`).
+public struct StatusDocument: Sendable, Codable, Hashable {
+    /// The format's name.
+    public static let formatName = "enroll-status"
+    /// The version this release writes and reads.
+    public static let currentVersion = 2
+
+    public var format: String
+    public var version: Int
+    public var entries: [StatusEntry]
+
+    /// A current-version document.
+    public init(entries: [StatusEntry]) {
+        format = Self.formatName
+        version = Self.currentVersion
+        self.entries = entries
     }
 }
 
@@ -32,26 +71,29 @@ public struct StatusEntry: Sendable, Codable, Hashable {
 /// by the district key).
 public enum StatusArchive {
     /// Writes the status archive of every application (or one station's).
+    /// - Parameter recipients: When set, the archive is encrypted to these age recipients (a
+    ///   station's `.age.pub`) while it is written; only ciphertext reaches the disk.
     /// - Returns: How many applications it holds.
     public static func export(
-        from store: DistrictStore, key: SignifySecretKey, district: String, station: String? = nil, to output: String
+        from store: DistrictStore, key: SignifySecretKey, district: String, station: String? = nil, to output: String,
+        recipients: [AgeRecipient]? = nil
     ) throws -> Int {
         let entries = try store.backend.statusRows(station: station).map { row in
             let summary = row.summary
+            // The child's ID (row.childID) never leaves the district, not even masked or hashed.
             return StatusEntry(
-                applicationId: summary.applicationId, revision: summary.revision, status: summary.status.rawValue, reasons: summary.reasons,
-                school: summary.school, collectionNumber: summary.collectionNumber, station: summary.station, form: summary.form,
-                updatedAt: summary.updatedAt,
-                childKey: row.childID.map { StatusEntry.childKey(applicationId: summary.applicationId, idNumber: $0) },
-                childIdMasked: row.childID.map(Privacy.maskIDNumber))
+                applicationId: summary.applicationId, revision: summary.revision, status: summary.status.rawValue,
+                reasons: summary.reasons.map(Privacy.maskText), school: summary.school, collectionNumber: summary.collectionNumber,
+                station: summary.station, form: summary.form, updatedAt: summary.updatedAt)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let json = Array(try encoder.encode(entries)) + [0x0A]
+        let json = Array(try encoder.encode(StatusDocument(entries: entries))) + [0x0A]
         let signature = try key.sign(json).fileContents(publicKeyName: district + ".pub")
         let root = TransferFormat.batchName(for: output)
         do {
-            let writer = try ArchiveWriter(creatingAt: output, format: .tarZstd)
+            let writer = try ArchiveWriter(
+                creatingAt: output, format: .tarZstd, encoding: recipients.map { ArchiveEncryption.encoding(to: $0) })
             try writer.addDirectory(root)
             try writer.addData(root + "/status.json", json)
             try writer.addData(root + "/status.json.sig", signature)
@@ -66,13 +108,20 @@ public enum StatusArchive {
     }
 
     /// Reads and verifies a status archive.
+    /// - Parameter identities: The keys that decrypt an encrypted (age) status archive while
+    ///   it streams; an encrypted archive without them is refused (`crypt.identity-required`).
     /// - Returns: The entries and who signed them.
-    /// - Throws: `EnrollError` if the archive is damaged or not signed by a trusted district key.
-    public static func read(_ path: String, trust: TrustStore) throws -> (entries: [StatusEntry], signer: TrustStore.Entry) {
+    /// - Throws: `EnrollError` if the archive is damaged, cannot be decrypted, or is not
+    ///   signed by a trusted district key.
+    public static func read(
+        _ path: String, trust: TrustStore, identities: [AgeIdentity]? = nil
+    ) throws -> (entries: [StatusEntry], signer: TrustStore.Entry) {
         var json: [UInt8]?
         var signature: [UInt8]?
         do {
-            let reader = try ArchiveReader(path: path, limits: ArchiveLimits(maxEntryCount: 16, maxEntrySize: 256 << 20), root: .learnFromFirstEntry)
+            let reader = try ArchiveEncryption.openReader(
+                path, identities: identities, limits: ArchiveLimits(maxEntryCount: 16, maxEntrySize: 256 << 20), root: .learnFromFirstEntry
+            ).reader
             while let entry = try reader.next() {
                 if entry.path.hasSuffix("/status.json") { json = try entry.readAll() }
                 else if entry.path.hasSuffix("/status.json.sig") { signature = try entry.readAll() }
@@ -91,12 +140,36 @@ public enum StatusArchive {
         case .rejected(let diagnostic):
             throw EnrollError([diagnostic])
         case .trusted(let signer):
-            do {
-                return (try JSONDecoder().decode([StatusEntry].self, from: Data(json)), signer)
-            } catch {
-                throw EnrollError.invalid(.archiveStatusMalformed, Location(file: path, entry: "status.json"), zh: "status.json 格式错误。", en: "status.json is malformed.")
-            }
+            return (try decode(json, path: path), signer)
         }
+    }
+
+    /// Decodes a signed `status.json`, refusing another format or version by name.
+    static func decode(_ json: [UInt8], path: String) throws -> [StatusEntry] {
+        let location = Location(file: path, entry: "status.json")
+        struct Probe: Decodable {
+            var format: String?
+            var version: Int?
+        }
+        if (try? JSONDecoder().decode([StatusEntry].self, from: Data(json))) != nil {
+            throw EnrollError.invalid(
+                .archiveStatusVersion, location,
+                zh: "这是旧版（第 1 版）状态归档，其中带有可被还原的儿童证件号码，不再接受。请区教育局用当前版本的 enroll 重新导出。",
+                en: "This is a version 1 status archive, which carries child ID numbers that can be recovered; it is no longer accepted. Ask the district office to export it again with the current enroll.")
+        }
+        if let probe = try? JSONDecoder().decode(Probe.self, from: Data(json)), probe.format == StatusDocument.formatName,
+           let version = probe.version, version != StatusDocument.currentVersion {
+            throw EnrollError.invalid(
+                .archiveStatusVersion, location,
+                zh: "状态归档为第 \(version) 版，本程序只读第 \(StatusDocument.currentVersion) 版。请升级本站的 enroll，或请区教育局用相同版本导出。",
+                en: "The status archive is version \(version); this program reads version \(StatusDocument.currentVersion) only. Update this station's enroll, or ask the district office to export with the same version.")
+        }
+        guard let document = try? JSONDecoder().decode(StatusDocument.self, from: Data(json)),
+              document.format == StatusDocument.formatName, document.version == StatusDocument.currentVersion
+        else {
+            throw EnrollError.invalid(.archiveStatusMalformed, location, zh: "status.json 格式错误。", en: "status.json is malformed.")
+        }
+        return document.entries
     }
 }
 
@@ -135,13 +208,21 @@ public struct StationStatus {
         return changed
     }
 
-    /// Finds an entry by application id (or prefix), collection number, or the child's ID number.
-    public func find(_ reference: String?, idNumber: String?) throws -> StatusEntry? {
+    /// Finds an entry by application id (or prefix) or collection number.
+    /// - Parameter reference: The application id, a prefix of it, or the collection number.
+    /// - Returns: The entry, or nil when the station holds no answer for it.
+    public func find(_ reference: String) throws -> StatusEntry? {
         let all = try entries().values
-        if let idNumber {
-            return all.first { $0.childKey == StatusEntry.childKey(applicationId: $0.applicationId, idNumber: idNumber) }
-        }
-        guard let reference = reference?.lowercased() else { return nil }
+        let reference = reference.lowercased()
         return all.first { $0.collectionNumber == reference } ?? all.first { $0.applicationId.hasPrefix(reference) }
+    }
+
+    /// Finds the entries of the applications the station's own records hold for a child's ID
+    /// number (``StationRecords/applications(idNumber:catalog:)``).
+    /// - Returns: The answers held for those applications, newest first.
+    public func find(idNumber: String, records: StationRecords, catalog: FormCatalog) throws -> [StatusEntry] {
+        let all = try entries()
+        return try records.applications(idNumber: idNumber, catalog: catalog).compactMap { all[$0] }
+            .sorted { $0.updatedAt > $1.updatedAt }
     }
 }

@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 
 extension ArchiveError {
@@ -10,7 +11,7 @@ extension ArchiveError {
              .entryTooLarge(let entry, _, _), .totalSizeExceeded(let entry, _), .compressionRatioExceeded(let entry, _, _, _),
              .sizeMismatch(let entry, _, _), .entryDataUnavailable(let entry):
             return entry
-        case .corruptArchive(let entry, _), .libarchive(_, let entry):
+        case .corruptArchive(let entry, _), .libarchive(_, let entry), .streamFailed(let entry, _):
             return entry
         case .targetExists, .writerClosed, .sourceNotRegularFile, .destinationExists, .io:
             return nil
@@ -22,6 +23,12 @@ extension ArchiveError {
     var isIO: Bool {
         switch self {
         case .targetExists, .writerClosed, .sourceNotRegularFile, .destinationExists, .io: true
+        case .streamFailed(_, let failure):
+            switch failure.underlying {
+            case let error as EnrollError: error.exitStatus == .usageOrIO
+            case let error as AgeError: { if case .fileAccess = error { true } else { false } }()
+            default: true
+            }
         default: false
         }
     }
@@ -87,6 +94,16 @@ extension ArchiveError {
             return make(.archiveCorrupt, zh: "无法读取条目数据，归档可能已损坏。请重新复制。")
         case .libarchive(let failure, _):
             return make(.archiveFailed, zh: "libarchive 报错：\(failure.message)")
+        case .streamFailed(_, let failure):
+            // The decryptor's (or the ciphertext file's) own error, at the entry being read.
+            var diagnostic: Diagnostic
+            switch failure.underlying {
+            case let error as AgeError: diagnostic = error.diagnostic(file: archive)
+            case let error as EnrollError where !error.diagnostics.isEmpty: diagnostic = error.diagnostics[0]
+            default: return make(.archiveIo, zh: "读取归档的数据流失败：\(failure)。请重新复制。")
+            }
+            diagnostic.location = location
+            return diagnostic
         case .io(let operation, let path, let errno):
             return make(.archiveIo, zh: "文件操作失败（\(operation) \(path)，errno \(errno)）。请检查磁盘空间和权限。")
         }

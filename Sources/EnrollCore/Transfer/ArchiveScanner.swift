@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 import Foundation
 
@@ -35,12 +36,18 @@ public struct ArchiveScanner: Sendable {
     public var validator: ApplicationValidator?
     /// The limits that protect against hostile archives.
     public var limits: ArchiveLimits
+    /// The keys that decrypt an encrypted (age) archive while it streams; without them an
+    /// encrypted archive is refused (`crypt.identity-required`).
+    public var identities: [AgeIdentity]?
 
     /// Creates a scanner.
-    public init(trust: TrustStore?, validator: ApplicationValidator? = nil, limits: ArchiveLimits = .default) {
+    public init(
+        trust: TrustStore?, validator: ApplicationValidator? = nil, limits: ArchiveLimits = .default, identities: [AgeIdentity]? = nil
+    ) {
         self.trust = trust
         self.validator = validator
         self.limits = limits
+        self.identities = identities
     }
 
     /// Scans an archive.
@@ -75,7 +82,7 @@ public struct ArchiveScanner: Sendable {
         }
 
         do {
-            let reader = try ArchiveReader(path: path, limits: limits, root: .learnFromFirstEntry)
+            let reader = try ArchiveEncryption.openReader(path, identities: identities, limits: limits, root: .learnFromFirstEntry).reader
             while let entry = try reader.next() {
                 let root = reader.requiredRoot ?? ""
                 scan.root = root
@@ -120,6 +127,8 @@ public struct ArchiveScanner: Sendable {
             current = nil
             if let archiveError = error as? ArchiveError {
                 scan.diagnostics.append(archiveError.diagnostic(archive: path))
+            } else if let enrollError = error as? EnrollError {
+                scan.diagnostics += enrollError.diagnostics
             } else {
                 scan.diagnostics.append(.error(.archiveFailed, Location(file: path), zh: "\(error)", en: "\(error)"))
             }

@@ -94,9 +94,11 @@ public enum TransferFormat: String, Sendable, CaseIterable {
     /// zip.
     case zip
 
-    /// The batch directory's name for an archive file: its name without the extension.
+    /// The batch directory's name for an archive file: its name without the extension (and
+    /// without the `.age` of an encrypted one).
     static func batchName(for path: String) -> String {
         var name = PathName(path).lastComponent
+        if name.lowercased().hasSuffix(".age") { name = String(name.dropLast(4)) }
         for suffix in [".tar.zst", ".tzst", ".tar.gz", ".tgz", ".zip", ".tar"] where name.lowercased().hasSuffix(suffix) {
             name = String(name.dropLast(suffix.count))
             break
@@ -113,6 +115,6 @@ public enum TransferFormat: String, Sendable, CaseIterable {
         if head.starts(with: [0x1F, 0x8B]) { return true }  // gzip
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return true }  // zip
         if head.count >= 262, Array(head[257..<262]) == Array("ustar".utf8) { return true }  // tar
-        return false
+        return head.starts(with: Array("age-encryption.org/".utf8))  // an encrypted archive
     }
 }

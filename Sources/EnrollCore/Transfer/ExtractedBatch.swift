@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 import Foundation
 
@@ -26,21 +27,37 @@ struct ExtractedBatch {
     ///     final staging paths at once). The last call's observers saw the extraction.
     ///   - durable: The files will be fsynced and kept (the district import): start writing
     ///     them to the disk as soon as each is extracted.
-    /// - Throws: `EnrollError` with the refused entry, after removing everything written.
+    ///   - identities: The keys that decrypt an encrypted (age) archive. It is decrypted while
+    ///     it streams into the staging directory by one thread (parts need the compressed
+    ///     file), and the whole ciphertext, its last chunk included, is authenticated before
+    ///     this returns: a failure anywhere leaves nothing behind.
+    /// - Throws: `EnrollError` with the refused entry, after removing everything written;
+    ///   `crypt.*` for an encrypted archive that cannot be decrypted or authenticated.
     init(
         _ archive: String, in parent: String, limits: ArchiveLimits, parts: Int = 1,
-        observing: ((_ staging: String, _ parts: Int) -> [any ExtractionObserver])? = nil, durable: Bool = false
+        observing: ((_ staging: String, _ parts: Int) -> [any ExtractionObserver])? = nil, durable: Bool = false,
+        identities: [AgeIdentity]? = nil
     ) throws {
         self.archive = archive
         staging = parent + "/.enroll-extract-" + UUID().uuidString
         let entries: [String]
-        do {
-            let staging = staging
-            entries = try ArchiveExtractor.extract(
-                from: archive, to: staging, limits: limits, root: .learnFromFirstEntry, inPlace: true, parts: parts,
-                observers: { count in observing?(staging, count) ?? [] }, startsWriteback: durable)
-        } catch {
-            throw error.enrollError(archive: archive)
+        let staging = staging
+        if ArchiveEncryption.isEncrypted(archive) {
+            let reader = try ArchiveEncryption.openReader(archive, identities: identities, limits: limits, root: .learnFromFirstEntry).reader
+            do {
+                entries = try ArchiveExtractor.extract(
+                    from: reader, to: staging, inPlace: true, observer: observing?(staging, 1).first, startsWriteback: durable)
+            } catch {
+                throw error.enrollError(archive: archive)
+            }
+        } else {
+            do {
+                entries = try ArchiveExtractor.extract(
+                    from: archive, to: staging, limits: limits, root: .learnFromFirstEntry, inPlace: true, parts: parts,
+                    observers: { count in observing?(staging, count) ?? [] }, startsWriteback: durable)
+            } catch {
+                throw error.enrollError(archive: archive)
+            }
         }
         root = entries.first.map { String($0.split(separator: "/").first ?? "") } ?? ""
         bundles = ((try? FileManager.default.contentsOfDirectory(atPath: staging + "/" + root + "/bundles")) ?? []).sorted()

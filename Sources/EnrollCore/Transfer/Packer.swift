@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 import Foundation
 
@@ -34,6 +35,9 @@ public struct Packer {
     public let station: String
     /// Threads for zstd compression (the calling thread reads and hashes meanwhile).
     public var jobs: Int
+    /// Who can read the archive: when set, the tar.zst is encrypted to these age recipients
+    /// while it is written, so only ciphertext reaches the disk (`day.tar.zst.age`).
+    public var recipients: [AgeRecipient]?
     private let trust: TrustStore
     /// Called with a bundle's directory just before its files are copied into the archive,
     /// after it was checked: lets tests change a bundle in that window.
@@ -83,11 +87,18 @@ public struct Packer {
     ///   - format: tar.zst, tar.gz or zip.
     ///   - progress: Called with bytes written so far and the total.
     /// - Returns: What was packed and refused.
-    /// - Throws: `EnrollError` if the archive cannot be written, or if no bundle could be packed.
+    /// - Throws: `EnrollError` if the archive cannot be written, or if no bundle could be packed;
+    ///   a usage error when ``recipients`` are set for another format than tar.zst.
     public func pack(
         bundles: [String], to output: String, format: TransferFormat = .tarZstd,
         progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> PackResult {
+        if recipients != nil && format != .tarZstd {
+            throw EnrollError.usage(
+                .usageEncryption, Location(file: output),
+                zh: "加密归档只支持 tar.zst 格式。请去掉 --format，或用 --no-encrypt。",
+                en: "Encrypted archives are tar.zst only. Drop --format, or use --no-encrypt.")
+        }
         var result = PackResult(archive: nil, packed: [], refused: [], bytes: 0)
         var accepted: [Candidate] = []
         var names: Set<String> = []
@@ -180,7 +191,8 @@ public struct Packer {
         let writer: ArchiveWriter
         do {
             writer = try ArchiveWriter(
-                creatingAt: output, format: archiveFormat, compressionThreads: jobs, frameSize: frameSize
+                creatingAt: output, format: archiveFormat, compressionThreads: jobs, frameSize: frameSize,
+                encoding: recipients.map { ArchiveEncryption.encoding(to: $0) }
             ) { written in
                 progress?(written, total)
             }

@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 import Foundation
 
@@ -19,12 +20,17 @@ public struct Unpacker: Sendable {
     public var limits: ArchiveLimits
     /// Threads for extraction and verification.
     public var jobs: Int
+    /// The keys that decrypt an encrypted (age) archive while it is extracted.
+    public var identities: [AgeIdentity]?
 
     /// Creates an unpacker.
-    public init(trust: TrustStore?, limits: ArchiveLimits = .default, jobs: Int = Parallel.processorCount) {
+    public init(
+        trust: TrustStore?, limits: ArchiveLimits = .default, jobs: Int = Parallel.processorCount, identities: [AgeIdentity]? = nil
+    ) {
         self.trust = trust
         self.limits = limits
         self.jobs = jobs
+        self.identities = identities
     }
 
     /// Unpacks an archive.
@@ -43,12 +49,12 @@ public struct Unpacker: Sendable {
         var checkers: [ExtractionChecker] = []
         let batch: ExtractedBatch
         do {
-            batch = try ExtractedBatch(archive, in: destination, limits: limits, parts: jobs) { staging, parts in
+            batch = try ExtractedBatch(archive, in: destination, limits: limits, parts: jobs, observing: { staging, parts in
                 for abandoned in checkers { _ = abandoned.finish() }
                 // One part: hash on the other core. Several: every core extracts, each hashes its own part.
                 checkers = (0..<parts).map { _ in ExtractionChecker(verifier: verifier, staging: staging, inline: parts > 1) }
                 return checkers
-            }
+            }, identities: identities)
         } catch {
             for checker in checkers { _ = checker.finish() }
             giveUp()

@@ -93,6 +93,31 @@ public struct QRCode: Sendable, Hashable {
         try self.init(code, byteCount: bytes.count, errorCorrection: errorCorrection)
     }
 
+    /// Encodes text as UTF-8 in 8-bit mode behind an ECI designator for UTF-8 (ECI 26), so
+    /// that readers decode the bytes as UTF-8 instead of guessing (zbar, for one, takes
+    /// undeclared Chinese bytes for Shift JIS).
+    ///
+    /// Calls `QRinput_new2`, `QRinput_appendECIheader(26)`, `QRinput_append(QR_MODE_8)`,
+    /// `QRcode_encodeInput` and `QRinput_free`.
+    /// - Parameters:
+    ///   - utf8Text: the text; not empty.
+    ///   - errorCorrection: the level; ``ErrorCorrection/medium`` unless given.
+    /// - Throws: ``PrintError/qrDataEmpty``,
+    ///   ``PrintError/qrDataTooLong(byteCount:errorCorrection:)``,
+    ///   ``PrintError/qrEncodingFailed(byteCount:errno:)``.
+    public init(utf8Text: String, errorCorrection: ErrorCorrection = .medium) throws(PrintError) {
+        let bytes = Array(utf8Text.utf8)
+        guard !bytes.isEmpty else { throw .qrDataEmpty }
+        guard let input = QRinput_new2(0, errorCorrection.level) else {
+            throw .qrEncodingFailed(byteCount: bytes.count, errno: Errno(rawValue: errno))
+        }
+        defer { QRinput_free(input) }
+        let appended = QRinput_appendECIheader(input, 26) == 0
+            && bytes.withUnsafeBufferPointer { QRinput_append(input, QR_MODE_8, Int32($0.count), $0.baseAddress) } == 0
+        guard appended else { throw .qrEncodingFailed(byteCount: bytes.count, errno: Errno(rawValue: errno)) }
+        try self.init(QRcode_encodeInput(input), byteCount: bytes.count, errorCorrection: errorCorrection)
+    }
+
     /// Takes the modules out of a `QRcode` (bit 0 of each byte is "dark") and frees it.
     private init(
         _ code: UnsafeMutablePointer<QRcode>?, byteCount: Int, errorCorrection: ErrorCorrection

@@ -19,6 +19,7 @@ extension Enroll {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var jobs: JobsOption
+        @OptionGroup var identity: IdentityOption
 
         @Option(name: .long, help: "A directory of station .pub keys to trust for this run, besides the store's own.")
         var trust: String?
@@ -44,7 +45,8 @@ extension Enroll {
                 logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
                 let importer = try Importer(
                     store: try storeOptions.open(), catalog: try schemaOptions.catalog(),
-                    extraTrust: try trust.map { try TrustStore(directory: $0) }, logger: logger, jobs: jobs.jobs)
+                    extraTrust: try trust.map { try TrustStore(directory: $0) }, logger: logger, jobs: jobs.jobs,
+                    identities: try identity.identities())
                 var encodingFailure: (any Error)?
                 let report = try importer.importPaths(paths, keepItems: false) { item in
                     guard common.format == .text else {

@@ -12,6 +12,7 @@ extension Enroll {
 
         @OptionGroup var common: CommonOptions
         @OptionGroup var limits: LimitOptions
+        @OptionGroup var identity: IdentityOption
 
         @Option(name: .long, help: "Directory of trusted .pub keys, to name the signers.")
         var trust: String?
@@ -34,7 +35,8 @@ extension Enroll {
             }
             var rows: [Row] = []
             let store = try reportingErrors(common) { try trust.map { try TrustStore(directory: $0) } }
-            let scan = ArchiveScanner(trust: store, limits: limits.archiveLimits).scan(archive) { name, result in
+            let identities = try reportingErrors(common) { try identity.identities() }
+            let scan = ArchiveScanner(trust: store, limits: limits.archiveLimits, identities: identities).scan(archive) { name, result in
                 let header = result.header
                 rows.append(Row(
                     name: name, applicationId: header?.applicationID.uuidString.lowercased(), form: header?.form,

@@ -11,6 +11,7 @@ extension Enroll {
         @OptionGroup var common: CommonOptions
         @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: SigningOptions
+        @OptionGroup var records: StationRecordOption
 
         @Option(name: .long, help: "The form id (see enroll forms list).")
         var form: String
@@ -33,6 +34,7 @@ extension Enroll {
                 let operations = BundleOperations()
                 try operations.create(form: entry.id, formVersion: entry.version, data: data, attachments: attachments, directory: out)
                 let finished = try operations.finish(out, validator: ApplicationValidator(catalog: catalog, trust: nil), signer: signer)
+                if finished.isSigned { try records.record(out, finished.header, catalog: catalog) }
                 BundleMessages.finished(finished, common)
             }
         }

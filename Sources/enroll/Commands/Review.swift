@@ -39,10 +39,8 @@ extension Enroll {
 
             func run() async throws {
                 try reportingErrors(common) {
-                    var detail = try storeOptions.open().detail(application)
-                    if !unmasked, let json = detail.formJSON {
-                        detail.formJSON = Privacy.maskPersonalData(inJSON: json)
-                    }
+                    let stored = try storeOptions.open().detail(application)
+                    let detail = unmasked ? stored : stored.masked()
                     if common.format != .text { Terminal.json(detail); return }
                     let s = detail.summary
                     Terminal.out("\(s.collectionNumber)  \(s.applicationId)  \(s.form)")

@@ -12,6 +12,7 @@ extension Enroll {
         @OptionGroup var common: CommonOptions
         @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: StationKeyOptions
+        @OptionGroup var records: StationRecordOption
 
         @Argument(help: "The bundle directory.")
         var bundle: String
@@ -19,10 +20,12 @@ extension Enroll {
         func run() async throws {
             try reportingErrors(common) {
                 let signer = try signing.signer()
-                let validator = ApplicationValidator(catalog: try schemaOptions.catalog(), trust: nil)
+                let catalog = try schemaOptions.catalog()
+                let validator = ApplicationValidator(catalog: catalog, trust: nil)
                 let header = try BundleOperations().sign(bundle, key: signer.key, station: signer.station) { verification in
                     try validator.contentDiagnostics(verification, directory: bundle)
                 }
+                try records.record(bundle, header, catalog: catalog)
                 BundleMessages.signed(bundle, header, station: signer.station, keyID: signer.key.keyID, common)
             }
         }

@@ -12,6 +12,7 @@ extension Enroll {
         @OptionGroup var common: CommonOptions
         @OptionGroup var limits: LimitOptions
         @OptionGroup var jobs: JobsOption
+        @OptionGroup var identity: IdentityOption
 
         @Option(name: .long, help: "The directory to restore the bundles into.")
         var out: String
@@ -25,7 +26,8 @@ extension Enroll {
         func run() async throws {
             try reportingErrors(common) {
                 let store = try trust.map { try TrustStore(directory: $0) }
-                let written = try Unpacker(trust: store, limits: limits.archiveLimits, jobs: jobs.jobs).unpack(archive, to: out)
+                let written = try Unpacker(
+                    trust: store, limits: limits.archiveLimits, jobs: jobs.jobs, identities: try identity.identities()).unpack(archive, to: out)
                 if common.format != .text {
                     Terminal.json(["bundles": written])
                 } else {

@@ -13,6 +13,7 @@ extension Enroll {
         @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var limits: LimitOptions
         @OptionGroup var jobs: JobsOption
+        @OptionGroup var identity: IdentityOption
         @OptionGroup var report: ReportOption
 
         @Option(name: .long, help: "Directory of trusted station .pub keys; without it signatures are not checked.")
@@ -26,7 +27,7 @@ extension Enroll {
                 let store = try trust.map { try TrustStore(directory: $0) }
                 let validator = ApplicationValidator(catalog: try schemaOptions.catalog(), trust: store)
                 let run = ValidationRun(
-                    validator: validator, scanner: ArchiveScanner(trust: store, limits: limits.archiveLimits), jobs: jobs.jobs)
+                    validator: validator, scanner: ArchiveScanner(trust: store, limits: limits.archiveLimits, identities: try identity.identities()), jobs: jobs.jobs)
                 if !(try CheckPrinting.run(run, paths: paths, common: common, report: report)) { throw ExitCode(1) }
             }
         }

@@ -12,6 +12,7 @@ extension Enroll {
         @OptionGroup var common: CommonOptions
         @OptionGroup var limits: LimitOptions
         @OptionGroup var jobs: JobsOption
+        @OptionGroup var identity: IdentityOption
         @OptionGroup var report: ReportOption
 
         @Option(name: .long, help: "Directory of trusted station .pub keys (and revoked.txt).")
@@ -24,7 +25,7 @@ extension Enroll {
             try reportingErrors(common) {
                 let store = try TrustStore(directory: trust)
                 let run = ValidationRun(
-                    verifier: BundleVerifier(trust: store), scanner: ArchiveScanner(trust: store, limits: limits.archiveLimits), jobs: jobs.jobs)
+                    verifier: BundleVerifier(trust: store), scanner: ArchiveScanner(trust: store, limits: limits.archiveLimits, identities: try identity.identities()), jobs: jobs.jobs)
                 if !(try CheckPrinting.run(run, paths: paths, common: common, report: report)) { throw ExitCode(1) }
             }
         }

@@ -11,6 +11,7 @@ extension Enroll {
         @OptionGroup var common: CommonOptions
         @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: SigningOptions
+        @OptionGroup var records: StationRecordOption
 
         @Argument(help: "The latest signed revision's bundle.")
         var bundle: String
@@ -24,10 +25,13 @@ extension Enroll {
         func run() async throws {
             try reportingErrors(common) {
                 let signer = try signing.signer()
-                let validator = ApplicationValidator(catalog: try schemaOptions.catalog(), trust: nil)
+                let catalog = try schemaOptions.catalog()
+                let validator = ApplicationValidator(catalog: catalog, trust: nil)
                 let operations = BundleOperations()
                 try operations.withdraw(bundle, reason: reason, directory: out)
-                BundleMessages.finished(try operations.finish(out, validator: validator, signer: signer), common)
+                let finished = try operations.finish(out, validator: validator, signer: signer)
+                if finished.isSigned { try records.record(out, finished.header, catalog: catalog) }
+                BundleMessages.finished(finished, common)
             }
         }
     }

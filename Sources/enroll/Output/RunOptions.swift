@@ -1,4 +1,5 @@
 import ArchiveKit
+import AgeKit
 import ArgumentParser
 import EnrollCore
 
@@ -52,4 +53,32 @@ struct StoreOptions: ParsableArguments {
 struct StationDirectoryOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The station's working directory, where the district's answers are kept.", valueName: "dir"))
     var stationDir: String
+}
+
+/// Where a making command records the bundles it signs (`new`, `revise`, `withdraw`, `sign`),
+/// so that `status show --id-number` can find the family's answer from the station's own
+/// records.
+struct StationRecordOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The station's working directory: a signed bundle is recorded in its index (bundles.tsv), for status show --id-number.", valueName: "dir"))
+    var stationDir: String?
+
+    /// Records a signed bundle in the station's index, when a station directory was given.
+    func record(_ bundle: String, _ header: BundleHeader, catalog: FormCatalog) throws {
+        guard let stationDir else { return }
+        try StationRecords(directory: stationDir).record(bundle: bundle, header: header, catalog: catalog)
+    }
+}
+
+/// The age identity that decrypts an encrypted archive (`list`, `verify`, `validate`,
+/// `unpack`, `import`, `status import`).
+struct IdentityOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "An age identity file (AGE-SECRET-KEY-1…, as `age -i` reads it) that decrypts an encrypted (.age) archive while it streams.",
+        valueName: "file"))
+    var identity: String?
+
+    /// The identities in the file, or nil when none was given.
+    func identities() throws -> [AgeIdentity]? {
+        try identity.map { try ArchiveEncryption.readIdentities($0) }
+    }
 }

@@ -57,6 +57,24 @@ public struct ApplicationDetail: Sendable, Codable {
     public var formJSON: String?
 }
 
+extension ApplicationDetail {
+    /// The detail as `review show` shows it by default, for sharing: the form data masked
+    /// (`Privacy.maskPersonalData`: ID numbers, phones, dates to the year) and the numbers the
+    /// reviewer's reasons and the flags quote (`Privacy.maskText`). The form data is dropped
+    /// when it is not JSON, rather than shown unmasked.
+    public func masked() -> ApplicationDetail {
+        var detail = self
+        detail.formJSON = formJSON.flatMap { Privacy.maskPersonalData(inJSON: $0) }
+        detail.summary.reasons = summary.reasons.map(Privacy.maskText)
+        detail.flags = flags.map { flag in
+            var flag = flag
+            flag.detail = Privacy.maskText(flag.detail)
+            return flag
+        }
+        return detail
+    }
+}
+
 /// An application with its current form data, for exports.
 public struct ExportRow: Sendable {
     public var summary: ApplicationSummary
@@ -149,11 +167,12 @@ public struct AuditEntry: Sendable, Hashable {
         self.detail = detail
     }
 
-    /// The detail as the log stores it: a JSON object with sorted keys.
+    /// The detail as the log stores it: a JSON object with sorted keys, every value masked
+    /// (`Privacy.maskText`), since the log is shown and exported (`enroll log`).
     static func detailText(_ detail: [String: String]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return (try? encoder.encode(detail.mapValues(Privacy.maskText))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
 

@@ -81,6 +81,9 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let trustRevoke = AuditAction(rawValue: "trust.revoke")
     /// A status archive was exported for the field.
     public static let statusExport = AuditAction(rawValue: "status.export")
+    /// A document was printed for an application (`enroll print`); the detail holds its
+    /// kind, 校验码, key ID and issue time, so `print verify --number --code` can find it.
+    public static let printIssued = AuditAction(rawValue: "print.issued")
 
     /// The event of a review decision (`review.verify`, `review.hold`, …).
     public static func review(_ action: ReviewAction) -> AuditAction { AuditAction(rawValue: "review." + action.rawValue) }
