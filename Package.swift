@@ -141,6 +141,20 @@ let package = Package(
         // archive). Built for the tests only; not a product.
         .executableTarget(name: "enroll-testhelper", dependencies: ["ArchiveKit"]),
 
+        // libFuzzer's LLVMFuzzerRunDriver, declared weak: present only when scripts/fuzz.sh
+        // links libFuzzer in.
+        .target(name: "CFuzzerDriver"),
+
+        // One libFuzzer target per parser of outside input (scripts/fuzz.sh). Built the
+        // ordinary way it has no fuzzing engine and replays inputs once. Not a product.
+        .executableTarget(
+            name: "enroll-fuzz",
+            dependencies: [
+                "CFuzzerDriver", "EnrollCore", "JSONSchema", "ArchiveKit", "AgeKit", "XMLKit", "SheetKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
         .testTarget(
             name: "CalendarDatesTests",
             dependencies: ["CalendarDates"]
@@ -194,7 +208,7 @@ let package = Package(
 )
 
 // Package-wide strictness, in one place.
-for target in package.targets where target.type != .system && target.name != "CLinuxShims" {
+for target in package.targets where target.type != .system && !["CLinuxShims", "CFuzzerDriver"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -21,6 +21,10 @@ public struct ImportReport: Sendable {
         case quarantined
         /// Refused: a revision of a withdrawn application.
         case refused
+        /// Not stored, through no fault of the bundle: reading or storing it failed on this
+        /// machine (a full disk, a read error). Nothing about it was recorded, not even a
+        /// quarantine entry, so importing again once the cause is fixed stores it.
+        case failed
     }
 
     /// One bundle's outcome.
@@ -47,6 +51,13 @@ public struct ImportReport: Sendable {
     /// Whether nothing was quarantined or refused and every archive was sound (exit status 0).
     public var isClean: Bool {
         archiveProblems.errors.isEmpty && (counts[.quarantined] ?? 0) == 0 && (counts[.refused] ?? 0) == 0
+            && (counts[.failed] ?? 0) == 0
+    }
+
+    /// Whether a bundle or an archive failed on an I/O error of this machine rather than on
+    /// its content (exit status 2: fix the disk or the device, then import again).
+    public var hasIOFailures: Bool {
+        (counts[.failed] ?? 0) > 0 || archiveProblems.errors.contains { $0.code.rawValue.hasPrefix("io.") }
     }
 
     /// Counts an item and keeps it if asked.
@@ -213,6 +224,7 @@ public struct Importer: Sendable {
         case .success(let result):
             verification = result
         case .failure(let error):
+            if let failed = Self.failedItem(error, source: source, header: nil) { return (failed, nil) }
             let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error(.ioFailed, Location(file: source), zh: "\(error)", en: "\(error)")]
             return (quarantine(key: "source:" + source, source: source, header: nil, diagnostics), nil)
         }
@@ -235,9 +247,34 @@ public struct Importer: Sendable {
                 actor: actor)
             return (item, digest)
         } catch {
+            if let failed = Self.failedItem(error, source: source, header: header) { return (failed, digest) }
             let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error(.importFailed, Location(file: source), zh: "\(error)", en: "\(error)")]
             return (quarantine(key: digest, source: source, header: header, diagnostics), digest)
         }
+    }
+
+    /// The item for a bundle that could not be read or stored because of this machine (an
+    /// I/O error: a full disk, a device that fails; or the store's database failing), or nil
+    /// when the error is about the bundle (an invalid-input `EnrollError`).
+    ///
+    /// Such a bundle is not quarantined: nothing is wrong with it, and a quarantine entry
+    /// written to a full disk would fail too. The store keeps nothing of it; a re-run imports it.
+    static func failedItem(_ error: any Error, source: String, header: BundleHeader?) -> ImportReport.Item? {
+        let diagnostics: [Diagnostic]
+        if let error = error as? EnrollError {
+            guard error.exitStatus == .usageOrIO else { return nil }
+            diagnostics = error.diagnostics
+        } else {
+            // Not an EnrollError: the store's own failure (the database could not write),
+            // never a verdict on the bundle's content, which comes as an EnrollError.
+            diagnostics = [.error(
+                .importFailed, Location(file: source),
+                zh: "无法把申请包写入区级数据库：\(error)。请检查磁盘空间和存储设备后重新导入；已导入的申请包不受影响。",
+                en: "The bundle could not be written to the district store: \(error). Check the disk space and the storage device, then import again; bundles already imported are not affected.")]
+        }
+        return ImportReport.Item(
+            source: source, applicationID: header?.applicationID.uuidString.lowercased(), revision: header?.revision,
+            outcome: .failed, collectionNumber: nil, flags: [], diagnostics: diagnostics)
     }
 
     /// Copies (or, from this import's own extraction, moves) every file of the bundle into

@@ -11,7 +11,8 @@ extension Enroll {
                 PATH is a transfer archive, a bundle or a directory of bundles. Each bundle commits on its own: \
                 a killed import run again completes with nothing lost or doubled. --jobs threads extract archives \
                 (in parts, when enroll packed them) and check bundles ahead of the merge, which stays one bundle \
-                at a time, in order. Exit 0 when nothing was refused or quarantined, 1 otherwise.
+                at a time, in order. Exit 0 when nothing was refused or quarantined, 1 otherwise, 2 when a \
+                bundle or archive failed on an I/O error (a full disk): fix it and import again.
                 """
         )
 
@@ -65,6 +66,7 @@ extension Enroll {
                 Terminal.report(report.archiveProblems, language)
                 Terminal.out(ImportText.summary(report, language))
             }
+            if report.hasIOFailures { throw ExitCode(2) }
             if !report.isClean { throw ExitCode(1) }
         }
     }

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZ8rWhv5M7BhJWJDts7lQBFqI+Z86WOHpXZBMlUKMN7AiSXfDT0dDq+oN0j8Ewu0FT/rco1VkaW9OGm2niwKtVwY=
