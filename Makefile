@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/enroll
 
-.PHONY: setup build test demo clean
+.PHONY: setup build test fuzz fuzz-ci sanitize-thread sanitize-address demo clean
 
 setup:
 	@bash scripts/setup.sh
@@ -15,9 +15,25 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# libFuzzer on every parser (scripts/fuzz.sh --list): SECONDS each, two at a time.
+SECONDS_EACH ?= 300
+fuzz: setup
+	bash scripts/fuzz.sh all $(SECONDS_EACH) --parallel 2
+
+# What CI runs after the tests: every fuzz target for 30 seconds.
+fuzz-ci: setup
+	bash scripts/fuzz.sh all 30 --parallel 2
+
+# The test suite under ThreadSanitizer / AddressSanitizer.
+sanitize-thread: setup
+	bash scripts/sanitize.sh thread
+
+sanitize-address: setup
+	bash scripts/sanitize.sh address
+
 # The main job end to end on SampleBundles/ with the embedded default store.
 demo: build
 	@bash scripts/demo.sh
 
 clean:
-	rm -rf .build enroll-demo
+	rm -rf .build .build-fuzz .build-thread .build-address enroll-demo

@@ -57,7 +57,7 @@ public struct ImportReport: Sendable {
     /// Whether a bundle or an archive failed on an I/O error of this machine rather than on
     /// its content (exit status 2: fix the disk or the device, then import again).
     public var hasIOFailures: Bool {
-        (counts[.failed] ?? 0) > 0 || archiveProblems.errors.contains { $0.code.rawValue.hasPrefix("io.") }
+        (counts[.failed] ?? 0) > 0 || archiveProblems.errors.contains { $0.code == .archiveIo || $0.code.rawValue.hasPrefix("io.") }
     }
 
     /// Counts an item and keeps it if asked.

@@ -46,6 +46,6 @@ enum BagItTarget {
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        Hex.encode(digest)
     }
 }
