@@ -6,6 +6,8 @@
 #       options: --seconds N    the same as SECONDS
 #                --parallel P   runs P targets at once (default 1)
 #                --build-only   builds .build-fuzz/debug/enroll-fuzz and stops
+#                --no-build     runs the enroll-fuzz already built there
+#   FUZZ_BUILD_PATH=DIR builds in DIR instead of .build-fuzz (e.g. .build, to reuse its C objects)
 #
 # The seeds in fuzz/corpus/TARGET/ are read, never written; what libFuzzer finds on top of them
 # goes to .build-fuzz/corpus/TARGET/ (kept between runs). A crash, a sanitizer report or a
@@ -20,6 +22,7 @@ seconds=60
 parallel=1
 target=all
 build_only=0
+no_build=0
 list=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,7 +30,8 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift ;;
     --parallel) parallel=$2; shift ;;
     --build-only) build_only=1 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-build) no_build=1 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     [0-9]*) seconds=$1 ;;
     -*) echo "fuzz.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) target=$1 ;;
@@ -35,7 +39,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-build=.build-fuzz
+build=${FUZZ_BUILD_PATH:-.build-fuzz}  # another build directory shares its compiled C code
 binary=$build/debug/enroll-fuzz
 swiftc_path=$(readlink -f "$(command -v swiftc)")
 runtime_dir=$(dirname "$swiftc_path")/../lib/swift/clang/lib/linux
@@ -49,11 +53,11 @@ fi
 # renames it and points main at it with --defsym), which cannot link. So the Swift code gets
 # the same instrumentation by hand (-sanitize-coverage, as -sanitize=fuzzer sets it), and the
 # driver-less libFuzzer goes in through the linker; enroll-fuzz's main calls LLVMFuzzerRunDriver.
-echo "fuzz.sh: building $binary (coverage + AddressSanitizer + libFuzzer)"
+[ $no_build -eq 1 ] || { echo "fuzz.sh: building $binary (coverage + AddressSanitizer + libFuzzer)"
 swift build --build-path "$build" --product enroll-fuzz \
   -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
   -Xlinker -u -Xlinker LLVMFuzzerRunDriver -Xlinker "$fuzzer_library" -Xlinker -lstdc++ \
-  2>&1 | grep -v "Cannot export local symbol" || true
+  2>&1 | grep -v "Cannot export local symbol" || true; }
 [ -x "$binary" ] || { echo "fuzz.sh: the build failed" >&2; exit 2; }
 
 all_targets=$("$binary" --list | cut -f1)

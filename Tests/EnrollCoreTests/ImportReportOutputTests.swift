@@ -30,7 +30,7 @@ struct ImportReportOutputTests {
         #expect(items[0]["collectionNumber"] as? String == "24000001")
         #expect(items[1]["outcome"] as? String == "quarantined")
         #expect(((items[1]["reasons"] as? [[String: Any]])?.first?["code"]) as? String == "sig.untrusted-key")
-        #expect(document["summary"] as? [String: Int] == ["new": 1, "updated": 0, "unchanged": 0, "conflict": 0, "quarantined": 1, "refused": 0])
+        #expect(document["summary"] as? [String: Int] == ["new": 1, "updated": 0, "unchanged": 0, "conflict": 0, "quarantined": 1, "refused": 0, "failed": 0])
         #expect(((document["archiveProblems"] as? [[String: Any]])?.first?["code"]) as? String == "archive.extra-file")
     }
 

@@ -235,7 +235,9 @@ extension ArchiveError: CustomStringConvertible {
         case .sizeMismatch(let entry, let declared, let actual):
             return "Refused entry '\(entry)': its header declares \(declared) bytes but its data holds \(actual)."
         case .corruptArchive(let entry, let failure):
-            let place = entry.map { " at entry '\($0)'" } ?? ""
+            // With no entry, nothing of the archive could be read: say so, so a pulled stick's
+            // archive is never taken for one that is merely short of its last entries.
+            let place = entry.map { " at entry '\($0)'" } ?? " before its first entry (no entry could be read)"
             return "The archive is truncated, corrupt or of an unsupported format\(place): \(failure)."
         case .entryDataUnavailable(let entry):
             return "The data of entry '\(entry)' is no longer available (the reader has moved on or it was already read)."

@@ -1,5 +1,6 @@
 import AgeKit
 import ArchiveKit
+import Foundation
 
 extension ArchiveError {
     /// The entry the error is about, if any.
@@ -23,6 +24,7 @@ extension ArchiveError {
     var isIO: Bool {
         switch self {
         case .targetExists, .writerClosed, .sourceNotRegularFile, .destinationExists, .io: true
+        case .corruptArchive(_, let failure), .libarchive(let failure, _): Self.isDeviceFailure(failure.errno)
         case .streamFailed(_, let failure):
             switch failure.underlying {
             case let error as EnrollError: error.exitStatus == .usageOrIO
@@ -31,6 +33,12 @@ extension ArchiveError {
             }
         default: false
         }
+    }
+
+    /// Whether libarchive's errno says the device failed (a read error, a full disk, a stick
+    /// pulled out), not the archive's bytes.
+    static func isDeviceFailure(_ code: Int32) -> Bool {
+        [EIO, ENOSPC, ENXIO, ENODEV, EDQUOT, EROFS].contains(code)
     }
 
     /// The error as a located, bilingual diagnostic with an `archive.*` code.
@@ -88,6 +96,14 @@ extension ArchiveError {
             return make(.archiveCompressionRatio, zh: "压缩比超过 \(Int(limit)):1，疑似“压缩炸弹”。\(refuse)")
         case .sizeMismatch(_, let declared, let actual):
             return make(.archiveSizeMismatch, zh: "条目声明 \(declared) 字节，实际 \(actual) 字节。归档已损坏或被篡改。\(refuse)")
+        case .corruptArchive(_, let failure) where Self.isDeviceFailure(failure.errno),
+             .libarchive(let failure, _) where Self.isDeviceFailure(failure.errno):
+            let reason = String(cString: strerror(failure.errno))
+            return Diagnostic(
+                code: .archiveIo, severity: .error, location: location,
+                message: LocalizedText(
+                    zh: "读取归档时设备出错：\(reason)（errno \(failure.errno)）。U 盘或磁盘可能已损坏、已拔出或已满；请从完好的设备重新复制后再试，已导入的内容不受影响。",
+                    en: "\(description) The device failed: \(reason) (errno \(failure.errno)). The stick or disk may be damaged, pulled out or full; copy the archive again from a sound device and retry. Nothing already imported is affected."))
         case .corruptArchive(_, let failure):
             return make(.archiveCorrupt, zh: "归档已损坏或被截断（\(failure.message)）。U 盘可能在写入时被拔出，请重新复制或重新打包。")
         case .entryDataUnavailable:
