@@ -49,7 +49,7 @@ struct ImportReportOutputTests {
         report.record(Self.item(.new, "b1"), keep: false)
         report.record(Self.item(.new, "b3"), keep: false)
         report.record(Self.item(.quarantined, "b2"), keep: false)
-        #expect(ImportText.summary(report, .en) == "Import finished: new 2, updated 0, unchanged 0, conflict 0, quarantined 1, refused 0.")
-        #expect(ImportText.summary(report, .zh) == "导入完成：新增 2，更新 0，未变 0，冲突 0，隔离 1，拒绝 0。")
+        #expect(ImportText.summary(report, .en) == "Import finished: new 2, updated 0, unchanged 0, conflict 0, quarantined 1, refused 0, failed 0.")
+        #expect(ImportText.summary(report, .zh) == "导入完成：新增 2，更新 0，未变 0，冲突 0，隔离 1，拒绝 0，失败 0。")
     }
 }
