@@ -38,7 +38,7 @@ struct CollectionWindowTests {
 
     @Test func theClockIsSetForATaskAndWrittenInShanghaiTime() throws {
         let fixed = Self.time("2024-06-05T02:00:00Z")
-        try StoreClock.$fixed.withValue(fixed) {
+        try StoreClock.$fixed.withValue(fixed) { () throws in
             #expect(try StoreClock.current() == fixed)
             #expect(StoreClock.now() == "2024-06-05T02:00:00Z")
             #expect(StoreClock.signingText(try StoreClock.current()) == "2024-06-05T10:00:00+08:00")

@@ -93,7 +93,7 @@ struct FormLintTests {
                   pointer: "/x-cross-application-rules/1/params/max", message: "max"),
         Violation(name: "an immutable field that is no field", find: #""x-enroll-immutable": ["/student/idNumber""#,
                   replace: #""x-enroll-immutable": ["/student/idNo""#, pointer: "/x-enroll-immutable/0", message: "declared field"),
-        Violation(name: "a revision kind that changes an immutable field", find: #""changes": ["/application/choice"]"#,
+        Violation(name: "a revision kind that changes an immutable field", find: #""changes": ["/application/phone"]"#,
                   replace: #""changes": ["/application/district"]"#, pointer: "/x-enroll-revision-kinds/0/changes/0", message: "immutable"),
         Violation(name: "an unknown revision kind", find: #""kind": "school-change""#, replace: #""kind": "grade-change""#,
                   pointer: "/x-enroll-revision-kinds/0/kind", message: "name-change or school-change"),
@@ -200,7 +200,7 @@ struct FormLintTests {
           ],
           "x-enroll-immutable": ["/student/idNumber", "/student/birthDate", "/application/district"],
           "x-enroll-revision-kinds": [
-            {"kind": "school-change", "label": {"zh": "修改填报学校", "en": "School change"}, "changes": ["/application/choice"]}
+            {"kind": "school-change", "label": {"zh": "修改填报学校", "en": "School change"}, "changes": ["/application/phone"]}
           ],
           "x-enroll-windows": [
             {"from": "2024-06-03T08:00:00+08:00", "to": "2024-06-14T23:59:59+08:00", "label": {"zh": "报名", "en": "Registration"}}

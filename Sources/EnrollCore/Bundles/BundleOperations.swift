@@ -196,8 +196,8 @@ public struct BundleOperations: Sendable {
     @discardableResult
     public func sign(
         _ directory: String, key: SignifySecretKey, station: String, submission: Submission? = nil,
-        numbering: ((BundleHeader) throws -> String?)? = nil,
-        check: (BundleVerification) throws -> [Diagnostic] = { _ in [] }
+        check: (BundleVerification) throws -> [Diagnostic] = { _ in [] },
+        numbering: ((BundleHeader) throws -> String?)? = nil
     ) throws -> BundleHeader {
         var submission = try submission ?? Submission.now()
         let verification = try BundleVerifier(trust: nil).verify(directory: directory)

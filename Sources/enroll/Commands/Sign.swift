@@ -30,11 +30,11 @@ extension Enroll {
                 let submission = try submissionOptions.submission()
                 let header = try BundleOperations().sign(
                     bundle, key: signer.key, station: signer.station, submission: submission,
-                    numbering: records.numbering(station: signer.station, catalog: catalog)
-                ) { verification in
-                    try validator.contentDiagnostics(verification, directory: bundle)
-                        + (verification.header.map { validator.submissionDiagnostics($0, submission, file: bundle) } ?? [])
-                }
+                    check: { verification in
+                        try validator.contentDiagnostics(verification, directory: bundle)
+                            + (verification.header.map { validator.submissionDiagnostics($0, submission, file: bundle) } ?? [])
+                    },
+                    numbering: records.numbering(station: signer.station, catalog: catalog))
                 try records.record(bundle, header, catalog: catalog)
                 BundleMessages.signed(bundle, header, station: signer.station, keyID: signer.key.keyID, common)
             }

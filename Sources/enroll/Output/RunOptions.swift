@@ -2,6 +2,7 @@ import ArchiveKit
 import AgeKit
 import ArgumentParser
 import EnrollCore
+import Foundation
 
 /// How many threads a command works on, checked once for every command that takes it.
 struct JobsOption: ParsableArguments {
