@@ -91,6 +91,14 @@ public final class DistrictStore: Sendable {
     /// - Throws: `store.district-mismatch` when it already serves another one.
     public func serve(district: String, actor: String) throws { try backend.serve(district: district, actor: actor) }
 
+    // MARK: Schools
+
+    /// Adds a school to the district's list (or replaces its entry); audited.
+    public func addSchool(_ school: SchoolInfo, actor: String) throws { try backend.addSchool(school, actor: actor) }
+
+    /// The district's schools, by name.
+    public func schools() throws -> [SchoolInfo] { try backend.schools() }
+
     // MARK: Collection numbers
 
     /// Issues a block of collection numbers to a station (`enroll numbers issue`), taken from

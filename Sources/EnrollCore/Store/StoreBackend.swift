@@ -59,6 +59,15 @@ public protocol DistrictSetting {
     func serve(district: String, actor: String) throws
 }
 
+/// The district's school list (`enroll schools add|list`): addresses and contacts for the
+/// families' answers.
+public protocol SchoolDirectory {
+    /// Adds a school, or replaces the entry of the same name; audited as `schools.add`.
+    func addSchool(_ school: SchoolInfo, actor: String) throws
+    /// The schools, by name.
+    func schools() throws -> [SchoolInfo]
+}
+
 /// The append-only audit log.
 public protocol AuditLog {
     /// Appends an event.
@@ -96,7 +105,7 @@ public protocol ImportTarget {
 }
 
 /// A district store backend: every job, plus the content-addressed objects beside it.
-public protocol StoreBackend: AnyObject, ApplicationRepository, HeldRevisions, NumberBlockRegistry, DistrictSetting, AuditLog, TrustRegistry, ImportTarget {
+public protocol StoreBackend: AnyObject, ApplicationRepository, HeldRevisions, NumberBlockRegistry, DistrictSetting, SchoolDirectory, AuditLog, TrustRegistry, ImportTarget {
     /// Where the bundles' files are kept.
     var objects: ObjectStore { get }
     /// Takes the store's import lock: one import at a time; readers and reviewers never wait

@@ -97,6 +97,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v3-held-revisions", migrate: SQLiteSchema.v3)
         migrator.registerMigration("v4-number-blocks", migrate: SQLiteSchema.v4)
         migrator.registerMigration("v5-store-district", migrate: SQLiteSchema.v5)
+        migrator.registerMigration("v6-schools", migrate: SQLiteSchema.v6)
         return migrator
     }
 
@@ -256,6 +257,20 @@ enum SQLiteSchema {
             UPDATE applications SET district = (
                 SELECT json_extract(r.form_json, '$.application.district') FROM revisions r WHERE r.digest = applications.current_digest);
             CREATE INDEX applications_on_district ON applications(district);
+            """)
+    }
+
+    /// `v6-schools`: the district's school list (`enroll schools add`), read for the families'
+    /// answers (学校地址, 学校负责人, 学校联系电话).
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE schools (
+                name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
+                district TEXT,
+                address TEXT NOT NULL,
+                contact TEXT NOT NULL,
+                phone TEXT NOT NULL
+            );
             """)
     }
 }
