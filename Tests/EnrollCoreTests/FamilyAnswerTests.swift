@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 import Testing
 
 @testable import EnrollCore
@@ -54,5 +55,32 @@ struct FamilyAnswerTests {
             "录取成功,录取学校【哈尔滨市香明小学校】", "学校名称 哈尔滨市香明小学校", "学校地址 哈尔滨市香坊区香明街1号",
             "学校负责人 刘老师", "学校联系电话 045188880000",
         ])
+    }
+}
+
+/// 特殊标识 = 暂缓入学: a deferred child, a year older, is admitted by the birth-window rule.
+@Suite("Deferred entry and the birth window")
+struct DeferredEntryTests {
+    @Test func aDeferredChildIsAYearOlder() throws {
+        let form = try sharedCatalog.form("harbin-public-primary-2024")
+        let bytes = try FileIO.readAll(repositoryRoot + "/SampleBundles/valid/harbin-public-primary-2024-000001/data/form.json")
+        var data = try JSONSerialization.jsonObject(with: Data(bytes)) as! [String: Any]
+        var student = data["student"] as! [String: Any]
+        student["birthDate"] = "2016-10-01"
+        data["student"] = student
+        func codes(_ category: String) throws -> [String] {
+            var edited = data
+            var s = edited["student"] as! [String: Any]
+            s["specialCategory"] = category
+            edited["student"] = s
+            let document = try JSONParser.parse(Array(try JSONSerialization.data(withJSONObject: edited)))
+            return FormRuleEvaluator(form: form).evaluate(document, file: "f", locate: { Location(file: "f", pointer: $0.description) })
+                .map(\.code.rawValue).filter { $0 == "form.rule.birth-date-window" }
+        }
+        #expect(try codes("无") == ["form.rule.birth-date-window"], "born 2016-10-01 is a year too old")
+        #expect(try codes("暂缓入学") == [], "a deferred child may be a year older")
+        student["birthDate"] = "2015-10-01"
+        data["student"] = student
+        #expect(try codes("暂缓入学") == ["form.rule.birth-date-window"], "but not two")
     }
 }

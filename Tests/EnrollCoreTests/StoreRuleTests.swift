@@ -1,3 +1,4 @@
+import JSONSchema
 import Testing
 
 @testable import EnrollCore
@@ -140,5 +141,20 @@ struct ReviewRuleTests {
         #expect(verified == Self.state(.verified))
         let admitted = try ReviewRule.apply(ReviewDecision(.admit, "x", school: "第一小学", reviewer: "c"), to: verified, collectionNumber: "x")
         #expect(admitted == Self.state(.admitted, school: "第一小学"))
+    }
+}
+
+/// The Beijing phone quota counts the registration phone, 监护人(一)'s (seed 001:
+/// 每个监护人手机号码最多允许注册三个账号 — an account is registered with one phone).
+@Suite("Phone quota keys")
+struct PhoneQuotaKeyTests {
+    @Test(arguments: ["beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025"])
+    func beijingCountsTheRegistrationPhoneOnly(_ formID: String) throws {
+        let form = try sharedCatalog.form(formID)
+        let sample = repositoryRoot + "/SampleBundles/valid/\(formID)-000001/data/form.json"
+        let document = try JSONParser.parse(FileIO.readAll(sample))
+        let facts = CrossApplicationRules.facts(form: form, document: document)
+        let guardian1 = try #require(document.value(at: JSONPointer(parsing: "/guardian1/phone"))?.stringValue)
+        #expect(facts.phones == [CrossApplicationRules.PhoneQuota(phone: guardian1, max: 3)])
     }
 }

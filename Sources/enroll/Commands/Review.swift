@@ -18,7 +18,7 @@ extension Enroll {
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Option(name: .long, help: "Only this status: received, verified, rejected, admitted, withdrawn.") var status: ApplicationStatus?
-            @Option(name: .long, help: "Only this flag: conflict, duplicate-child, phone-quota, revision-after-decision.") var flag: ReviewFlag?
+            @Option(name: .long, help: "Only this flag: conflict, duplicate-child, phone-quota, revision-after-decision, outside-window.") var flag: ReviewFlag?
 
             func run() async throws {
                 try reportingErrors(common) {
