@@ -60,7 +60,7 @@ public enum FamilyAnswer {
                 lines.append(LocalizedText(zh: "报名资料已提交, 审核中", en: "Application submitted, under review"))
             }
         case .rejected:
-            lines.append(LocalizedText(zh: "驳回", en: "Rejected"))
+            lines.append(LocalizedText(zh: "驳回", en: "rejected"))
             lines += reasons.map { LocalizedText(zh: "驳回原因：\($0)", en: "Reason: \($0)") }
         case .admitted:
             lines.append(beijing
