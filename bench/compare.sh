@@ -76,11 +76,11 @@ pair() { # name op [prepare-op]
 }
 pair "validate --trust ($count bundles)" validate
 pair "pack ($count bundles)" pack rmpack
-bash -c "$pack_new"   # the archive both sides unpack
+rm -f "$W/new.tar.zst"; bash -c "$pack_new"   # the archive both sides unpack
 pair "unpack ($count bundles)" unpack
 rm -rf "$W"/u-*
 pair "import ($imports small bundles)" import rmstore
-bash -c "$import_new"; bash -c "$import_old"   # stores for the queries
+rm -rf "$W/store-new" "$W/store-old"; bash -c "$import_new"; bash -c "$import_old"   # stores for the queries
 pair "review list ($imports applications)" list
 pair "export json ($imports applications)" export
 
