@@ -2,28 +2,20 @@
 # District import benchmark (issue: import of 10k bundles, time and peak memory; memory must
 # not grow with the count). Generates N and N/4 small signed bundles (cached), imports each set
 # into a fresh store, and reports wall time and peak RSS (/usr/bin/time -v).
-# Usage: bench/import.sh [N]   (default 10000)
+# Usage: bench/import.sh [N]   (default 10000). ENROLL_BIN=path measures that binary instead
+# of a release build in .build-bench/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 n="${1:-10000}"
 quarter=$((n / 4))
 cache="$here/.cache/import"
-bin="$root/.build-bench/release/enroll"
-[ -x "$bin" ] || (cd "$root" && swift build -c release --scratch-path .build-bench --product enroll >&2)
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+bin="$(release_binary "$root")"
+need_time
 mkdir -p "$cache"
 [ -f "$cache/keys/bench.sec" ] || "$bin" keys generate --out "$cache/keys" --name bench >/dev/null
-
-generate() { # count dir
-  local count=$1 dir=$2 per=$(( $1 / 4 )) seed=100
-  [ -d "$dir" ] && [ "$(ls "$dir" | wc -l)" -eq "$count" ] && return
-  rm -rf "$dir"
-  for form in harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025; do
-    "$bin" sample generate --form "$form" --count "$per" --out "$dir" --key "$cache/keys/bench.sec" --seed $seed --small >/dev/null
-    seed=$((seed + 1))
-  done
-}
 
 measure() { # label dir
   local label=$1 dir=$2 store
@@ -35,12 +27,12 @@ measure() { # label dir
   wall=$(grep "Elapsed (wall clock)" "$cache/$label.time" | awk '{print $NF}')
   rss=$(grep "Maximum resident set size" "$cache/$label.time" | awk '{print $NF}')
   count=$(python3 -c "import json; print(json.load(open('$cache/$label.json'))['summary']['new'])")
-  printf '| %s | %s | %s | %s | %.1f |\n' "$label" "$(ls "$dir" | wc -l)" "$count" "$wall" "$(echo "$rss / 1024" | bc -l)"
+  printf '| %s | %s | %s | %s | %.1f |\n' "$label" "$(find "$dir" -mindepth 1 -maxdepth 1 -type d | wc -l)" "$count" "$wall" "$(echo "$rss / 1024" | bc -l)"
   rm -rf "$store"
 }
 
-generate "$quarter" "$cache/data-$quarter"
-generate "$n" "$cache/data-$n"
+generate_set "$bin" "$cache/keys/bench.sec" "$cache/data-$quarter" "$quarter" 100 --small
+generate_set "$bin" "$cache/keys/bench.sec" "$cache/data-$n" "$n" 100 --small
 echo "| run | bundles | imported new | wall (m:ss) | peak RSS (MiB) |"
 echo "|---|---:|---:|---:|---:|"
 measure "import-$quarter" "$cache/data-$quarter"

@@ -11,8 +11,10 @@
 #       A and B alternately, one warm-up round, then $RUNS timed rounds (A B, B A, A B, ...:
 #       neither always runs second), each run after its PREPARE. On a shared machine whose speed drifts over minutes, the
 #       ratio of two runs taken seconds apart is steadier than the ratio of two medians
-#       taken minutes apart. Appends to $PAIRS_TSV:
-#           name  median_a  median_b  median(a/b)  min(a/b)  max(a/b)  runs
+#       taken minutes apart. CPU time (user + system of the command and its children, GNU
+#       time) is recorded beside the wall time: on a loaded machine it moves far less than
+#       the wall clock. Appends to $PAIRS_TSV:
+#           name  median_a  median_b  median(a/b)  min(a/b)  max(a/b)  runs  cpu_a  cpu_b  median(cpu a/b)
 #   enroll_build PKGDIR
 #       swift build -c release --scratch-path .build-bench --product enroll, with retries
 #       (the sources may be mid-edit by someone else).
@@ -60,36 +62,46 @@ measure() {
   echo "$median"
 }
 
-_seconds() { # CMD -> wall seconds of one run (aborts on failure)
-  local t0 t1
+_run() { # CMD -> "WALL CPU": wall seconds and CPU seconds (user + system, children included) of one run
+  local t0 t1 cpu
+  cpu="$(mktemp)"
   t0=$(date +%s%N)
-  bash -c "$1" >/dev/null 2>&1 || { echo "measure_pair: failed: $1" >&2; return 1; }
+  /usr/bin/time -f '%U %S' -o "$cpu" bash -c "$1" >/dev/null 2>&1 || { echo "measure_pair: failed: $1" >&2; rm -f "$cpu"; return 1; }
   t1=$(date +%s%N)
-  echo "($t1 - $t0) / 1000000000" | bc -l
+  printf '%s %s\n' "$(echo "($t1 - $t0) / 1000000000" | bc -l)" "$(awk 'END { print $1 + $2 }' "$cpu")"
+  rm -f "$cpu"
 }
 
 measure_pair() {
-  local name="$1" cmd_a="$2" prep_a="$3" cmd_b="$4" prep_b="$5" i a b as=() bs=() ratios=()
+  need_time
+  local name="$1" cmd_a="$2" prep_a="$3" cmd_b="$4" prep_b="$5" i a b ca cb
+  local as=() bs=() ratios=() cas=() cbs=() cratios=()
   for ((i = 0; i <= RUNS; i++)); do
     if ((i % 2 == 0)); then
-      bash -c "$prep_a"; a=$(_seconds "$cmd_a")
-      bash -c "$prep_b"; b=$(_seconds "$cmd_b")
+      bash -c "$prep_a"; read -r a ca < <(_run "$cmd_a")
+      bash -c "$prep_b"; read -r b cb < <(_run "$cmd_b")
     else
-      bash -c "$prep_b"; b=$(_seconds "$cmd_b")
-      bash -c "$prep_a"; a=$(_seconds "$cmd_a")
+      bash -c "$prep_b"; read -r b cb < <(_run "$cmd_b")
+      bash -c "$prep_a"; read -r a ca < <(_run "$cmd_a")
     fi
+    [ -n "$a" ] && [ -n "$b" ] || return 1
     if [ "$i" -gt 0 ]; then # round 0 = warm-up
       as+=("$a"); bs+=("$b"); ratios+=("$(echo "$a / $b" | bc -l)")
+      cas+=("$ca"); cbs+=("$cb"); cratios+=("$(echo "$ca / $cb" | bc -l)")
     fi
   done
-  local ma mb mr lo hi
+  local ma mb mr lo hi mca mcb mcr
   ma=$(printf '%s\n' "${as[@]}" | _median)
   mb=$(printf '%s\n' "${bs[@]}" | _median)
   mr=$(printf '%s\n' "${ratios[@]}" | _median)
   lo=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)
   hi=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
-  printf '%-34s A %.3f s  B %.3f s  A/B median %.3f (%.3f .. %.3f, %d rounds)\n' "$name" "$ma" "$mb" "$mr" "$lo" "$hi" "$RUNS" >&2
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ma" "$mb" "$mr" "$lo" "$hi" "$RUNS" >>"$PAIRS_TSV"
+  mca=$(printf '%s\n' "${cas[@]}" | _median)
+  mcb=$(printf '%s\n' "${cbs[@]}" | _median)
+  mcr=$(printf '%s\n' "${cratios[@]}" | _median)
+  printf '%-34s A %.3f s  B %.3f s  A/B median %.3f (%.3f .. %.3f, %d rounds); CPU A %.2f s B %.2f s, A/B %.3f\n' \
+    "$name" "$ma" "$mb" "$mr" "$lo" "$hi" "$RUNS" "$mca" "$mcb" "$mcr" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$ma" "$mb" "$mr" "$lo" "$hi" "$RUNS" "$mca" "$mcb" "$mcr" >>"$PAIRS_TSV"
 }
 
 enroll_build() {
@@ -102,4 +114,42 @@ enroll_build() {
     sleep 60
   done
   return 1
+}
+
+# ------------------------------------------------------------------ shared by the scripts
+#   release_binary PKGDIR
+#       Prints the release binary to measure: $ENROLL_BIN when set, else
+#       PKGDIR/.build-bench/release/enroll, built first with enroll_build when missing.
+#   generate_set BIN KEY DIR COUNT SEED [--small]
+#       COUNT signed bundles spread evenly over the four forms into DIR, once: a DIR with its
+#       .complete marker is reused. Records the generation's seconds in DIR/.gen-seconds.
+#   need_time
+#       Makes sure GNU time (/usr/bin/time -v, for peak RSS) is installed.
+BENCH_FORMS=(harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025)
+
+release_binary() {
+  local pkg="$1"
+  if [ -n "${ENROLL_BIN:-}" ]; then echo "$ENROLL_BIN"; return 0; fi
+  [ -x "$pkg/.build-bench/release/enroll" ] || enroll_build "$pkg"
+  echo "$pkg/.build-bench/release/enroll"
+}
+
+generate_set() {
+  local bin="$1" key="$2" dir="$3" n="$4" seed="$5" flag="${6:-}" i c t0
+  [ -f "$dir/.complete" ] && return 0
+  rm -rf "$dir"; mkdir -p "$dir"
+  echo "== generating $n bundles into $dir ${flag:+(small)}" >&2
+  t0=$SECONDS
+  for i in 0 1 2 3; do
+    c=$(( n / 4 + (i < n % 4 ? 1 : 0) ))
+    [ "$c" -gt 0 ] || continue
+    # shellcheck disable=SC2086
+    "$bin" sample generate --form "${BENCH_FORMS[$i]}" --count "$c" --out "$dir" --key "$key" --seed $((seed + i)) $flag >/dev/null
+  done
+  echo "$((SECONDS - t0))" >"$dir/.gen-seconds"
+  touch "$dir/.complete"
+}
+
+need_time() {
+  [ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 }

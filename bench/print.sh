@@ -11,22 +11,13 @@ root="$(dirname "$here")"
 n="${1:-1000}"
 quarter=$((n / 4))
 cache="$here/.cache/print"
-bin="${ENROLL_BIN:-$root/.build-bench/release/enroll}"
-[ -x "$bin" ] || (cd "$root" && swift build -c release --scratch-path .build-bench --product enroll >&2)
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+bin="$(release_binary "$root")"
+need_time
 mkdir -p "$cache"
 [ -f "$cache/keys/bench.sec" ] || "$bin" keys generate --out "$cache/keys" --name bench >/dev/null
 [ -f "$cache/district/district.sec" ] || "$bin" keys generate --out "$cache/district" --name district >/dev/null
-
-generate() { # count dir
-  local count=$1 dir=$2 per=$(( $1 / 4 )) seed=300
-  [ -d "$dir" ] && [ "$(ls "$dir" | wc -l)" -eq "$count" ] && return
-  rm -rf "$dir"
-  for form in harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025; do
-    "$bin" sample generate --form "$form" --count "$per" --out "$dir" --key "$cache/keys/bench.sec" --seed $seed --small >/dev/null
-    seed=$((seed + 1))
-  done
-}
 
 prepare() { # dir store
   local dir=$1 store=$2
@@ -52,12 +43,12 @@ measure() { # label dir
   files=$(ls "$out" | wc -l)
   pages=0
   for pdf in "$out"/*.pdf; do pages=$((pages + $(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}'))); done
-  printf '| %s | %s | %s | %s | %s | %.1f | %.1f |\n' "$label" "$(ls "$dir" | wc -l)" "$files" "$pages" "$wall" \
+  printf '| %s | %s | %s | %s | %s | %.1f | %.1f |\n' "$label" "$(find "$dir" -mindepth 1 -maxdepth 1 -type d | wc -l)" "$files" "$pages" "$wall" \
     "$(echo "$pages / $seconds" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 }
 
-generate "$quarter" "$cache/data-$quarter"
-generate "$n" "$cache/data-$n"
+generate_set "$bin" "$cache/keys/bench.sec" "$cache/data-$quarter" "$quarter" 300 --small
+generate_set "$bin" "$cache/keys/bench.sec" "$cache/data-$n" "$n" 300 --small
 echo "| run | applications | PDFs | pages | wall (m:ss) | pages/s | peak RSS (MiB) |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 measure "print-$quarter" "$cache/data-$quarter"

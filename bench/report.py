@@ -27,7 +27,7 @@ for line in read("results.tsv").splitlines():
 
 pairs = {}
 for line in read("pairs.tsv").splitlines():
-    name, ma, mb, mr, lo, hi, runs = line.split("\t")
+    name, ma, mb, mr, lo, hi, runs = line.split("\t")[:7]
     pairs[name] = dict(a=float(ma), b=float(mb), ratio=float(mr), lo=float(lo), hi=float(hi), runs=int(runs))
 
 

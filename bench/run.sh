@@ -46,36 +46,20 @@ B="$pkg/.build-bench/release/enroll"
 export ENROLL="$B"
 
 # ---------------------------------------------------------------- data sets
-forms=(harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025)
 keys="$cache/keys"
 if [ ! -f "$keys/bench.sec" ]; then
   mkdir -p "$keys"; "$B" keys generate --out "$keys" --name bench >/dev/null
 fi
 KEY="$keys/bench.sec"
 
-gen_set() { # dir count seedbase [--small]: count bundles spread over the four forms
-  local dir="$1" n="$2" seed="$3" flag="${4:-}" i c
-  [ -f "$dir/.complete" ] && return 0
-  rm -rf "$dir"; mkdir -p "$dir"
-  log "generating $n bundles into $dir ${flag:+(small)}"
-  local t0=$SECONDS
-  for i in 0 1 2 3; do
-    c=$(( n / 4 + (i < n % 4 ? 1 : 0) ))
-    [ "$c" -gt 0 ] || continue
-    # shellcheck disable=SC2086
-    "$B" sample generate --form "${forms[$i]}" --count "$c" --out "$dir" --key "$KEY" --seed $((seed + i)) $flag >/dev/null
-  done
-  echo "$((SECONDS - t0))" >"$dir/.gen-seconds"
-  touch "$dir/.complete"
-}
 tag="$count${small:+-small}"
 DS="$cache/data-$tag-a"
 DS2="$cache/data-$tag-b"
-gen_set "$DS" "$count" 1 ${small:+--small}
-gen_set "$DS2" "$count" 101 ${small:+--small}
+generate_set "$B" "$KEY" "$DS" "$count" 1 ${small:+--small}
+generate_set "$B" "$KEY" "$DS2" "$count" 101 ${small:+--small}
 per_form=$(( (schema_docs + 3) / 4 ))
 FB="$cache/forms-bundles-$per_form"
-gen_set "$FB" $((per_form * 4)) 201 --small
+generate_set "$B" "$KEY" "$FB" $((per_form * 4)) 201 --small
 FD="$cache/forms-docs-$per_form"
 if [ ! -f "$FD/.complete" ]; then
   rm -rf "$FD"

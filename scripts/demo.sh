@@ -11,6 +11,8 @@ rm -rf "$demo"
 mkdir -p "$demo"
 chmod 600 "$keys"/*.sec   # git does not keep file modes; enroll refuses secret keys others can read
 step() { printf '\n== %s\n' "$*"; }
+# The clock for the demo (docs/FORMATS.md, "The clock"): inside the Harbin collection window.
+export ENROLL_NOW=${ENROLL_NOW:-2024-06-05T10:00:00+08:00}
 
 step "1. Field station: validate today's applications (form, rules, attachments, signatures)"
 $enroll validate SampleBundles/valid --trust "$keys/trust"
@@ -41,6 +43,8 @@ step "7. Review: verify and admit one, reject another with reasons (each an audi
 first=$($enroll review list --store "$demo/store" --format json | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['collectionNumber'])")
 second=$($enroll review list --store "$demo/store" --format json | python3 -c "import json,sys; print(json.load(sys.stdin)[1]['collectionNumber'])")
 $enroll review verify "$first" --store "$demo/store" --reviewer demo-clerk
+$enroll schools add --store "$demo/store" --name "示例第一小学 (sample school)" --address "示例路1号 (1 Sample Road)" \
+  --contact "王老师 (Ms Wang)" --phone "045100000000" --actor demo-admin
 $enroll review admit "$first" --store "$demo/store" --school "示例第一小学 (sample school)" --reviewer demo-clerk
 $enroll review reject "$second" --store "$demo/store" --reason "户口簿照片不清晰，请重新拍照 / hukou photo unreadable" --reviewer demo-clerk
 $enroll review list --store "$demo/store"
@@ -55,6 +59,18 @@ $enroll status import "$demo/status.tar.zst" --trust "$keys/trust" --station-dir
 $enroll status show "$first" --station-dir "$demo/station"
 $enroll status show "$second" --station-dir "$demo/station"
 
-step "10. The audit log (append-only)"
+step "10. The seeds' workflow: numbers for the station, the submit lock on the admitted application"
+$enroll numbers issue --store "$demo/store" --station sample-station --count 100 --year 2024 \
+  --key "$keys/sample-district.sec" --out "$demo/sample-station.block"
+$enroll numbers import "$demo/sample-station.block" --station-dir "$demo/station" --trust "$keys/trust"
+admitted=$($enroll review list --store "$demo/store" --format json | python3 -c "import json,sys; print([a for a in json.load(sys.stdin) if a['status']=='admitted'][0]['applicationId'])")
+source=$(grep -l "$admitted" SampleBundles/valid/*/bag-info.txt | head -1 | xargs dirname)
+$enroll revise "$source" --out "$demo/revision-after-admission" --key "$keys/sample-station.sec" --station-dir "$demo/station" \
+  --set /guardian1/employer="示例单位 (sample employer)"
+$enroll import "$demo/revision-after-admission" --store "$demo/store" | tail -1
+$enroll review list --store "$demo/store" --flag revision-after-decision
+$enroll review accept-revision "$admitted" --store "$demo/store" --reviewer demo-clerk
+
+step "11. The audit log (append-only)"
 $enroll log --store "$demo/store" | tail -5
 printf '\nDemo finished; its files are in %s/\n' "$demo"

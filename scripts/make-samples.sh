@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 enroll=${ENROLL:-.build/debug/enroll}
 out=SampleBundles
-rm -rf "$out/keys" "$out/valid" "$out/invalid"   # README.md and expected.json are written by hand
+rm -rf "$out/keys" "$out/valid" "$out/invalid" "$out/workflow"   # README.md and expected.json are written by hand
 mkdir -p "$out/keys/trust" "$out/valid" "$out/invalid"
 
 # Keys: NOT FOR PRODUCTION. Everyone who has this repository has these secret keys.
@@ -114,4 +114,5 @@ bag.save(manifests=True)
 PY
 done
 chmod 600 "$out/keys/"*.sec
+ENROLL="$enroll" scripts/make-workflow-samples.sh
 echo "SampleBundles/ rebuilt: $(ls "$out/valid" | wc -l) valid, $(ls "$out/invalid" | wc -l) invalid"

@@ -10,7 +10,8 @@ public enum SampleBundles {
     /// Families are drawn one after another so that every child ID and phone is distinct; the
     /// images are rendered and the bundles written and signed on all cores. Each bundle is
     /// checked against its form before it is signed, so a generator bug cannot produce an
-    /// invalid "valid" sample.
+    /// invalid "valid" sample. Samples are signed inside their form's collection window
+    /// (``signingTime(for:)``).
     /// - Parameters:
     ///   - form: The form id.
     ///   - catalog: The forms (the schema directory is read from it).
@@ -37,6 +38,7 @@ public enum SampleBundles {
                 en: "A bundle of that name already exists in the output directory and will not be overwritten. Choose another directory.")
         }
         let plans = try (0..<count).map { _ in try generator.nextPlan() }
+        let submission = Submission(signedAt: signingTime(for: formEntry))
         let validator = ApplicationValidator(catalog: catalog, trust: nil)
         let failures = FailureList()
         let finished = Counter()
@@ -51,7 +53,7 @@ public enum SampleBundles {
                     PayloadItem(path: BundleLayout.attachments + $0.slot + "/" + $0.fileName, source: .bytes($0.bytes))
                 }
                 try BundleWriter.write(header: header, items: items, to: paths[index])
-                try BundleOperations().sign(paths[index], key: signer.key, station: signer.station) { verification in
+                try BundleOperations().sign(paths[index], key: signer.key, station: signer.station, submission: submission) { verification in
                     try validator.contentDiagnostics(verification, directory: paths[index])
                 }
                 progress?(finished.increment())
@@ -71,6 +73,24 @@ public enum SampleBundles {
             throw error
         }
         return paths
+    }
+
+    /// When samples of a form are signed: the clock (``StoreClock``, set by `ENROLL_NOW`) when
+    /// it is inside the form's collection window, else 10:00 (Asia/Shanghai) on the window's
+    /// third day (the window's first second if that is outside it); for a form without windows,
+    /// the clock if set by `ENROLL_NOW`, else 10 May of the form's year, 10:00.
+    public static func signingTime(for form: Form) -> Date {
+        let now = StoreClock.date()
+        let clockSet = StoreClock.fixed != nil || ProcessInfo.processInfo.environment[StoreClock.environmentVariable] != nil
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = StoreClock.shanghai
+        guard let window = form.windows.first else {
+            if clockSet { return now }
+            return calendar.date(from: DateComponents(year: form.year ?? 2024, month: 5, day: 10, hour: 10)) ?? now
+        }
+        if form.windows.contains(where: { $0.contains(now) }) { return now }
+        let third = calendar.date(byAdding: DateComponents(day: 2, hour: 10), to: calendar.startOfDay(for: window.from))
+        return third.map { window.contains($0) ? $0 : window.from } ?? window.from
     }
 
     /// A UUID that depends only on the form, the seed and the position, so runs are

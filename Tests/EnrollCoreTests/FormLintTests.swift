@@ -91,6 +91,16 @@ struct FormLintTests {
                   pointer: "/x-cross-application-rules/0/params/key", message: "declared field"),
         Violation(name: "a quota without max", find: #", "max": 1"#, replace: "",
                   pointer: "/x-cross-application-rules/1/params/max", message: "max"),
+        Violation(name: "an immutable field that is no field", find: #""x-enroll-immutable": ["/student/idNumber""#,
+                  replace: #""x-enroll-immutable": ["/student/idNo""#, pointer: "/x-enroll-immutable/0", message: "declared field"),
+        Violation(name: "a revision kind that changes an immutable field", find: #""changes": ["/application/phone"]"#,
+                  replace: #""changes": ["/application/district"]"#, pointer: "/x-enroll-revision-kinds/0/changes/0", message: "immutable"),
+        Violation(name: "an unknown revision kind", find: #""kind": "school-change""#, replace: #""kind": "grade-change""#,
+                  pointer: "/x-enroll-revision-kinds/0/kind", message: "name-change or school-change"),
+        Violation(name: "a collection window in reverse", find: #""from": "2024-06-03T08:00:00+08:00""#,
+                  replace: #""from": "2024-06-15T08:00:00+08:00""#, pointer: "/x-enroll-windows/0", message: "from before to"),
+        Violation(name: "a collection window without its offset", find: #""to": "2024-06-14T23:59:59+08:00""#,
+                  replace: #""to": "2024-06-14T23:59:59""#, pointer: "/x-enroll-windows/0/to", message: "ISO 8601"),
         Violation(name: "a shared definition without label", find: #""x-label": {"zh": "测试值", "en": "Test value"}"#, replace: #""title": "x""#,
                   file: "defs/test.json", pointer: "/$defs/value", message: "x-label"),
         Violation(name: "an open object among the shared definitions",
@@ -187,6 +197,13 @@ struct FormLintTests {
              "params": {"key": "/student/idNumber"}},
             {"id": "phone-quota", "rule": "quota", "label": {"zh": "手机号限额", "en": "Phone quota"},
              "params": {"keys": ["/application/phone"], "max": 1}}
+          ],
+          "x-enroll-immutable": ["/student/idNumber", "/student/birthDate", "/application/district"],
+          "x-enroll-revision-kinds": [
+            {"kind": "school-change", "label": {"zh": "修改填报学校", "en": "School change"}, "changes": ["/application/phone"]}
+          ],
+          "x-enroll-windows": [
+            {"from": "2024-06-03T08:00:00+08:00", "to": "2024-06-14T23:59:59+08:00", "label": {"zh": "报名", "en": "Registration"}}
           ],
           "type": "object",
           "properties": {

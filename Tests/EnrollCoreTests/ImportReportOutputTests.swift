@@ -30,7 +30,7 @@ struct ImportReportOutputTests {
         #expect(items[0]["collectionNumber"] as? String == "24000001")
         #expect(items[1]["outcome"] as? String == "quarantined")
         #expect(((items[1]["reasons"] as? [[String: Any]])?.first?["code"]) as? String == "sig.untrusted-key")
-        #expect(document["summary"] as? [String: Int] == ["new": 1, "updated": 0, "unchanged": 0, "conflict": 0, "quarantined": 1, "refused": 0])
+        #expect(document["summary"] as? [String: Int] == ["new": 1, "updated": 0, "unchanged": 0, "conflict": 0, "held": 0, "quarantined": 1, "refused": 0])
         #expect(((document["archiveProblems"] as? [[String: Any]])?.first?["code"]) as? String == "archive.extra-file")
     }
 
@@ -49,7 +49,7 @@ struct ImportReportOutputTests {
         report.record(Self.item(.new, "b1"), keep: false)
         report.record(Self.item(.new, "b3"), keep: false)
         report.record(Self.item(.quarantined, "b2"), keep: false)
-        #expect(ImportText.summary(report, .en) == "Import finished: new 2, updated 0, unchanged 0, conflict 0, quarantined 1, refused 0.")
-        #expect(ImportText.summary(report, .zh) == "导入完成：新增 2，更新 0，未变 0，冲突 0，隔离 1，拒绝 0。")
+        #expect(ImportText.summary(report, .en) == "Import finished: new 2, updated 0, unchanged 0, conflict 0, held 0, quarantined 1, refused 0.")
+        #expect(ImportText.summary(report, .zh) == "导入完成：新增 2，更新 0，未变 0，冲突 0，待审修改 0，隔离 1，拒绝 0。")
     }
 }

@@ -71,7 +71,7 @@ struct SQLiteStoreTests {
         let migrations = try sqlite(store).database.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(migrations == ["v1", "v2-constraints"])
+        #expect(migrations == ["v1", "v2-constraints", "v3-held-revisions", "v4-number-blocks", "v5-store-district", "v6-schools"])
         let violations = try sqlite(store).database.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
         #expect(violations.isEmpty)
 

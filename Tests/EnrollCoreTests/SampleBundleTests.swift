@@ -44,3 +44,45 @@ struct SampleBundleTests {
         for name in present { #expect(readme.contains("| \(name) |"), "\(name) is not in the README") }
     }
 }
+
+/// SampleBundles/workflow/: one bundle per workflow rule, each stopped or flagged at import.
+@Suite("Sample bundles: the workflow rules at import")
+struct WorkflowSampleTests {
+    struct Expectation: Decodable {
+        var outcome: String
+        var codes: [String]
+        var flags: [String]
+    }
+    static let root = repositoryRoot + "/SampleBundles"
+    static let expected: [String: Expectation] = {
+        let document = try! JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/expected.json"))) as! [String: Any]
+        var workflow = document["workflow"] as! [String: Any]
+        workflow.removeValue(forKey: "description")
+        let data = try! JSONSerialization.data(withJSONObject: workflow)
+        return try! JSONDecoder().decode([String: Expectation].self, from: data)
+    }()
+
+    @Test func everyWorkflowSampleIsStoppedOrFlaggedAsDocumented() throws {
+        let present = try FileManager.default.contentsOfDirectory(atPath: Self.root + "/workflow").sorted()
+        #expect(present == Self.expected.keys.sorted())
+        let readme = try read(Self.root + "/README.md")
+        let trust = try TrustStore(directory: Self.root + "/keys/trust")
+        for name in present {
+            #expect(readme.contains("| \(name) |"), "\(name) is not in the README")
+            let dir = TemporaryDirectory()
+            let store = try DistrictStore(directory: dir("store"))
+            let importer = try Importer(store: store, catalog: sharedCatalog, extraTrust: trust, actor: "test", jobs: 2)
+            if name == "wrong-district" {
+                try store.serve(district: "南岗区", actor: "test")
+            } else {
+                let valid = try importer.importPaths([Self.root + "/valid"])
+                #expect(valid.items.allSatisfy { $0.outcome == .new })
+            }
+            let item = try #require(try importer.importPaths([Self.root + "/workflow/" + name]).items.first)
+            let want = try #require(Self.expected[name])
+            #expect(item.outcome.rawValue == want.outcome, "\(name)")
+            #expect(item.diagnostics.map(\.code.rawValue) == want.codes, "\(name): \(item.diagnostics.map(\.description))")
+            #expect(item.flags.map(\.rawValue) == want.flags, "\(name)")
+        }
+    }
+}

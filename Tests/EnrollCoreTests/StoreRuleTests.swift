@@ -1,3 +1,4 @@
+import JSONSchema
 import Testing
 
 @testable import EnrollCore
@@ -41,8 +42,26 @@ struct MergeRuleTests {
              current: current(.withdrawn, 2, b), incoming: incoming(2, previous: a, b, kind: .withdrawal, stored: true),
              expected: .unchanged, outcome: .unchanged),
         Case(name: "next revision chained to the current → supersedes, back to review",
-             current: current(.verified, 1, a), incoming: incoming(2, previous: a, b),
+             current: current(.received, 1, a), incoming: incoming(2, previous: a, b),
              expected: .supersede(status: .received), outcome: .updated),
+        Case(name: "submit lock: next revision of a verified application → held, decision kept",
+             current: current(.verified, 1, a), incoming: incoming(2, previous: a, b),
+             expected: .hold(replacing: nil), outcome: .held),
+        Case(name: "submit lock: next revision of an admitted application → held",
+             current: current(.admitted, 1, a), incoming: incoming(2, previous: a, b),
+             expected: .hold(replacing: nil), outcome: .held),
+        Case(name: "submit lock: a revision chained onto the held one replaces it as the one to review",
+             current: MergeRule.Current(status: .admitted, revision: 1, digest: a, held: .init(revision: 2, digest: b)),
+             incoming: incoming(3, previous: b, c), expected: .hold(replacing: b), outcome: .held),
+        Case(name: "submit lock: another revision 2 beside the held one → conflict with the held number",
+             current: MergeRule.Current(status: .verified, revision: 1, digest: a, held: .init(revision: 2, digest: b)),
+             incoming: incoming(2, previous: a, c), expected: .conflict(.sameOrOlderRevision(incoming: 2, current: 2)), outcome: .conflict),
+        Case(name: "submit lock: a withdrawal of an admitted application still withdraws",
+             current: current(.admitted, 1, a), incoming: incoming(2, previous: a, b, kind: .withdrawal),
+             expected: .supersede(status: .withdrawn), outcome: .updated),
+        Case(name: "rejected after a revision was held: the next revision chains onto the held one and goes back to review",
+             current: MergeRule.Current(status: .rejected, revision: 1, digest: a, held: .init(revision: 2, digest: b)),
+             incoming: incoming(3, previous: b, c), expected: .supersede(status: .received), outcome: .updated),
         Case(name: "next revision after a rejection → supersedes, back to review",
              current: current(.rejected, 1, a), incoming: incoming(2, previous: a, b),
              expected: .supersede(status: .received), outcome: .updated),
@@ -122,5 +141,20 @@ struct ReviewRuleTests {
         #expect(verified == Self.state(.verified))
         let admitted = try ReviewRule.apply(ReviewDecision(.admit, "x", school: "第一小学", reviewer: "c"), to: verified, collectionNumber: "x")
         #expect(admitted == Self.state(.admitted, school: "第一小学"))
+    }
+}
+
+/// The Beijing phone quota counts the registration phone, 监护人(一)'s (seed 001:
+/// 每个监护人手机号码最多允许注册三个账号 — an account is registered with one phone).
+@Suite("Phone quota keys")
+struct PhoneQuotaKeyTests {
+    @Test(arguments: ["beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025"])
+    func beijingCountsTheRegistrationPhoneOnly(_ formID: String) throws {
+        let form = try sharedCatalog.form(formID)
+        let sample = repositoryRoot + "/SampleBundles/valid/\(formID)-000001/data/form.json"
+        let document = try JSONParser.parse(FileIO.readAll(sample))
+        let facts = CrossApplicationRules.facts(form: form, document: document)
+        let guardian1 = try #require(document.value(at: JSONPointer(parsing: "/guardian1/phone"))?.stringValue)
+        #expect(facts.phones == [CrossApplicationRules.PhoneQuota(phone: guardian1, max: 3)])
     }
 }

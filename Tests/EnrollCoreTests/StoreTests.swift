@@ -33,7 +33,9 @@ struct DistrictFixture {
     }
 
     /// A signed revision 1 with the sample's data (optionally edited).
-    func application(_ name: String, from sample: String, edit: ((inout [String: Any]) -> Void)? = nil) throws -> String {
+    func application(
+        _ name: String, from sample: String, submission: Submission? = nil, edit: ((inout [String: Any]) -> Void)? = nil
+    ) throws -> String {
         let source = Self.sample(sample)
         var data = try JSONSerialization.jsonObject(with: Data(try FileIO.readAll(source + "/data/form.json"))) as! [String: Any]
         edit?(&data)
@@ -42,7 +44,7 @@ struct DistrictFixture {
         let form = try read(source + "/bag-info.txt").split(separator: "\n").first { $0.hasPrefix("Enroll-Form: ") }!.dropFirst(13)
         try BundleOperations().create(
             form: String(form), formVersion: try catalog.form(String(form)).version, data: json,
-            attachments: try attachments(of: source), directory: dir(name), signer: (key, "station-a"))
+            attachments: try attachments(of: source), directory: dir(name), signer: (key, "station-a"), submission: submission)
         return dir(name)
     }
 
@@ -124,7 +126,8 @@ struct StoreTests {
         let district = try DistrictFixture(dir, backend: backend)
         let r1 = try district.application("r1", from: "beijing-local-primary-2024-000001")
         try district.importing(r1)
-        try district.store.review(.verify, String(try district.store.applications()[0].applicationId.prefix(8)), reviewer: "t")
+        // After 驳回 a revision goes back to 审核中 (a verified one would be held: SubmitLockTests).
+        try district.store.review(.reject, String(try district.store.applications()[0].applicationId.prefix(8)), reasons: ["照片不清晰"], reviewer: "t")
         try BundleOperations().revise(r1, data: nil, attachments: [], directory: dir("r2"), signer: (district.key, "station-a"))
         let updated = try district.importing(dir("r2"))
         #expect(updated.items.map(\.outcome) == [.updated])

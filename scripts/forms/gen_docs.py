@@ -128,6 +128,15 @@ def render(schemas: pathlib.Path) -> str:
         for r in form["x-cross-application-rules"]:
             parts.append(f"| `{r['id']}` | `{r['rule']}` (cross-application) | "
                          f"`{json.dumps(r['params'], ensure_ascii=False)}` | at the district |")
+        parts += ["", "Workflow (DESIGN §12):", "", "| keyword | value |", "|---|---|",
+                  "| `x-enroll-immutable` | " + (", ".join(f"`{p}`" for p in form.get("x-enroll-immutable", [])) or "none") + " |"]
+        for k in form.get("x-enroll-revision-kinds", []):
+            parts.append(f"| `x-enroll-revision-kinds` | `{k['kind']}` {k['label']['zh']}: changes "
+                         + ", ".join(f"`{p}`" for p in k["changes"]) + " |")
+        for w in form.get("x-enroll-windows", []):
+            parts.append(f"| `x-enroll-windows` | {w['label']['zh']}: {w['from']} – {w['to']} |")
+        if not form.get("x-enroll-windows"):
+            parts.append("| `x-enroll-windows` | none (the seed gives no collection dates) |")
         parts.append("")
     return "\n".join(parts)
 

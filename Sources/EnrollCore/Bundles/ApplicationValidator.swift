@@ -31,13 +31,23 @@ public struct ApplicationValidator: Sendable {
     public func contentDiagnostics(_ verification: BundleVerification, directory: String) throws -> [Diagnostic] {
         let payload = verification.bag.inventory.payload
         guard let header = verification.header else { return [] }
-        if header.kind == .application, payload[BundleLayout.form] != nil {
+        if header.kind.carriesForm, payload[BundleLayout.form] != nil {
             return formDiagnostics(header, try FormInput(directory: directory, payload: payload.values.map(\.path)), root: directory)
         }
         if header.kind == .withdrawal, payload[BundleLayout.withdrawal] != nil {
             return withdrawalDiagnostics(header, try FileIO.readAll(directory + "/" + BundleLayout.withdrawal), root: directory)
         }
         return []
+    }
+
+    /// The checks of 提交 itself: an application (not a withdrawal, which a family may make at
+    /// any time) signed outside its form's collection window needs the registrar's reason
+    /// (``CollectionWindowRule``).
+    /// - Returns: `form.outside-window`, or nothing (also for an unknown form: the content
+    ///   checks report it).
+    public func submissionDiagnostics(_ header: BundleHeader, _ submission: Submission, file: String?) -> [Diagnostic] {
+        guard header.kind.carriesForm, let form = try? catalog.form(header.form) else { return [] }
+        return CollectionWindowRule.check(form: form, signedAt: submission.signedAt, lateReason: submission.lateReason, file: file)
     }
 
     /// The form checks for an application whose header is known.

@@ -1,11 +1,20 @@
 import Foundation
 
-/// What an application bundle is: an application or its withdrawal (撤销).
-public enum BundleKind: String, Sendable, Codable {
-    /// An application (申请).
+/// What an application bundle is: an application, one of the revision kinds of its own a form
+/// declares (`x-enroll-revision-kinds`), or its withdrawal (撤销).
+public enum BundleKind: String, Sendable, Codable, CaseIterable {
+    /// An application (申请), or a plain revision of it.
     case application
     /// A withdrawal of an earlier application (撤销).
     case withdrawal
+    /// Harbin's 修改学生姓名: a revision that changes only the child's name.
+    case nameChange = "name-change"
+    /// Harbin's 修改填报学校 (本区域内): a revision that changes only the school, within the
+    /// application district.
+    case schoolChange = "school-change"
+
+    /// Whether the bundle carries form data (`data/form.json`): every kind but a withdrawal.
+    public var carriesForm: Bool { self != .withdrawal }
 }
 
 /// The fixed file names of an application bundle.
@@ -44,6 +53,18 @@ public struct BundleHeader: Hashable, Sendable {
     public var station: String?
     /// The signing key's id; nil until signed.
     public var keyID: KeyID?
+    /// When the station signed it (提交), `Enroll-Signed-At`: ISO 8601 with its offset; nil
+    /// until signed, and on bundles signed before enroll recorded it.
+    public var signedAt: String?
+    /// The registrar's reason for submitting outside the form's collection window
+    /// (`Enroll-Late-Reason`).
+    public var lateReason: String?
+    /// The 8-digit 信息采集编号 the station gave at 提交 from its block
+    /// (`Enroll-Collection-Number`); nil when the district assigns one at import.
+    public var collectionNumber: String?
+
+    /// The signing time as a date, when recorded.
+    public var signedDate: Date? { signedAt.flatMap(StoreClock.parse) }
 
     /// Creates a header.
     public init(
@@ -109,7 +130,7 @@ public struct BundleHeader: Hashable, Sendable {
         let revision = revisionText.flatMap { Int($0) }.flatMap { $0 >= 1 ? $0 : nil }
         if let revisionText, revision == nil { invalid("Enroll-Revision", revisionText, zh: "应为从 1 开始的整数", en: "expected a whole number from 1") }
         let kind = kindText.flatMap { BundleKind(rawValue: $0) }
-        if let kindText, kind == nil { invalid("Enroll-Kind", kindText, zh: "应为 application 或 withdrawal", en: "expected application or withdrawal") }
+        if let kindText, kind == nil { invalid("Enroll-Kind", kindText, zh: "应为 \(BundleKind.allCases.map(\.rawValue).joined(separator: "、")) 之一", en: "expected one of \(BundleKind.allCases.map(\.rawValue).joined(separator: ", "))") }
         if let previous, previous.count != 64 || Hex.decode(previous) == nil {
             invalid("Enroll-Previous-Revision", previous, zh: "应为 64 位十六进制 SHA-256", en: "expected a 64-digit hexadecimal SHA-256")
         }
@@ -124,13 +145,25 @@ public struct BundleHeader: Hashable, Sendable {
         }
         let keyID = keyText.flatMap { KeyID($0) }
         if let keyText, keyID == nil { invalid("Enroll-Key-ID", keyText, zh: "应为 16 位十六进制", en: "expected 16 hexadecimal digits") }
+        let signedAt = info["Enroll-Signed-At"]
+        if let signedAt, StoreClock.parse(signedAt) == nil {
+            invalid("Enroll-Signed-At", signedAt, zh: "应为带时区的 ISO 8601 时间，例如 2024-06-05T10:00:00+08:00", en: "expected an ISO 8601 date-time with its offset, e.g. 2024-06-05T10:00:00+08:00")
+        }
+        let collectionNumber = info["Enroll-Collection-Number"]
+        if let collectionNumber, collectionNumber.count != 8 || !collectionNumber.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            invalid("Enroll-Collection-Number", collectionNumber, zh: "应为 8 位数字", en: "expected 8 digits")
+        }
 
         guard let form, let formVersion, let id, let revision, let kind, !diagnostics.containsErrors else {
             return (nil, diagnostics)
         }
-        return (BundleHeader(
+        var header = BundleHeader(
             form: form, formVersion: formVersion, applicationID: id, revision: revision,
-            previousRevision: previous?.lowercased(), kind: kind, station: station, keyID: keyID), diagnostics)
+            previousRevision: previous?.lowercased(), kind: kind, station: station, keyID: keyID)
+        header.signedAt = signedAt
+        header.lateReason = info["Enroll-Late-Reason"]
+        header.collectionNumber = collectionNumber
+        return (header, diagnostics)
     }
 
     /// Writes the header's fields into bag metadata (removing station and key when unset).
@@ -143,5 +176,8 @@ public struct BundleHeader: Hashable, Sendable {
         info.set("Enroll-Kind", kind.rawValue)
         info.set("Enroll-Station", station)
         info.set("Enroll-Key-ID", keyID?.description)
+        info.set("Enroll-Signed-At", signedAt)
+        info.set("Enroll-Late-Reason", lateReason)
+        info.set("Enroll-Collection-Number", collectionNumber)
     }
 }

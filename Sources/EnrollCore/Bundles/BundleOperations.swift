@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 /// An attachment given on the command line: a slot and a file.
 public struct AttachmentInput: Sendable, Hashable {
@@ -27,6 +28,40 @@ public struct AttachmentInput: Sendable, Hashable {
     }
 }
 
+/// What the station stamps on a bundle at 提交, inside the signed `bag-info.txt`: the signing
+/// time, the registrar's reason for a submission outside the collection window, and the
+/// collection number given from the station's block.
+public struct Submission: Sendable, Hashable {
+    /// When (`Enroll-Signed-At`).
+    public var signedAt: Date
+    /// Why outside the window (`Enroll-Late-Reason`), on one line.
+    public var lateReason: String?
+    /// The 信息采集编号 from the station's block (`Enroll-Collection-Number`).
+    public var collectionNumber: String?
+
+    /// Creates a submission; the reason's line breaks and runs of blanks become single spaces.
+    public init(signedAt: Date, lateReason: String? = nil, collectionNumber: String? = nil) {
+        self.signedAt = signedAt
+        let reason = lateReason?.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        self.lateReason = reason?.isEmpty == false ? reason : nil
+        self.collectionNumber = collectionNumber
+    }
+
+    /// A submission now (``StoreClock``).
+    /// - Throws: `usage.clock` when `ENROLL_NOW` is malformed.
+    public static func now(lateReason: String? = nil) throws -> Submission {
+        Submission(signedAt: try StoreClock.current(), lateReason: lateReason)
+    }
+
+    /// Writes the stamp into a header; a collection number the header already carries (from
+    /// the previous revision) stays.
+    func stamp(_ header: inout BundleHeader) {
+        header.signedAt = StoreClock.signingText(signedAt)
+        header.lateReason = lateReason
+        if let collectionNumber { header.collectionNumber = collectionNumber }
+    }
+}
+
 /// Making, signing, revising and withdrawing application bundles.
 public struct BundleOperations: Sendable {
     /// Creates the operations.
@@ -40,11 +75,13 @@ public struct BundleOperations: Sendable {
     ///   - attachments: The document images.
     ///   - directory: The bundle directory to create.
     ///   - signer: Key and station to sign with at once, or nil for a draft.
+    ///   - submission: What is stamped when signed at once (signing time, late reason,
+    ///     collection number); no collection-window check is made here.
     /// - Returns: The new application's id.
     @discardableResult
     public func create(
         form: String, formVersion: String, data: String, attachments: [AttachmentInput],
-        directory: String, signer: (key: SignifySecretKey, station: String)? = nil
+        directory: String, signer: (key: SignifySecretKey, station: String)? = nil, submission: Submission? = nil
     ) throws -> UUID {
         let id = UUID()
         let header = BundleHeader(
@@ -52,7 +89,7 @@ public struct BundleOperations: Sendable {
             previousRevision: nil, kind: .application)
         var items = [PayloadItem(path: BundleLayout.form, source: .bytes(try readFormData(data)))]
         items += try attachmentItems(attachments, keeping: [])
-        try BundleWriter.write(header: header, items: items, to: directory, signer: signer)
+        try BundleWriter.write(header: header, items: items, to: directory, signer: signer, submission: submission)
         return id
     }
 
@@ -61,17 +98,41 @@ public struct BundleOperations: Sendable {
     ///
     /// The new form data replaces the old; each slot named in `attachments` gets exactly the
     /// files given, every other slot keeps the previous revision's files.
-    /// - Throws: `EnrollError` if the previous bundle is damaged, unsigned or a withdrawal.
+    /// - Parameters:
+    ///   - kind: `application` for a plain revision, or a revision kind of the form's own
+    ///     (`name-change`, `school-change`), recorded as `Enroll-Kind`.
+    ///   - settings: Fields set to new text values on top of the data (`--set POINTER=VALUE`).
+    ///   - rules: The form's revision rules; when given, a revision that changes basic
+    ///     information or does not fit its kind is refused before anything is written.
+    ///   - submission: What is stamped when signed at once.
+    /// - Throws: `EnrollError` if the previous bundle is damaged, unsigned or a withdrawal, or
+    ///   with `form.immutable-field` / `form.revision-kind` from `rules`.
     @discardableResult
     public func revise(
         _ previous: String, data: String?, attachments: [AttachmentInput], directory: String,
-        signer: (key: SignifySecretKey, station: String)? = nil
+        signer: (key: SignifySecretKey, station: String)? = nil, kind: BundleKind = .application,
+        settings: [FieldSetting] = [], rules: RevisionRules? = nil, submission: Submission? = nil
     ) throws -> BundleHeader {
         let (header, digest) = try loadChainable(previous, purpose: LocalizedText(zh: "修改", en: "revise"))
+        guard kind.carriesForm else {
+            throw EnrollError.usage(
+                .formRevisionKind, Location(),
+                zh: "撤销请用 enroll withdraw，而不是 enroll revise。", en: "Withdraw with enroll withdraw, not enroll revise.")
+        }
         var next = BundleHeader(
             form: header.form, formVersion: header.formVersion, applicationID: header.applicationID,
-            revision: header.revision + 1, previousRevision: digest, kind: .application)
-        let formBytes = try data.map(readFormData) ?? FileIO.readAll(previous + "/" + BundleLayout.form)
+            revision: header.revision + 1, previousRevision: digest, kind: kind)
+        // An application keeps the number the station gave it.
+        next.collectionNumber = header.collectionNumber
+        let previousBytes = try FileIO.readAll(previous + "/" + BundleLayout.form)
+        var formBytes = try data.map(readFormData) ?? previousBytes
+        if !settings.isEmpty { formBytes = try FieldSetting.apply(settings, to: formBytes) }
+        if let rules {
+            let problems = rules.check(
+                kind: kind, previous: try JSONParser.parse(previousBytes), next: try JSONParser.parse(formBytes),
+                file: data ?? previous + "/" + BundleLayout.form)
+            if problems.containsErrors { throw EnrollError(problems.errors) }
+        }
         var items = [PayloadItem(path: BundleLayout.form, source: .bytes(formBytes))]
         let replaced = Set(attachments.map(\.slot))
         let kept = try DirectoryWalker.walk(previous + "/data").filter { entry in
@@ -80,7 +141,7 @@ public struct BundleOperations: Sendable {
             return !replaced.contains(String(slot))
         }.map { PayloadItem(path: "data/" + $0.path, source: .file(previous + "/data/" + $0.path)) }
         items += try attachmentItems(attachments, keeping: kept)
-        try BundleWriter.write(header: next, items: items, to: directory, signer: signer)
+        try BundleWriter.write(header: next, items: items, to: directory, signer: signer, submission: submission)
         next.station = signer?.station
         next.keyID = signer?.key.keyID
         return next
@@ -123,15 +184,22 @@ public struct BundleOperations: Sendable {
     ///   - directory: The bundle.
     ///   - key: The station's secret key.
     ///   - station: The station's name.
-    ///   - check: Extra checks the bundle must pass first (the form, once known); it returns
-    ///     problems, and any error refuses the signature.
+    ///   - submission: The time, late reason and collection number stamped into `bag-info.txt`
+    ///     (now, by ``StoreClock``, when nil).
+    ///   - numbering: Gives the application its collection number from the station's block
+    ///     (``StationNumbers``) when it has none yet; nil, or a nil answer, leaves the number to
+    ///     the district.
+    ///   - check: Extra checks the bundle must pass first (the form, once known; the collection
+    ///     window); it returns problems, and any error refuses the signature.
     /// - Returns: The signed bundle's header.
     /// - Throws: `EnrollError` with every problem if the bundle cannot be signed.
     @discardableResult
     public func sign(
-        _ directory: String, key: SignifySecretKey, station: String,
-        check: (BundleVerification) throws -> [Diagnostic] = { _ in [] }
+        _ directory: String, key: SignifySecretKey, station: String, submission: Submission? = nil,
+        check: (BundleVerification) throws -> [Diagnostic] = { _ in [] },
+        numbering: ((BundleHeader) throws -> String?)? = nil
     ) throws -> BundleHeader {
+        var submission = try submission ?? Submission.now()
         let verification = try BundleVerifier(trust: nil).verify(directory: directory)
         if verification.isSigned {
             throw EnrollError.invalid(
@@ -145,6 +213,10 @@ public struct BundleOperations: Sendable {
         }
         header.station = station
         header.keyID = key.keyID
+        if header.collectionNumber == nil, header.kind.carriesForm, submission.collectionNumber == nil, let numbering {
+            submission.collectionNumber = try numbering(header)
+        }
+        submission.stamp(&header)
         var info = verification.bag.info
         header.apply(to: &info)
         try FileIO.replaceAtomically(directory + "/bag-info.txt", info.rendered())
@@ -165,7 +237,7 @@ public struct BundleOperations: Sendable {
                 zh: "上一版是未签名的草稿，不能在其上\(purpose.zh)。请直接修改草稿后重新制作，或先签名提交。",
                 en: "The previous revision is an unsigned draft and cannot be the base to \(purpose.en). Make the draft again with the changes, or sign it first.")
         }
-        guard header.kind == .application else {
+        guard header.kind.carriesForm else {
             throw EnrollError.invalid(
                 .bagWithdrawn, Location(file: previous),
                 zh: "该申请已撤销，不能再\(purpose.zh)。如需重新申请，请新建申请。",
@@ -213,5 +285,43 @@ public struct BundleOperations: Sendable {
                 source: .file(attachment.file)))
         }
         return items
+    }
+}
+
+/// A field set to a text value on the command line: `POINTER=VALUE`
+/// (`enroll revise --set /student/name=张小明`).
+public struct FieldSetting: Sendable, Hashable {
+    /// Where, as a JSON Pointer into the form data.
+    public var pointer: JSONPointer
+    /// The new text.
+    public var value: String
+
+    /// Parses `POINTER=VALUE`.
+    /// - Throws: `EnrollError` (usage, `usage.set`) if the text is not of that form.
+    public init(parsing text: String) throws {
+        guard let equals = text.firstIndex(of: "="), let pointer = try? JSONPointer(parsing: String(text[..<equals])), !pointer.tokens.isEmpty else {
+            throw EnrollError.usage(
+                .usageSet, Location(),
+                zh: "字段设置应为“JSON 指针=值”，例如 /student/name=张小明，实际为“\(text)”。",
+                en: "A field setting must be POINTER=VALUE, e.g. /student/name=Zhang Xiaoming, not \"\(text)\".")
+        }
+        self.pointer = pointer
+        value = String(text[text.index(after: equals)...])
+    }
+
+    /// Sets each field in form data (objects along the way are created).
+    /// - Returns: The data with sorted keys.
+    static func apply(_ settings: [FieldSetting], to bytes: [UInt8]) throws -> [UInt8] {
+        guard var root = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return bytes }
+        func set(_ tokens: ArraySlice<String>, _ value: String, in object: inout [String: Any]) {
+            guard let first = tokens.first else { return }
+            if tokens.count == 1 { object[first] = value; return }
+            var child = object[first] as? [String: Any] ?? [:]
+            set(tokens.dropFirst(), value, in: &child)
+            object[first] = child
+        }
+        for setting in settings { set(setting.pointer.tokens[...], setting.value, in: &root) }
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        return Array(data) + [0x0A]
     }
 }

@@ -98,11 +98,11 @@ public struct BundleVerifier: Sendable {
                 en: "The bundle has an extra tag file; the signature does not cover it and its content is not used."))
         }
         if let header {
-            let expected = header.kind == .application ? BundleLayout.form : BundleLayout.withdrawal
+            let expected = header.kind.carriesForm ? BundleLayout.form : BundleLayout.withdrawal
             if inventory.payload[expected] == nil {
                 diagnostics.append(.error(
                     .bagBundleIncomplete, Location(file: root + "/" + expected),
-                    zh: "\(header.kind == .application ? "申请" : "撤销")包缺少 \(expected)。",
+                    zh: "\(header.kind.carriesForm ? "申请" : "撤销")包缺少 \(expected)。",
                     en: "The \(header.kind.rawValue) bundle lacks \(expected)."))
             }
         }

@@ -38,12 +38,16 @@ public enum BundleWriter {
     ///   - directory: The bundle directory to create; it must not exist.
     ///   - signer: The key and station name to sign with, or nil for an unsigned draft.
     ///   - date: The bagging date.
+    ///   - submission: For a bundle signed here, what is stamped at 提交 (`Enroll-Signed-At`,
+    ///     `Enroll-Late-Reason`, `Enroll-Collection-Number`); the commands always give it (they
+    ///     sign through ``BundleOperations/sign(_:key:station:submission:check:)``).
     /// - Returns: The SHA-256 of the written tag manifest (the revision's identity).
     /// - Throws: `EnrollError` if the target exists or a file cannot be read or written.
     @discardableResult
     public static func write(
         header: BundleHeader, items: [PayloadItem], to directory: String,
-        signer: (key: SignifySecretKey, station: String)? = nil, date: Date = Date()
+        signer: (key: SignifySecretKey, station: String)? = nil, date: Date = StoreClock.date(),
+        submission: Submission? = nil
     ) throws -> String {
         guard DirectoryWalker.kind(of: directory) == nil else {
             throw EnrollError.io(
@@ -82,6 +86,7 @@ public enum BundleWriter {
             if let signer {
                 signedHeader.station = signer.station
                 signedHeader.keyID = signer.key.keyID
+                submission?.stamp(&signedHeader)
             }
             signedHeader.apply(to: &info)
             try FileIO.createExclusive(staging + "/bagit.txt", Array("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8))

@@ -22,11 +22,16 @@ extension BundleOperations {
     ///   - path: The draft bundle.
     ///   - validator: The application validator (its trust store is not used).
     ///   - signer: The station's key and name, or nil to keep a draft.
+    ///   - submission: What is stamped at 提交 (now, by ``StoreClock``, when nil); a signature
+    ///     outside the form's collection window needs its late reason.
+    ///   - numbering: The station's collection number for the application (see `sign`).
     /// - Returns: The signed bundle, or the draft with its problems.
-    /// - Throws: `EnrollError` with every error when a bundle to sign fails its form (the
-    ///   bundle is removed), or when the draft cannot be read at all.
+    /// - Throws: `EnrollError` with every error when a bundle to sign fails its form or its
+    ///   collection window (`form.outside-window`; the bundle is removed), or when the draft
+    ///   cannot be read at all.
     public func finish(
-        _ path: String, validator: ApplicationValidator, signer: (key: SignifySecretKey, station: String)?
+        _ path: String, validator: ApplicationValidator, signer: (key: SignifySecretKey, station: String)?,
+        submission: Submission? = nil, numbering: ((BundleHeader) throws -> String?)? = nil
     ) throws -> FinishedBundle {
         let verification = try validator.verifier.verify(directory: path)
         let problems = verification.diagnostics + (try validator.contentDiagnostics(verification, directory: path))
@@ -34,11 +39,13 @@ extension BundleOperations {
         guard let signer else {
             return FinishedBundle(path: path, header: header, isSigned: false, problems: problems)
         }
-        guard !problems.containsErrors else {
+        let submission = try submission ?? Submission.now()
+        let all = problems + validator.submissionDiagnostics(header, submission, file: path)
+        guard !all.containsErrors else {
             try? FileManager.default.removeItem(atPath: path)
-            throw EnrollError(problems.errors)
+            throw EnrollError(all.errors)
         }
-        let signed = try sign(path, key: signer.key, station: signer.station)
+        let signed = try sign(path, key: signer.key, station: signer.station, submission: submission, numbering: numbering)
         return FinishedBundle(path: path, header: signed, isSigned: true, problems: [])
     }
 }

@@ -207,6 +207,15 @@ extension DiagnosticCode {
 
     // MARK: Form data: JSON, schema, formats, rules
 
+    /// A revision changes basic information given at registration (the child's ID type and number, birth date, the application district): it cannot change after submission.
+    public static let formImmutableField = DiagnosticCode("form.immutable-field")
+
+    /// A revision's kind does not fit what it changes: a field only a revision kind of its own changes (修改学生姓名, 修改填报学校) changed in a plain revision, the form has no such kind, or the kind's revision changes something else or nothing.
+    public static let formRevisionKind = DiagnosticCode("form.revision-kind")
+
+    /// Now is outside the form's collection window (x-enroll-windows), so the application cannot be submitted without the registrar's reason (--late-reason).
+    public static let formOutsideWindow = DiagnosticCode("form.outside-window")
+
     /// The form data is not valid JSON: …. Fix it and try again.
     public static let formJsonMalformed = DiagnosticCode("form.json-malformed")
 
@@ -348,6 +357,18 @@ extension DiagnosticCode {
 
     // MARK: Import
 
+    /// The application was already verified or admitted, so this revision does not change its status or decision: it is held for a reviewer (`enroll review accept-revision` / `refuse-revision`).
+    public static let importRevisionHeld = DiagnosticCode("import.revision-held")
+
+    /// The bundle was signed outside its form's collection window (Enroll-Signed-At); imported and flagged outside-window, with the registrar's reason if given.
+    public static let importOutsideWindow = DiagnosticCode("import.outside-window")
+
+    /// The bundle's collection number (Enroll-Collection-Number) is not from a block the district issued to its station, or another application already has it; quarantined.
+    public static let importCollectionNumber = DiagnosticCode("import.collection-number")
+
+    /// The bundle's application district is not the district this store serves (naming both); quarantined. Send it to its own district.
+    public static let importWrongDistrict = DiagnosticCode("import.wrong-district")
+
     /// This year's 6-digit collection numbers are used up.
     public static let importCollectionNumbersExhausted = DiagnosticCode("import.collection-numbers-exhausted")
 
@@ -374,6 +395,9 @@ extension DiagnosticCode {
     /// There is no answer for this application. The district may not have reviewed it yet, or this station has not taken in the latest status archive.
     public static let storeUnknownApplication = DiagnosticCode("store.unknown-application")
 
+    /// This store serves another district; a store serves one district, set once (enroll store init).
+    public static let storeDistrictMismatch = DiagnosticCode("store.district-mismatch")
+
     /// Application … has no revision ….
     public static let storeUnknownRevision = DiagnosticCode("store.unknown-revision")
 
@@ -382,10 +406,16 @@ extension DiagnosticCode {
     /// A line of the station's bundle index (`bundles.tsv`) is malformed.
     public static let stationIndexMalformed = DiagnosticCode("station.index-malformed")
 
+    /// This is not an enroll collection-number block (…). Use the file the district's enroll numbers issue wrote.
+    public static let stationNumberBlock = DiagnosticCode("station.number-block")
+
     // MARK: Review decisions
 
     /// Application … is …; … is not allowed from there.
     public static let reviewNotAllowed = DiagnosticCode("review.not-allowed")
+
+    /// Application … has no revision waiting for review (one signed after it was verified or admitted).
+    public static let reviewNoHeldRevision = DiagnosticCode("review.no-held-revision")
 
     /// Rejecting or holding needs reasons (--reason); the family will see them.
     public static let reviewReasonMissing = DiagnosticCode("review.reason-missing")
@@ -449,6 +479,12 @@ extension DiagnosticCode {
 
     /// A key ID is 16 hexadecimal digits.
     public static let usageKeyId = DiagnosticCode("usage.key-id")
+
+    /// A field setting must be POINTER=VALUE, e.g. /student/name=….
+    public static let usageSet = DiagnosticCode("usage.set")
+
+    /// ENROLL_NOW is not an ISO 8601 date-time with its offset such as 2024-06-05T10:00:00+08:00.
+    public static let usageClock = DiagnosticCode("usage.clock")
 
     /// --map must be URI_PREFIX=DIR.
     public static let usageMap = DiagnosticCode("usage.map")
@@ -549,7 +585,7 @@ extension DiagnosticCode {
         .sigAlreadySigned, .sigInvalid, .sigKeyCorrupt, .sigKeyEncrypted,
         .sigKeyMismatch, .sigKeyPermissions, .sigMalformed, .sigMissing,
         .sigRevocationMalformed, .sigRevokedKey, .sigStationMismatch, .sigTrustDuplicate,
-        .sigTrustMissing, .sigTrustRecipientMalformed, .sigUntrustedKey, .formJsonMalformed, .formPattern,
+        .sigTrustMissing, .sigTrustRecipientMalformed, .sigUntrustedKey, .formJsonMalformed, .formImmutableField, .formRevisionKind, .formOutsideWindow, .formPattern,
         .formRequired, .formSchemaInvalid, .formSchemasMissing, .formType,
         .formUnknown, .formUnknownField, .formVersionMismatch, .formWithdrawalMismatch,
         .attachmentCount, .attachmentLayout, .attachmentMediaType, .attachmentMissing,
@@ -561,13 +597,13 @@ extension DiagnosticCode {
         .archiveNameCollision, .archiveNameEncoding, .archiveNothingToPack, .archiveOutsideBatch,
         .archiveSizeMismatch, .archiveStatusMalformed, .archiveStatusVersion, .archiveTargetExists, .archiveUnexpectedEntry,
         .archiveUnsafePath, .archiveWriteFailed, .importCollectionNumbersExhausted, .importConflict,
-        .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn,
-        .storeUnavailable, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .reviewNotAllowed,
-        .reviewReasonMissing, .reviewSchoolMissing,
+        .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn, .importRevisionHeld, .importOutsideWindow, .importCollectionNumber, .importWrongDistrict,
+        .storeUnavailable, .storeDistrictMismatch, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .stationNumberBlock, .reviewNotAllowed,
+        .reviewReasonMissing, .reviewSchoolMissing, .reviewNoHeldRevision,
         .printAltered, .printCodeUnknown, .printFieldUnprintable, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
         .ioExists, .ioFailed,
         .ioNotFound, .usageAttach, .usageBadName, .usageEncryption, .usageKeyId,
-        .usageMap, .schemaInvalid, .schemaMalformed,
+        .usageMap, .usageSet, .usageClock, .schemaInvalid, .schemaMalformed,
         .cryptArmored, .cryptHeaderMac, .cryptHeaderMalformed, .cryptIdentityRequired, .cryptKeyFileAccess, .cryptKeyMalformed, .cryptNoRecipients, .cryptNotAge, .cryptPayloadMalformed, .cryptPayloadTampered, .cryptTrailingData, .cryptTruncated, .cryptUnknownRecipientType, .cryptWrongIdentity,
     ]
 }

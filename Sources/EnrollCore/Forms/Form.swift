@@ -79,6 +79,12 @@ public struct Form: Sendable {
     public let rules: [FormRule]
     /// The district-level rules.
     public let crossApplicationRules: [CrossApplicationRule]
+    /// The basic information no revision may change (`x-enroll-immutable`).
+    public let immutableFields: [JSONPointer]
+    /// The revision kinds of its own (`x-enroll-revision-kinds`).
+    public let revisionKinds: [RevisionKindRule]
+    /// When applications may be submitted (`x-enroll-windows`); empty: always.
+    public let windows: [CollectionWindow]
     /// Field and section labels by instance path (array positions written `*`).
     let labels: [String: LocalizedText]
     /// The fields and sections in schema order.
@@ -163,6 +169,20 @@ public struct Form: Sendable {
                 id: ruleID, rule: kind, label: Form.localized(rule["label"]) ?? LocalizedText(zh: ruleID, en: ruleID),
                 keys: keyTexts.compactMap { try? JSONPointer(parsing: $0) },
                 max: params?["max"]?.numberValue?.intValue ?? 1)
+        }
+
+        immutableFields = (document["x-enroll-immutable"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? JSONPointer(parsing: $0) } }
+        revisionKinds = (document["x-enroll-revision-kinds"]?.arrayValue ?? []).compactMap { entry in
+            guard let kind = entry["kind"]?.stringValue.flatMap(BundleKind.init(rawValue:)) else { return nil }
+            return RevisionKindRule(
+                kind: kind, label: Form.localized(entry["label"]) ?? LocalizedText(zh: kind.rawValue, en: kind.rawValue),
+                changes: (entry["changes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? JSONPointer(parsing: $0) } })
+        }
+
+        windows = (document["x-enroll-windows"]?.arrayValue ?? []).compactMap { entry in
+            guard let from = entry["from"]?.stringValue.flatMap(StoreClock.parse),
+                  let to = entry["to"]?.stringValue.flatMap(StoreClock.parse) else { return nil }
+            return CollectionWindow(from: from, to: to, label: Form.localized(entry["label"]) ?? LocalizedText(zh: "", en: ""))
         }
 
         var indexer = FieldIndexer(schema: schema)

@@ -71,11 +71,17 @@ struct FormRuleEvaluator {
         case "birth-date-window":
             guard let birthPointer = pointer(rule, "birthDate"), let text = string(document, birthPointer),
                   let birth = CalendarDate(iso: text),
-                  let from = rule.params["from"]?.stringValue.flatMap({ CalendarDate(iso: $0) }),
+                  var from = rule.params["from"]?.stringValue.flatMap({ CalendarDate(iso: $0) }),
                   let to = rule.params["to"]?.stringValue.flatMap({ CalendarDate(iso: $0) })
             else { return nil }
+            // 特殊标识 暂缓入学 (deferred entry): the child was of age a year (or `deferredYears`)
+            // earlier and put off school, so the window opens that much earlier.
+            if let deferral = rule.params["deferredIf"], let pointer = deferral["pointer"]?.stringValue.flatMap({ try? JSONPointer(parsing: $0) }),
+               let value = deferral["equals"], document.value(at: pointer) == value {
+                from = from.adding(years: -(rule.params["deferredYears"]?.numberValue?.intValue ?? 1))
+            }
             if birth < from || birth > to {
-                let window = "\(rule.params["from"]!.stringValue!)…\(rule.params["to"]!.stringValue!)"
+                let window = "\(from)…\(rule.params["to"]!.stringValue!)"
                 return Failure(pointer: birthPointer, detail: LocalizedText(
                     zh: "出生日期 \(text) 不在本次招生的适龄范围 \(window) 内",
                     en: "the birth date \(text) is outside this intake's eligible window \(window)"))

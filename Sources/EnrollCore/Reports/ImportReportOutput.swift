@@ -86,7 +86,7 @@ public enum ImportText {
         switch language {
         case .zh:
             return "导入完成：新增 \(counts[.new] ?? 0)，更新 \(counts[.updated] ?? 0)，未变 \(counts[.unchanged] ?? 0)，"
-                + "冲突 \(counts[.conflict] ?? 0)，隔离 \(counts[.quarantined] ?? 0)，拒绝 \(counts[.refused] ?? 0)。"
+                + "冲突 \(counts[.conflict] ?? 0)，待审修改 \(counts[.held] ?? 0)，隔离 \(counts[.quarantined] ?? 0)，拒绝 \(counts[.refused] ?? 0)。"
         case .en:
             let parts = ImportReport.Outcome.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")
             return "Import finished: \(parts)."

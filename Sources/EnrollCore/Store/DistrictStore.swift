@@ -64,6 +64,53 @@ public final class DistrictStore: Sendable {
         try backend.review(ReviewDecision(action, reference, reasons: reasons, school: school, reviewer: reviewer))
     }
 
+    /// Accepts the revision the submit lock held: it becomes current, the status and decision
+    /// stay; the decision and its audit event (`review.accept-revision`) commit together.
+    /// - Returns: The application after the answer.
+    /// - Throws: `review.no-held-revision` when no revision waits.
+    @discardableResult
+    public func acceptRevision(_ reference: String, reviewer: String) throws -> ApplicationSummary {
+        try backend.acceptRevision(reference, reviewer: reviewer)
+    }
+
+    /// Refuses the revision the submit lock held, with reasons; the current revision stands.
+    /// Audited as `review.refuse-revision`.
+    /// - Throws: `review.no-held-revision`, `review.reason-missing`.
+    @discardableResult
+    public func refuseRevision(_ reference: String, reasons: [String], reviewer: String) throws -> ApplicationSummary {
+        try backend.refuseRevision(reference, reasons: reasons, reviewer: reviewer)
+    }
+
+    // MARK: The district served
+
+    /// The district the store serves, or nil for a store made before stores had one.
+    public func servedDistrict() throws -> String? { try backend.servedDistrict() }
+
+    /// Gives the store its district (`enroll store init`); from then on a bundle for another
+    /// district is quarantined (`import.wrong-district`) and exports hold this district only.
+    /// - Throws: `store.district-mismatch` when it already serves another one.
+    public func serve(district: String, actor: String) throws { try backend.serve(district: district, actor: actor) }
+
+    // MARK: Schools
+
+    /// Adds a school to the district's list (or replaces its entry); audited.
+    public func addSchool(_ school: SchoolInfo, actor: String) throws { try backend.addSchool(school, actor: actor) }
+
+    /// The district's schools, by name.
+    public func schools() throws -> [SchoolInfo] { try backend.schools() }
+
+    // MARK: Collection numbers
+
+    /// Issues a block of collection numbers to a station (`enroll numbers issue`), taken from
+    /// the counter the import assigns from; audited as `numbers.issue`.
+    /// - Throws: `import.collection-numbers-exhausted` when the year has too few left.
+    public func issueNumbers(station: String, year: Int, count: Int, actor: String) throws -> NumberBlock {
+        try backend.issueBlock(station: station, year: year, count: count, actor: actor)
+    }
+
+    /// Every block issued, oldest first.
+    public func numberBlocks() throws -> [NumberBlock] { try backend.numberBlocks() }
+
     // MARK: Audit log and trust
 
     /// The audit log, oldest first; only events about one application if given.

@@ -17,6 +17,9 @@ public struct ImportReport: Sendable {
         /// A revision that conflicts with the one held (same number, other content, or a
         /// broken chain); kept and held for review.
         case conflict
+        /// A revision of a verified or admitted application (the submit lock): kept beside the
+        /// current revision, the decision unchanged, until a reviewer accepts or refuses it.
+        case held
         /// Invalid or untrusted; kept aside with every reason.
         case quarantined
         /// Refused: a revision of a withdrawn application.
@@ -30,7 +33,8 @@ public struct ImportReport: Sendable {
         public var revision: Int?
         public var outcome: Outcome
         public var collectionNumber: String?
-        /// Flags raised by this import (`duplicate-child`, `phone-quota`, `conflict`).
+        /// Flags raised by this import (`duplicate-child`, `phone-quota`, `conflict`,
+        /// `revision-after-decision`).
         public var flags: [ReviewFlag]
         /// Why it was quarantined or refused, or what the conflict is.
         public var diagnostics: [Diagnostic]
@@ -226,18 +230,35 @@ public struct Importer: Sendable {
                 ? String(decoding: try FileIO.readAll(directory + "/" + BundleLayout.form), as: UTF8.self) : nil
             let form = try? validator.catalog.form(header.form)
             var facts: CrossApplicationRules.Facts?
-            if header.kind == .application, let form, let formJSON, let document = try? JSONParser.parse(Array(formJSON.utf8)) {
+            if header.kind.carriesForm, let form, let formJSON, let document = try? JSONParser.parse(Array(formJSON.utf8)) {
                 facts = CrossApplicationRules.facts(form: form, document: document)
             }
             let files = try storeFiles(verification, directory: directory, moving: extracted)
             let item = try store.backend.merge(
-                IncomingBundle(header: header, digest: digest, formJSON: formJSON, files: files, source: source, facts: facts, formYear: form?.year),
+                IncomingBundle(
+                    header: header, digest: digest, formJSON: formJSON, files: files, source: source, facts: facts, formYear: form?.year,
+                    revisionRules: form.map(RevisionRules.init(form:)), outsideWindow: form.flatMap { Self.outsideWindow(header, $0) },
+                    district: Self.district(form, formJSON)),
                 actor: actor)
             return (item, digest)
         } catch {
             let diagnostics = (error as? EnrollError)?.diagnostics ?? [.error(.importFailed, Location(file: source), zh: "\(error)", en: "\(error)")]
             return (quarantine(key: digest, source: source, header: header, diagnostics), digest)
         }
+    }
+
+    /// The application district in form data, if the form names where it is.
+    static func district(_ form: Form?, _ formJSON: String?) -> String? {
+        guard let pointer = form?.applicationDistrict, let formJSON, let document = try? JSONParser.parse(Array(formJSON.utf8)) else { return nil }
+        return document.value(at: pointer)?.stringValue
+    }
+
+    /// Why an application was signed outside its form's collection window, or nil (inside, a
+    /// withdrawal, or no `Enroll-Signed-At`).
+    static func outsideWindow(_ header: BundleHeader, _ form: Form) -> String? {
+        guard header.kind.carriesForm, let signed = header.signedDate, !CollectionWindowRule.isInside(signed, form.windows) else { return nil }
+        return "signed \(header.signedAt ?? ""), outside \(form.windows.map(\.text).joined(separator: "; "))"
+            + "; late reason: \(header.lateReason ?? "none given")"
     }
 
     /// Copies (or, from this import's own extraction, moves) every file of the bundle into

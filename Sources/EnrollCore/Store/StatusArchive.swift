@@ -19,6 +19,9 @@ public struct StatusEntry: Sendable, Codable, Hashable {
     public var station: String
     public var form: String
     public var updatedAt: String
+    /// What the family is told, in the seeds' words for its form (``FamilyAnswer``), first the
+    /// status line; the admitting school's address and contacts come from the district's list.
+    public var answer: [LocalizedText]?
 
     /// Creates an entry.
     public init(
@@ -38,7 +41,7 @@ public struct StatusEntry: Sendable, Codable, Hashable {
 
     /// Every key an entry of `status.json` may have (version 2).
     public static let allowedKeys: Set<String> = [
-        "applicationId", "revision", "status", "reasons", "school", "collectionNumber", "station", "form", "updatedAt",
+        "applicationId", "revision", "status", "reasons", "school", "collectionNumber", "station", "form", "updatedAt", "answer",
     ]
 }
 
@@ -78,13 +81,18 @@ public enum StatusArchive {
         from store: DistrictStore, key: SignifySecretKey, district: String, station: String? = nil, to output: String,
         recipients: [AgeRecipient]? = nil
     ) throws -> Int {
+        let schools = Dictionary(try store.backend.schools().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let entries = try store.backend.statusRows(station: station).map { row in
             let summary = row.summary
             // The child's ID (row.childID) never leaves the district, not even masked or hashed.
-            return StatusEntry(
+            var entry = StatusEntry(
                 applicationId: summary.applicationId, revision: summary.revision, status: summary.status.rawValue,
                 reasons: summary.reasons.map(Privacy.maskText), school: summary.school, collectionNumber: summary.collectionNumber,
                 station: summary.station, form: summary.form, updatedAt: summary.updatedAt)
+            entry.answer = FamilyAnswer.lines(
+                form: summary.form, status: summary.status, reasons: entry.reasons, school: summary.school,
+                info: summary.school.flatMap { schools[$0] })
+            return entry
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

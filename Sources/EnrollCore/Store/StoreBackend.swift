@@ -28,6 +28,46 @@ public protocol ApplicationRepository {
     func review(_ decision: ReviewDecision) throws -> ApplicationSummary
 }
 
+/// Revisions held by the submit lock (DESIGN §12): a reviewer accepts or refuses them.
+public protocol HeldRevisions {
+    /// Makes the application's held revision current, keeping its status and decision; the
+    /// cross-application rules run on it then. Audited as `review.accept-revision`.
+    /// - Throws: `review.no-held-revision` when none waits, `store.unknown-application`.
+    func acceptRevision(_ reference: String, reviewer: String) throws -> ApplicationSummary
+    /// Refuses the application's held revision with reasons; the current revision stands.
+    /// Audited as `review.refuse-revision`.
+    /// - Throws: `review.no-held-revision`, `review.reason-missing`, `store.unknown-application`.
+    func refuseRevision(_ reference: String, reasons: [String], reviewer: String) throws -> ApplicationSummary
+}
+
+/// The collection-number blocks the district issued to stations (DESIGN §12).
+public protocol NumberBlockRegistry {
+    /// Takes `count` consecutive numbers of a year for a station from the counter the import
+    /// assigns from, records the block and audits it (`numbers.issue`), in one transaction.
+    /// - Throws: `import.collection-numbers-exhausted` when the year has too few left.
+    func issueBlock(station: String, year: Int, count: Int, actor: String) throws -> NumberBlock
+    /// Every block issued, oldest first.
+    func numberBlocks() throws -> [NumberBlock]
+}
+
+/// The district a store serves (DESIGN §7: set at `enroll store init`).
+public protocol DistrictSetting {
+    /// The district, or nil for a store made before stores had one.
+    func servedDistrict() throws -> String?
+    /// Gives the store its district (audited as `store.init`); setting the same again is fine.
+    /// - Throws: `store.district-mismatch` when the store already serves another district.
+    func serve(district: String, actor: String) throws
+}
+
+/// The district's school list (`enroll schools add|list`): addresses and contacts for the
+/// families' answers.
+public protocol SchoolDirectory {
+    /// Adds a school, or replaces the entry of the same name; audited as `schools.add`.
+    func addSchool(_ school: SchoolInfo, actor: String) throws
+    /// The schools, by name.
+    func schools() throws -> [SchoolInfo]
+}
+
 /// The append-only audit log.
 public protocol AuditLog {
     /// Appends an event.
@@ -65,7 +105,7 @@ public protocol ImportTarget {
 }
 
 /// A district store backend: every job, plus the content-addressed objects beside it.
-public protocol StoreBackend: AnyObject, ApplicationRepository, AuditLog, TrustRegistry, ImportTarget {
+public protocol StoreBackend: AnyObject, ApplicationRepository, HeldRevisions, NumberBlockRegistry, DistrictSetting, SchoolDirectory, AuditLog, TrustRegistry, ImportTarget {
     /// Where the bundles' files are kept.
     var objects: ObjectStore { get }
     /// Takes the store's import lock: one import at a time; readers and reviewers never wait

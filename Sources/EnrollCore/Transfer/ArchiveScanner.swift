@@ -70,7 +70,7 @@ public struct ArchiveScanner: Sendable {
             current = nil
             var result = verifier.verify(inventory: assembly.inventory(), root: assembly.displayRoot)
             if let validator, let header = result.header {
-                if header.kind == .application, let form = assembly.formJSON {
+                if header.kind.carriesForm, let form = assembly.formJSON {
                     result.diagnostics += validator.formDiagnostics(header, FormInput(formJSON: form, attachments: assembly.attachments), root: assembly.displayRoot)
                 } else if header.kind == .withdrawal, let request = assembly.withdrawalJSON {
                     result.diagnostics += validator.withdrawalDiagnostics(header, request, root: assembly.displayRoot)

@@ -140,7 +140,7 @@ struct DraftController {
             return StationPage.redirect("/drafts/\(snapshot.id.uuidString.lowercased())?saved=\(snapshot.etag)&\(StationPage.langQuery(language))")
         }
         do {
-            let submitted = try Submission(configuration: configuration).submit(snapshot)
+            let submitted = try DraftSubmission(configuration: configuration).submit(snapshot)
             drafts.remove(snapshot.id)
             return StationPage.redirect("/applications/\(submitted.header.applicationID.uuidString.lowercased())?submitted=1&\(StationPage.langQuery(language))")
         } catch let error as EnrollError {

@@ -3,7 +3,7 @@ import Foundation
 
 /// 提交: a draft becomes a signed bundle under `DIR/bundles/`, through the same library calls
 /// as `enroll new --key … --station-dir DIR` (`BundleOperations.finish`, `StationRecords.record`).
-struct Submission {
+struct DraftSubmission {
     let configuration: StationConfiguration
 
     /// Signs a copy of the draft into `bundles/<application id>-r<revision>`.
@@ -26,7 +26,14 @@ struct Submission {
         defer { try? FileManager.default.removeItem(atPath: staging) }
         try BundleWriter.write(header: draft.header, items: items, to: staging)
         let validator = ApplicationValidator(catalog: configuration.catalog, trust: nil)
-        let finished = try BundleOperations().finish(staging, validator: validator, signer: configuration.signer)
+        let directory = configuration.directory
+        let station = configuration.signer.station
+        let catalog = configuration.catalog
+        // The next collection number of the station's blocks, as `enroll new --station-dir` gives it.
+        let finished = try BundleOperations().finish(staging, validator: validator, signer: configuration.signer, numbering: { header in
+            try StationNumbers(directory: directory).number(
+                for: header.applicationID.uuidString.lowercased(), station: station, year: try? catalog.form(header.form).year)
+        })
         try FileManager.default.moveItem(atPath: staging, toPath: target)
         try StationRecords(directory: configuration.directory).record(bundle: target, header: finished.header, catalog: configuration.catalog)
         return (target, finished.header)

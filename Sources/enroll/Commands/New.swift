@@ -12,6 +12,7 @@ extension Enroll {
         @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: SigningOptions
         @OptionGroup var records: StationRecordOption
+        @OptionGroup var submissionOptions: SubmissionOptions
 
         @Option(name: .long, help: "The form id (see enroll forms list).")
         var form: String
@@ -33,7 +34,8 @@ extension Enroll {
                 let signer = try signing.signer()
                 let operations = BundleOperations()
                 try operations.create(form: entry.id, formVersion: entry.version, data: data, attachments: attachments, directory: out)
-                let finished = try operations.finish(out, validator: ApplicationValidator(catalog: catalog, trust: nil), signer: signer)
+                let finished = try operations.finish(out, validator: ApplicationValidator(catalog: catalog, trust: nil), signer: signer, submission: submissionOptions.submission(),
+                    numbering: signer.flatMap { records.numbering(station: $0.station, catalog: catalog) })
                 if finished.isSigned { try records.record(out, finished.header, catalog: catalog) }
                 BundleMessages.finished(finished, common)
             }

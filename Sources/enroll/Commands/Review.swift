@@ -6,8 +6,11 @@ extension Enroll {
     /// `enroll review …`: the district's decisions, each an audited event.
     struct Review: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Review applications: list, show, verify, hold, reject, admit. 审核。",
-            subcommands: [List.self, Show.self, Decide.self, Decide.Hold.self, Decide.Reject.self, Decide.Admit.self]
+            abstract: "Review applications: list, show, verify, hold, reject, admit, accept or refuse a held revision. 审核。",
+            subcommands: [
+                List.self, Show.self, Decide.self, Decide.Hold.self, Decide.Reject.self, Decide.Admit.self,
+                AcceptRevision.self, RefuseRevision.self,
+            ]
         )
 
         struct List: AsyncParsableCommand {
@@ -15,7 +18,7 @@ extension Enroll {
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Option(name: .long, help: "Only this status: received, verified, rejected, admitted, withdrawn.") var status: ApplicationStatus?
-            @Option(name: .long, help: "Only this flag: conflict, duplicate-child, phone-quota.") var flag: ReviewFlag?
+            @Option(name: .long, help: "Only this flag: conflict, duplicate-child, phone-quota, revision-after-decision, outside-window.") var flag: ReviewFlag?
 
             func run() async throws {
                 try reportingErrors(common) {
@@ -88,6 +91,33 @@ extension Enroll {
     }
 }
 
+extension Enroll.Review {
+    /// `enroll review accept-revision APP`: the held revision (the submit lock) becomes current.
+    struct AcceptRevision: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "accept-revision",
+            abstract: "Accept a revision signed after the application was verified or admitted; the decision stays. 同意修改。")
+        @OptionGroup var decision: DecisionOptions
+
+        func run() async throws {
+            try decision.answer { store in try store.acceptRevision(decision.application, reviewer: decision.reviewer) }
+        }
+    }
+
+    /// `enroll review refuse-revision APP --reason TEXT`: the held revision is refused.
+    struct RefuseRevision: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "refuse-revision",
+            abstract: "Refuse a revision signed after the application was verified or admitted, with reasons. 不同意修改。")
+        @OptionGroup var decision: DecisionOptions
+        @Option(name: .long, help: "A reason; repeat for more.") var reason: [String] = []
+
+        func run() async throws {
+            try decision.answer { store in try store.refuseRevision(decision.application, reasons: reason, reviewer: decision.reviewer) }
+        }
+    }
+}
+
 /// What every review decision takes: the store, the application and who decides.
 struct DecisionOptions: ParsableArguments {
     @OptionGroup var common: CommonOptions
@@ -97,8 +127,13 @@ struct DecisionOptions: ParsableArguments {
 
     /// Records the decision and prints the application's new status.
     func decide(_ action: ReviewAction, reasons: [String] = [], school: String? = nil) throws {
+        try answer { store in try store.review(action, application, reasons: reasons, school: school, reviewer: reviewer) }
+    }
+
+    /// Records a decision made by `body` and prints the application's status after it.
+    func answer(_ body: (DistrictStore) throws -> ApplicationSummary) throws {
         try reportingErrors(common) {
-            let summary = try storeOptions.open().review(action, application, reasons: reasons, school: school, reviewer: reviewer)
+            let summary = try body(storeOptions.open())
             if common.format != .text { Terminal.json(summary); return }
             Terminal.out(common.language == .zh
                 ? "申请 \(summary.collectionNumber) 现为“\(DistrictStore.statusText(summary.status).zh)”（\(summary.status.rawValue)），已记入审计日志。"

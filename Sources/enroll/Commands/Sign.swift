@@ -6,13 +6,18 @@ extension Enroll {
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign a bundle with the station's key: it becomes a submitted application. 签名提交申请包。",
-            discussion: "A bundle that fails its form is refused: an unsigned bundle is a draft (暂存), a signed one is submitted."
+            discussion: """
+                A bundle that fails its form is refused: an unsigned bundle is a draft (暂存), a signed one is submitted. \
+                Outside the form's collection window it is refused unless --late-reason says why. The signing time \
+                (Enroll-Signed-At) comes from the clock, which ENROLL_NOW=2024-06-05T10:00:00+08:00 sets for training and tests.
+                """
         )
 
         @OptionGroup var common: CommonOptions
         @OptionGroup var schemaOptions: FormSchemaOptions
         @OptionGroup var signing: StationKeyOptions
         @OptionGroup var records: StationRecordOption
+        @OptionGroup var submissionOptions: SubmissionOptions
 
         @Argument(help: "The bundle directory.")
         var bundle: String
@@ -22,9 +27,14 @@ extension Enroll {
                 let signer = try signing.signer()
                 let catalog = try schemaOptions.catalog()
                 let validator = ApplicationValidator(catalog: catalog, trust: nil)
-                let header = try BundleOperations().sign(bundle, key: signer.key, station: signer.station) { verification in
-                    try validator.contentDiagnostics(verification, directory: bundle)
-                }
+                let submission = try submissionOptions.submission()
+                let header = try BundleOperations().sign(
+                    bundle, key: signer.key, station: signer.station, submission: submission,
+                    check: { verification in
+                        try validator.contentDiagnostics(verification, directory: bundle)
+                            + (verification.header.map { validator.submissionDiagnostics($0, submission, file: bundle) } ?? [])
+                    },
+                    numbering: records.numbering(station: signer.station, catalog: catalog))
                 try records.record(bundle, header, catalog: catalog)
                 BundleMessages.signed(bundle, header, station: signer.station, keyID: signer.key.keyID, common)
             }

@@ -95,6 +95,12 @@ extension Enroll {
                         return
                     }
                     for entry in found {
+                        if let answer = entry.answer, let first = answer.first {
+                            // The seeds' own words for the form (FamilyAnswer), with the school's contacts.
+                            Terminal.out("\(entry.collectionNumber)  \(first.zh) / \(first.en)")
+                            for line in answer.dropFirst() { Terminal.out("  \(line.zh) / \(line.en)") }
+                            continue
+                        }
                         let text = (ApplicationStatus(rawValue: entry.status) ?? .received).familyText
                         Terminal.out("\(entry.collectionNumber)  \(text.zh) / \(text.en)")
                         switch entry.status {

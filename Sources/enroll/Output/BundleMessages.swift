@@ -7,12 +7,17 @@ enum BundleMessages {
     static func signed(_ path: String, _ header: BundleHeader, station: String, keyID: KeyID, _ common: CommonOptions) {
         let id = header.applicationID.uuidString.lowercased()
         if common.format != .text {
-            Terminal.json(["path": path, "applicationId": id, "revision": String(header.revision), "station": station,
-                           "keyId": keyID.description, "signed": "true"])
+            var fields = ["path": path, "applicationId": id, "revision": String(header.revision), "station": station,
+                          "keyId": keyID.description, "signed": "true"]
+            if let number = header.collectionNumber { fields["collectionNumber"] = number }
+            if let signedAt = header.signedAt { fields["signedAt"] = signedAt }
+            Terminal.json(fields)
         } else if common.language == .zh {
-            Terminal.out("已签名 \(path)（申请 \(id)，第 \(header.revision) 版，站点 \(station)，密钥 \(keyID)）")
+            Terminal.out("已签名 \(path)（申请 \(id)，第 \(header.revision) 版，站点 \(station)，密钥 \(keyID)）"
+                + (header.collectionNumber.map { "，信息采集编号 \($0)" } ?? ""))
         } else {
-            Terminal.out("Signed \(path) (application \(id), revision \(header.revision), station \(station), key \(keyID))")
+            Terminal.out("Signed \(path) (application \(id), revision \(header.revision), station \(station), key \(keyID))"
+                + (header.collectionNumber.map { ", collection number \($0)" } ?? ""))
         }
     }
 

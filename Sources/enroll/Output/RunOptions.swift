@@ -2,6 +2,7 @@ import ArchiveKit
 import AgeKit
 import ArgumentParser
 import EnrollCore
+import Foundation
 
 /// How many threads a command works on, checked once for every command that takes it.
 struct JobsOption: ParsableArguments {
@@ -59,13 +60,27 @@ struct StationDirectoryOption: ParsableArguments {
 /// so that `status show --id-number` can find the family's answer from the station's own
 /// records.
 struct StationRecordOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The station's working directory: a signed bundle is recorded in its index (bundles.tsv), for status show --id-number.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The station's working directory: a signed bundle is recorded in its index (bundles.tsv), for status show --id-number, and gets the next collection number of the blocks taken in (enroll numbers import).", valueName: "dir"))
     var stationDir: String?
 
-    /// Records a signed bundle in the station's index, when a station directory was given.
+    /// Records a signed bundle in the station's index, and the collection number it was
+    /// given, when a station directory was given.
     func record(_ bundle: String, _ header: BundleHeader, catalog: FormCatalog) throws {
         guard let stationDir else { return }
         try StationRecords(directory: stationDir).record(bundle: bundle, header: header, catalog: catalog)
+        if let number = header.collectionNumber {
+            try StationNumbers(directory: stationDir).record(number, application: header.applicationID.uuidString.lowercased())
+        }
+    }
+
+    /// The station's next collection number for an application (from the blocks taken in with
+    /// `enroll numbers import`), when a station directory was given; nil leaves it to the district.
+    func numbering(station: String, catalog: FormCatalog) -> ((BundleHeader) throws -> String?)? {
+        guard let stationDir else { return nil }
+        return { header in
+            try StationNumbers(directory: stationDir).number(
+                for: header.applicationID.uuidString.lowercased(), station: station, year: try? catalog.form(header.form).year)
+        }
     }
 }
 

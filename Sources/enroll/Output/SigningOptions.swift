@@ -28,3 +28,12 @@ struct StationKeyOptions: ParsableArguments {
         try KeyFiles.signer(keyFile: key, name: station)
     }
 }
+
+/// What the registrar adds at 提交 (`new`, `revise`, `sign`).
+struct SubmissionOptions: ParsableArguments {
+    @Option(name: .long, help: "Why the application is submitted outside its form's collection window; kept in the signed bundle, the district sees it. 补录原因。")
+    var lateReason: String?
+
+    /// The submission now (ENROLL_NOW sets the clock for training and tests).
+    func submission() throws -> Submission { try Submission.now(lateReason: lateReason) }
+}

@@ -192,6 +192,54 @@ struct SchemaLint {
         lintAttachments(file, form)
         lintRules(file, form)
         lintCrossApplicationRules(file, form)
+        lintWorkflow(file, form)
+    }
+
+    /// `x-enroll-immutable`, `x-enroll-revision-kinds` and `x-enroll-windows` (docs/FORMS.md §3).
+    private mutating func lintWorkflow(_ file: String, _ form: JSONValue) {
+        guard let immutable = form["x-enroll-immutable"]?.arrayValue else {
+            report(file, ["x-enroll-immutable"], "a form needs x-enroll-immutable (an array of pointers)")
+            return
+        }
+        for (index, pointer) in immutable.enumerated() where !isDeclared(pointer.stringValue, in: form, file: file) {
+            report(file, ["x-enroll-immutable", String(index)], "an immutable field must point to a declared field")
+        }
+        let fixed = Set(immutable.compactMap(\.stringValue))
+        var kinds: Set<String> = []
+        for (index, entry) in (form["x-enroll-revision-kinds"]?.arrayValue ?? []).enumerated() {
+            let path = ["x-enroll-revision-kinds", String(index)]
+            let kind = entry["kind"]?.stringValue ?? ""
+            if !["name-change", "school-change"].contains(kind) || !kinds.insert(kind).inserted {
+                report(file, path + ["kind"], "a revision kind is name-change or school-change, once per form")
+            }
+            if !isLabel(entry["label"]) { report(file, path + ["label"], "a revision kind needs a label {\"zh\": …, \"en\": …}") }
+            let changes = entry["changes"]?.arrayValue ?? []
+            if changes.isEmpty { report(file, path + ["changes"], "a revision kind needs a non-empty list of changes") }
+            for (position, pointer) in changes.enumerated() {
+                if !isDeclared(pointer.stringValue, in: form, file: file) {
+                    report(file, path + ["changes", String(position)], "a revision kind's change must point to a declared field")
+                } else if fixed.contains(pointer.stringValue ?? "") {
+                    report(file, path + ["changes", String(position)], "a revision kind cannot change an immutable field")
+                }
+            }
+        }
+        if form["x-enroll-revision-kinds"]?.arrayValue == nil {
+            report(file, ["x-enroll-revision-kinds"], "a form needs x-enroll-revision-kinds (an array, possibly empty)")
+        }
+        guard let windows = form["x-enroll-windows"]?.arrayValue else {
+            report(file, ["x-enroll-windows"], "a form needs x-enroll-windows (an array, possibly empty)")
+            return
+        }
+        let parser = ISO8601DateFormatter()
+        for (index, window) in windows.enumerated() {
+            let path = ["x-enroll-windows", String(index)]
+            let from = window["from"]?.stringValue.flatMap { parser.date(from: $0) }
+            let to = window["to"]?.stringValue.flatMap { parser.date(from: $0) }
+            if from == nil { report(file, path + ["from"], "a window's from must be an ISO 8601 date-time with its offset") }
+            if to == nil { report(file, path + ["to"], "a window's to must be an ISO 8601 date-time with its offset") }
+            if let from, let to, from >= to { report(file, path, "a window needs from before to") }
+            if !isLabel(window["label"]) { report(file, path + ["label"], "a window needs a label {\"zh\": …, \"en\": …}") }
+        }
     }
 
     private mutating func lintAttachments(_ file: String, _ form: JSONValue) {

@@ -220,6 +220,14 @@ public struct IncomingBundle: Sendable {
     public var facts: CrossApplicationRules.Facts?
     /// The form's year (two-digit prefix of new collection numbers).
     public var formYear: Int?
+    /// What may change from the previous revision (the form's immutable fields and revision
+    /// kinds); nil for an unknown form.
+    public var revisionRules: RevisionRules?
+    /// Why the bundle was signed outside its form's collection window (the time, the windows,
+    /// the late reason), or nil when it was inside, or its signing time is not recorded.
+    public var outsideWindow: String?
+    /// The application district in the form data (`x-form.applicationDistrict`), if any.
+    public var district: String?
 }
 
 /// One application's status as a backend reads it for the status archive.
@@ -227,13 +235,4 @@ public struct ApplicationStatusRow: Sendable, Hashable {
     public var summary: ApplicationSummary
     /// The child's ID number, if known (never leaves the district in clear).
     public var childID: String?
-}
-
-/// Current time as the store records it (ISO 8601, UTC, seconds).
-enum StoreClock {
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
-    }
 }

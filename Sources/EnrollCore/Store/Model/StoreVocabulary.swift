@@ -34,6 +34,11 @@ public enum RevisionState: String, Sendable, Codable, CaseIterable {
     /// A revision that does not fit the chain (same number, other content, or a gap); held
     /// for a reviewer.
     case conflict
+    /// A revision of a verified or admitted application (the submit lock), waiting for a
+    /// reviewer to accept or refuse it; the current revision and the decision stand meanwhile.
+    case held
+    /// A held revision a reviewer refused; kept, never current.
+    case refused
 }
 
 /// Something about an application a reviewer must look at. Stored as its raw value.
@@ -50,9 +55,17 @@ public struct ReviewFlag: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let duplicateChild = ReviewFlag(rawValue: "duplicate-child")
     /// More applications share a guardian phone than the form allows (rule `quota`).
     public static let phoneQuota = ReviewFlag(rawValue: "phone-quota")
+    /// A revision signed after the district verified or admitted the application (the submit
+    /// lock, DESIGN §12): held until a reviewer accepts or refuses it
+    /// (`enroll review accept-revision|refuse-revision`).
+    public static let revisionAfterDecision = ReviewFlag(rawValue: "revision-after-decision")
+
+    /// Signed outside its form's collection window (`Enroll-Signed-At`, `x-enroll-windows`);
+    /// the detail has the registrar's late reason.
+    public static let outsideWindow = ReviewFlag(rawValue: "outside-window")
 
     /// Every flag the store raises, for listing and validation of `--flag`.
-    public static let all: [ReviewFlag] = [.conflict, .duplicateChild, .phoneQuota]
+    public static let all: [ReviewFlag] = [.conflict, .duplicateChild, .phoneQuota, .revisionAfterDecision, .outsideWindow]
 }
 
 /// What an audit event records. Stored as its raw value, dotted like the diagnostic codes.
@@ -71,10 +84,22 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let importWithdrawn = AuditAction(rawValue: "import.withdrawn")
     /// A conflicting revision was held for review.
     public static let importConflict = AuditAction(rawValue: "import.conflict")
+    /// A revision of a verified or admitted application was held for a reviewer (the submit lock).
+    public static let importHeld = AuditAction(rawValue: "import.held")
+    /// A reviewer accepted a held revision: it became current, the decision unchanged.
+    public static let revisionAccepted = AuditAction(rawValue: "review.accept-revision")
+    /// A reviewer refused a held revision, with reasons: the current revision stands.
+    public static let revisionRefused = AuditAction(rawValue: "review.refuse-revision")
     /// A revision of a withdrawn application was refused.
     public static let importRefused = AuditAction(rawValue: "import.refused")
     /// A bundle was quarantined with its reasons.
     public static let importQuarantined = AuditAction(rawValue: "import.quarantined")
+    /// A block of collection numbers was issued to a station (detail: station, first, last).
+    public static let numbersIssue = AuditAction(rawValue: "numbers.issue")
+    /// The store was given the district it serves (`enroll store init`).
+    public static let storeInit = AuditAction(rawValue: "store.init")
+    /// A school was added to (or updated in) the district's school list.
+    public static let schoolsAdd = AuditAction(rawValue: "schools.add")
     /// A station key was trusted.
     public static let trustAdd = AuditAction(rawValue: "trust.add")
     /// A station key was revoked.
@@ -84,6 +109,22 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     /// A document was printed for an application (`enroll print`); the detail holds its
     /// kind, 校验码, key ID and issue time, so `print verify --number --code` can find it.
     public static let printIssued = AuditAction(rawValue: "print.issued")
+
+    /// Harbin's 修改学生姓名 became current (detail: field, from → to).
+    public static let importNameChange = AuditAction(rawValue: "import.name-change")
+    /// Harbin's 修改填报学校 became current (detail: field, from → to).
+    public static let importSchoolChange = AuditAction(rawValue: "import.school-change")
+
+    /// The event of a revision that became current: `import.updated` for a plain one, the
+    /// kind's own event for a revision kind of its own.
+    public static func importRevision(_ kind: BundleKind) -> AuditAction {
+        switch kind {
+        case .nameChange: .importNameChange
+        case .schoolChange: .importSchoolChange
+        case .withdrawal: .importWithdrawn
+        case .application: .importUpdated
+        }
+    }
 
     /// The event of a review decision (`review.verify`, `review.hold`, …).
     public static func review(_ action: ReviewAction) -> AuditAction { AuditAction(rawValue: "review." + action.rawValue) }

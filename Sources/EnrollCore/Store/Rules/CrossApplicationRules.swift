@@ -8,7 +8,7 @@ import JSONSchema
 /// runs the queries and asks ``quotaExceeded(sharing:max:)``.
 public enum CrossApplicationRules {
     /// What the rules need from one application's form data.
-    public struct Facts: Sendable, Hashable {
+    public struct Facts: Sendable, Hashable, Codable {
         /// The child's ID number (the `unique` rule's key), if the form has the rule.
         public var childID: String?
         /// Each guardian phone with the most applications that may share it.
@@ -16,7 +16,7 @@ public enum CrossApplicationRules {
     }
 
     /// A guardian phone and the most applications of the form that may share it.
-    public struct PhoneQuota: Sendable, Hashable {
+    public struct PhoneQuota: Sendable, Hashable, Codable {
         public var phone: String
         public var max: Int
     }

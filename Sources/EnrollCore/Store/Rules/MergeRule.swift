@@ -10,7 +10,11 @@
 ///   when it is not revision 1 (the earlier ones never arrived);
 /// - any revision of a withdrawn application → ``Decision/refused(_:)``;
 /// - the next revision whose `Enroll-Previous-Revision` is the current digest →
-///   ``Decision/supersede(status:)``;
+///   ``Decision/supersede(status:)``, except (the submit lock, DESIGN §12: "确认提交后家长不可再修改信息")
+///   an application revision of a verified or admitted application, which is
+///   ``Decision/hold(replacing:)``: stored beside the current revision, its status and decision
+///   unchanged, flagged `revision-after-decision` until a reviewer accepts or refuses it. A
+///   revision held this way is the chain's tip: the next one chains onto it;
 /// - anything else (same number with other content, an older number, a gap or a broken
 ///   chain) → ``Decision/conflict(_:)``, held for review.
 public enum MergeRule {
@@ -22,13 +26,33 @@ public enum MergeRule {
         public var revision: Int
         /// The current revision's tag-manifest digest.
         public var digest: String
+        /// The newest revision held for a reviewer (after a decision), if any.
+        public var held: Tip?
 
-        public init(status: ApplicationStatus, revision: Int, digest: String) {
+        public init(status: ApplicationStatus, revision: Int, digest: String, held: Tip? = nil) {
             self.status = status
+            self.revision = revision
+            self.digest = digest
+            self.held = held
+        }
+
+        /// The revision the next one must chain onto: the held one, or else the current one.
+        public var tip: Tip { held ?? Tip(revision: revision, digest: digest) }
+    }
+
+    /// A revision's number and tag-manifest digest.
+    public struct Tip: Sendable, Hashable {
+        public var revision: Int
+        public var digest: String
+
+        public init(revision: Int, digest: String) {
             self.revision = revision
             self.digest = digest
         }
     }
+
+    /// The statuses in which a revision is held instead of superseding (the submit lock).
+    public static let lockedStatuses: Set<ApplicationStatus> = [.verified, .admitted]
 
     /// The revision arriving, as its signed bag-info says.
     public struct Incoming: Sendable, Hashable {
@@ -98,6 +122,10 @@ public enum MergeRule {
         case supersede(status: ApplicationStatus)
         /// Stored beside the current revision and held for review.
         case conflict(ConflictReason)
+        /// The submit lock: stored beside the current revision (the status and decision do not
+        /// change) and flagged `revision-after-decision`; `replacing` is the digest of an
+        /// earlier held revision it chains onto, which it replaces as the one to review.
+        case hold(replacing: String?)
         /// Not stored as a revision; kept in quarantine with the reason.
         case refused(RefusalReason)
     }
@@ -111,13 +139,16 @@ public enum MergeRule {
         if incoming.alreadyStored { return .unchanged }
         guard let current else { return .new(outOfOrder: incoming.revision != 1) }
         if current.status == .withdrawn { return .refused(.withdrawn) }
-        if incoming.revision == current.revision + 1 && incoming.previous == current.digest {
-            return .supersede(status: incoming.kind == .withdrawal ? .withdrawn : .received)
+        let tip = current.tip
+        if incoming.revision == tip.revision + 1 && incoming.previous == tip.digest {
+            if incoming.kind == .withdrawal { return .supersede(status: .withdrawn) }
+            if lockedStatuses.contains(current.status) { return .hold(replacing: current.held?.digest) }
+            return .supersede(status: .received)
         }
-        if incoming.revision <= current.revision {
-            return .conflict(.sameOrOlderRevision(incoming: incoming.revision, current: current.revision))
+        if incoming.revision <= tip.revision {
+            return .conflict(.sameOrOlderRevision(incoming: incoming.revision, current: tip.revision))
         }
-        return .conflict(.brokenChain(incoming: incoming.revision, current: current.revision))
+        return .conflict(.brokenChain(incoming: incoming.revision, current: tip.revision))
     }
 
     /// The status a new application starts in.
@@ -134,6 +165,7 @@ extension MergeRule.Decision {
         case .new(let outOfOrder): outOfOrder ? .conflict : .new
         case .supersede: .updated
         case .conflict: .conflict
+        case .hold: .held
         case .refused: .refused
         }
     }

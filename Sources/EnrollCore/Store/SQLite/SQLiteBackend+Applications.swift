@@ -35,7 +35,7 @@ extension SQLiteBackend {
 
     public func exportRows() throws -> [ExportRow] {
         try database.read { db in
-            let records = try ApplicationRecord.order(ApplicationRecord.Columns.collectionNumber).fetchAll(db)
+            let records = try Self.servedApplications(db).order(ApplicationRecord.Columns.collectionNumber).fetchAll(db)
             let summaries = try Self.summaries(db, records)
             return try zip(records, summaries).map { record, summary in
                 let json = try String.fetchOne(
@@ -54,7 +54,7 @@ extension SQLiteBackend {
                 let candidates = try RevisionRecord
                     .filter(RevisionRecord.Columns.applicationID == record.id && RevisionRecord.Columns.revision == revision)
                     .fetchAll(db)
-                let order: [RevisionState] = [.current, .superseded, .conflict]
+                let order: [RevisionState] = [.current, .superseded, .conflict, .held, .refused]
                 guard let found = candidates.min(by: { order.firstIndex(of: $0.state)! < order.firstIndex(of: $1.state)! }) else {
                     throw EnrollError.invalid(
                         .storeUnknownRevision, Location(),
@@ -71,7 +71,7 @@ extension SQLiteBackend {
 
     public func statusRows(station: String?) throws -> [ApplicationStatusRow] {
         try database.read { db in
-            var request = ApplicationRecord.order(ApplicationRecord.Columns.collectionNumber)
+            var request = try Self.servedApplications(db).order(ApplicationRecord.Columns.collectionNumber)
             if let station { request = request.filter(ApplicationRecord.Columns.station == station) }
             let records = try request.fetchAll(db)
             return zip(records, try Self.summaries(db, records)).map { ApplicationStatusRow(summary: $1, childID: $0.childId) }
@@ -97,6 +97,13 @@ extension SQLiteBackend {
     }
 
     // MARK: Shared by the jobs
+
+    /// The applications of the district the store serves (all of them in a store without a
+    /// district): exports and status archives are per district.
+    static func servedApplications(_ db: Database) throws -> QueryInterfaceRequest<ApplicationRecord> {
+        guard let serves = try servedDistrict(db) else { return ApplicationRecord.all() }
+        return ApplicationRecord.filter(ApplicationRecord.Columns.district == nil || ApplicationRecord.Columns.district == serves)
+    }
 
     /// Finds an application by its id, a unique id prefix, or its 8-digit collection number.
     /// - Throws: `store.unknown-application` if none or several match.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import JSONSchema
 
 extension SQLiteBackend {
     public func holdsRevision(_ digest: String) throws -> Bool {
@@ -33,29 +34,63 @@ extension SQLiteBackend {
         let id = header.applicationID.uuidString.lowercased()
         let now = StoreClock.now()
         let application = try ApplicationRecord.fetchOne(db, key: id)
+        let held = try application.flatMap { try Self.heldRevision(db, of: $0.id) }
         let decision = MergeRule.decide(
-            current: application.map { MergeRule.Current(status: $0.status, revision: $0.currentRevision, digest: $0.currentDigest) },
+            current: application.map {
+                MergeRule.Current(
+                    status: $0.status, revision: $0.currentRevision, digest: $0.currentDigest,
+                    held: held.map { MergeRule.Tip(revision: $0.revision, digest: $0.digest) })
+            },
             incoming: MergeRule.Incoming(
                 revision: header.revision, previous: header.previousRevision, digest: bundle.digest, kind: header.kind,
                 alreadyStored: try RevisionRecord.exists(db, key: bundle.digest)))
+        switch decision {
+        case .unchanged, .refused:
+            break
+        default:
+            if let serves = try Self.servedDistrict(db), let district = bundle.district, district != serves {
+                throw EnrollError.invalid(
+                    .importWrongDistrict, Location(file: bundle.source + "/" + BundleLayout.form, pointer: bundle.revisionRules == nil ? nil : "/application/district"),
+                    zh: "该申请的填报区是“\(district)”，而本库服务于“\(serves)”，已隔离。请把它交给\(district)的教育局。",
+                    en: "The application is for the district \"\(district)\", but this store serves \"\(serves)\"; quarantined. Send it to the \(district) office.")
+            }
+        }
+        var changes: [(field: String, from: String, to: String)] = []
+        switch decision {
+        case .supersede, .hold:
+            changes = try checkRevision(db, bundle, tip: held?.formJson ?? application.flatMap { try formJSON(db, $0.currentDigest) })
+            if let number = header.collectionNumber, let record = application, number != record.collectionNumber {
+                throw EnrollError.invalid(
+                    .importCollectionNumber, Location(file: bundle.source + "/bag-info.txt"),
+                    zh: "该申请的采集编号是 \(record.collectionNumber)，这一版却写着 \(number)，已隔离。",
+                    en: "The application's collection number is \(record.collectionNumber), but this revision says \(number); quarantined.")
+            }
+        case .new:
+            if let number = header.collectionNumber {
+                try Self.checkStationNumber(db, number, station: header.station ?? "", source: bundle.source)
+            }
+        default:
+            break
+        }
         var item = ImportReport.Item(
             source: bundle.source, applicationID: id, revision: header.revision, outcome: decision.outcome,
             collectionNumber: application?.collectionNumber, flags: [], diagnostics: [])
         let revision = RevisionRecord(
             digest: bundle.digest, applicationId: id, revision: header.revision, previous: header.previousRevision,
             kind: header.kind, station: header.station ?? "", keyId: header.keyID?.description ?? "",
-            state: .current, formJson: bundle.formJSON, importedAt: now, source: bundle.source)
+            state: .current, formJson: bundle.formJSON, importedAt: now, source: bundle.source, facts: bundle.facts)
 
         switch decision {
         case .unchanged:
             return item
 
         case .new(let outOfOrder):
-            let number = try nextCollectionNumber(db, year: bundle.formYear)
+            // The station's number from its block, or one assigned now (stations without a block).
+            let number = try header.collectionNumber ?? nextCollectionNumber(db, year: bundle.formYear)
             var record = ApplicationRecord(
                 id: id, form: header.form, collectionNumber: number, status: MergeRule.initialStatus(for: header.kind),
                 currentRevision: header.revision, currentDigest: bundle.digest, station: header.station ?? "", childId: nil,
-                school: nil, reasons: [], firstImportedAt: now, updatedAt: now)
+                school: nil, reasons: [], firstImportedAt: now, updatedAt: now, district: bundle.district)
             try record.insert(db)
             try insert(db, revision, files: bundle.files)
             item.collectionNumber = number
@@ -67,6 +102,7 @@ extension SQLiteBackend {
                 "revision": String(header.revision), "digest": bundle.digest, "collectionNumber": number, "source": bundle.source,
                 "station": header.station ?? "",
             ]), in: db)
+            try noteOutsideWindow(db, id, bundle, &item)
             return item
 
         case .refused(let reason):
@@ -87,6 +123,10 @@ extension SQLiteBackend {
         case .supersede(let status):
             var record = application!
             try RevisionRecord.filter(key: record.currentDigest).updateAll(db, RevisionRecord.Columns.state.set(to: RevisionState.superseded))
+            // A revision chained onto a held one (after a rejection, or a withdrawal) ends the wait.
+            try RevisionRecord.filter(RevisionRecord.Columns.applicationID == id && RevisionRecord.Columns.state == RevisionState.held)
+                .updateAll(db, RevisionRecord.Columns.state.set(to: RevisionState.superseded))
+            try FlagRecord.filter(FlagRecord.Columns.applicationID == id && FlagRecord.Columns.flag == ReviewFlag.revisionAfterDecision).deleteAll(db)
             try insert(db, revision, files: bundle.files)
             let previousStatus = record.status
             record.currentRevision = header.revision
@@ -95,18 +135,46 @@ extension SQLiteBackend {
             record.updatedAt = now
             record.status = status
             if status == .received { record.reasons = [] }
+            if let district = bundle.district { record.district = district }
             try record.update(db)
-            if header.kind == .application {
+            if header.kind.carriesForm {
                 item.flags += try applyCrossApplicationRules(db, &record, bundle.facts)
             } else {
                 try PhoneRecord.filter(PhoneRecord.Columns.applicationID == id).deleteAll(db)
             }
+            var detail = [
+                "revision": String(header.revision), "digest": bundle.digest, "previousStatus": previousStatus.rawValue,
+                "source": bundle.source,
+            ]
+            Self.describe(changes, into: &detail)
             try Self.append(AuditEntry(
-                actor: actor, application: id, action: header.kind == .withdrawal ? .importWithdrawn : .importUpdated,
-                detail: [
-                    "revision": String(header.revision), "digest": bundle.digest, "previousStatus": previousStatus.rawValue,
-                    "source": bundle.source,
-                ]), in: db)
+                actor: actor, application: id, action: header.kind == .withdrawal ? .importWithdrawn : .importRevision(header.kind),
+                detail: detail), in: db)
+            try noteOutsideWindow(db, id, bundle, &item)
+            return item
+
+        case .hold(let replacing):
+            let record = application!
+            if let replacing {
+                try RevisionRecord.filter(key: replacing).updateAll(db, RevisionRecord.Columns.state.set(to: RevisionState.superseded))
+            }
+            var waiting = revision
+            waiting.state = .held
+            try insert(db, waiting, files: bundle.files)
+            try FlagRecord.filter(FlagRecord.Columns.applicationID == id && FlagRecord.Columns.flag == ReviewFlag.revisionAfterDecision).deleteAll(db)
+            item.flags.append(try flag(
+                db, id, .revisionAfterDecision, "revision \(header.revision) signed after the application was \(record.status.rawValue)"))
+            item.diagnostics = [.warning(
+                .importRevisionHeld, Location(file: bundle.source),
+                zh: "申请 \(record.collectionNumber) 已\(record.status == .admitted ? "录取" : "审核通过")，第 \(header.revision) 版不改变其状态和结果，已保留待审核（enroll review accept-revision / refuse-revision）。",
+                en: "Application \(record.collectionNumber) is already \(record.status.rawValue), so revision \(header.revision) does not change its status or decision: it is held for a reviewer (enroll review accept-revision / refuse-revision).")]
+            var detail = [
+                "revision": String(header.revision), "digest": bundle.digest, "status": record.status.rawValue, "source": bundle.source,
+                "kind": header.kind.rawValue,
+            ]
+            Self.describe(changes, into: &detail)
+            try Self.append(AuditEntry(actor: actor, application: id, action: .importHeld, detail: detail), in: db)
+            try noteOutsideWindow(db, id, bundle, &item)
             return item
 
         case .conflict(let reason):
@@ -124,6 +192,51 @@ extension SQLiteBackend {
         }
     }
 
+    /// Flags an application signed outside its form's collection window, with a warning in
+    /// the report.
+    private func noteOutsideWindow(_ db: Database, _ id: String, _ bundle: IncomingBundle, _ item: inout ImportReport.Item) throws {
+        guard let why = bundle.outsideWindow else { return }
+        item.flags.append(try flag(db, id, .outsideWindow, "revision \(bundle.header.revision) " + why))
+        item.diagnostics.append(.warning(
+            .importOutsideWindow, Location(file: bundle.source),
+            zh: "该申请在表单采集时间以外提交，已导入并标记 outside-window 待审核（\(why)）。",
+            en: "The application was submitted outside its form's collection window; imported and flagged outside-window for review (\(why))."))
+    }
+
+    /// Checks what a revision changes from the chain's tip (`RevisionRules`: immutable fields,
+    /// revision kinds) before anything is written.
+    /// - Returns: What a revision kind of its own changed, old → new, for the audit event.
+    /// - Throws: `EnrollError` with `form.immutable-field` / `form.revision-kind`; the
+    ///   importer quarantines the bundle with them.
+    private func checkRevision(_ db: Database, _ bundle: IncomingBundle, tip: String?) throws -> [(field: String, from: String, to: String)] {
+        let kind = bundle.header.kind
+        guard kind.carriesForm, let rules = bundle.revisionRules, let tip, let next = bundle.formJSON,
+              let previous = try? JSONParser.parse(Array(tip.utf8)), let document = try? JSONParser.parse(Array(next.utf8))
+        else { return [] }
+        let problems = rules.check(kind: kind, previous: previous, next: document, file: bundle.source + "/" + BundleLayout.form)
+        if problems.containsErrors { throw EnrollError(problems.errors) }
+        return rules.changes(kind: kind, previous: previous, next: document)
+    }
+
+    private func formJSON(_ db: Database, _ digest: String) throws -> String? {
+        try String.fetchOne(db, RevisionRecord.filter(key: digest).select(Column("form_json")))
+    }
+
+    /// Adds a revision kind's changes to an audit event's detail: `field`, `from`, `to`.
+    static func describe(_ changes: [(field: String, from: String, to: String)], into detail: inout [String: String]) {
+        guard !changes.isEmpty else { return }
+        detail["field"] = changes.map(\.field).joined(separator: " ")
+        detail["from"] = changes.map(\.from).joined(separator: " | ")
+        detail["to"] = changes.map(\.to).joined(separator: " | ")
+    }
+
+    /// The newest revision of an application held by the submit lock, if any.
+    static func heldRevision(_ db: Database, of application: String) throws -> RevisionRecord? {
+        try RevisionRecord
+            .filter(RevisionRecord.Columns.applicationID == application && RevisionRecord.Columns.state == RevisionState.held)
+            .order(RevisionRecord.Columns.revision.desc).fetchOne(db)
+    }
+
     private func insert(_ db: Database, _ revision: RevisionRecord, files: [StoredFile]) throws {
         try revision.insert(db)
         for file in files {
@@ -133,7 +246,7 @@ extension SQLiteBackend {
 
     /// Records the child's ID and guardian phones, and flags duplicates and quota overruns
     /// (DESIGN §7: both applications are kept).
-    private func applyCrossApplicationRules(
+    func applyCrossApplicationRules(
         _ db: Database, _ application: inout ApplicationRecord, _ facts: CrossApplicationRules.Facts?
     ) throws -> [ReviewFlag] {
         guard let facts else { return [] }
@@ -169,7 +282,7 @@ extension SQLiteBackend {
         return raised.sorted { $0.rawValue < $1.rawValue }
     }
 
-    private func flag(_ db: Database, _ application: String, _ flag: ReviewFlag, _ detail: String) throws -> ReviewFlag {
+    func flag(_ db: Database, _ application: String, _ flag: ReviewFlag, _ detail: String) throws -> ReviewFlag {
         try FlagRecord(applicationId: application, flag: flag, detail: detail, createdAt: StoreClock.now()).insert(db, onConflict: .ignore)
         return flag
     }

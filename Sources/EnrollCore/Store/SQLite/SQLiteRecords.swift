@@ -36,9 +36,12 @@ struct ApplicationRecord: Codable, SnakeCaseRecord {
     var reasons: [String]
     var firstImportedAt: String
     var updatedAt: String
+    /// The application district (since `v5-store-district`).
+    var district: String?
 
     enum Columns {
         static let id = Column("id")
+        static let district = Column("district")
         static let form = Column("form")
         static let collectionNumber = Column("collection_number")
         static let status = Column("status")
@@ -64,6 +67,9 @@ struct RevisionRecord: Codable, SnakeCaseRecord {
     var formJson: String?
     var importedAt: String
     var source: String
+    /// What the cross-application rules read from the revision (a JSON object; since
+    /// `v3-held-revisions`), applied when a held revision is accepted.
+    var facts: CrossApplicationRules.Facts?
 
     enum Columns {
         static let digest = Column("digest")

@@ -94,6 +94,10 @@ enum SQLiteSchema {
             }
         }
         migrator.registerMigration("v2-constraints", migrate: SQLiteSchema.v2)
+        migrator.registerMigration("v3-held-revisions", migrate: SQLiteSchema.v3)
+        migrator.registerMigration("v4-number-blocks", migrate: SQLiteSchema.v4)
+        migrator.registerMigration("v5-store-district", migrate: SQLiteSchema.v5)
+        migrator.registerMigration("v6-schools", migrate: SQLiteSchema.v6)
         return migrator
     }
 
@@ -187,6 +191,86 @@ enum SQLiteSchema {
             CREATE INDEX revisions_on_application_id ON revisions(application_id);
             CREATE INDEX phones_on_phone ON phones(phone);
             CREATE INDEX flags_on_flag ON flags(flag);
+            """)
+    }
+
+    /// `v3-held-revisions`: the submit lock and the revision kinds of the seeds' workflow
+    /// (DESIGN §12). The revisions table is rebuilt (SQLite's documented procedure, as in
+    /// `v2-constraints`) so that its CHECK constraints admit the states `held` and `refused`
+    /// and the kinds `name-change`, `school-change`, `authorization` and
+    /// `authorization-revoked`, and it gains `facts`: what the cross-application rules read
+    /// from a revision, kept for a held revision until it is accepted.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE new_revisions (
+                digest TEXT PRIMARY KEY NOT NULL CHECK (length(digest) = 64 AND digest NOT GLOB '*[^0-9a-f]*'),
+                application_id TEXT NOT NULL REFERENCES applications(id) DEFERRABLE INITIALLY DEFERRED,
+                revision INTEGER NOT NULL CHECK (revision >= 1),
+                previous TEXT CHECK (previous IS NULL OR length(previous) = 64),
+                kind TEXT NOT NULL CHECK (kind IN ('application', 'withdrawal', 'name-change', 'school-change',
+                    'authorization', 'authorization-revoked')),
+                station TEXT NOT NULL,
+                key_id TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('current', 'superseded', 'conflict', 'held', 'refused')),
+                form_json TEXT CHECK (form_json IS NULL OR json_valid(form_json)),
+                imported_at TEXT NOT NULL,
+                source TEXT NOT NULL,
+                facts TEXT CHECK (facts IS NULL OR json_valid(facts))
+            );
+            INSERT INTO new_revisions SELECT digest, application_id, revision, previous, kind, station, key_id, state, form_json,
+                imported_at, source, NULL FROM revisions;
+            DROP TABLE revisions;
+            ALTER TABLE new_revisions RENAME TO revisions;
+            CREATE INDEX revisions_on_application_id ON revisions(application_id);
+            """)
+    }
+
+    /// `v4-number-blocks`: the collection-number blocks issued to stations (`enroll numbers
+    /// issue`). Numbers are kept as their 6-digit sequence within the two-digit year, the same
+    /// counter (`counters`) the import assigns from.
+    static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE number_blocks (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                station TEXT NOT NULL CHECK (station <> ''),
+                year INTEGER NOT NULL CHECK (year >= 2000),
+                first INTEGER NOT NULL CHECK (first >= 1 AND first <= 999999),
+                last INTEGER NOT NULL CHECK (last >= first AND last <= 999999),
+                issued_at TEXT NOT NULL,
+                issued_by TEXT NOT NULL
+            );
+            CREATE INDEX number_blocks_on_station ON number_blocks(station);
+            """)
+    }
+
+    /// `v5-store-district`: the district a store serves (`store_settings`, key `district`) and
+    /// each application's district (`applications.district`, the value at the form's
+    /// `applicationDistrict`). Existing applications get theirs from the current revision's
+    /// form data at `/application/district`, where every form of this release keeps it.
+    static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE store_settings (
+                key TEXT PRIMARY KEY NOT NULL CHECK (key <> ''),
+                value TEXT NOT NULL
+            );
+            ALTER TABLE applications ADD COLUMN district TEXT;
+            UPDATE applications SET district = (
+                SELECT json_extract(r.form_json, '$.application.district') FROM revisions r WHERE r.digest = applications.current_digest);
+            CREATE INDEX applications_on_district ON applications(district);
+            """)
+    }
+
+    /// `v6-schools`: the district's school list (`enroll schools add`), read for the families'
+    /// answers (学校地址, 学校负责人, 学校联系电话).
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE schools (
+                name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
+                district TEXT,
+                address TEXT NOT NULL,
+                contact TEXT NOT NULL,
+                phone TEXT NOT NULL
+            );
             """)
     }
 }

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZ+5xvBejEE86c1MPDk98rN62UN9k2xQhrQZ32XHYi5fYJ5TImI3X94oekkM1m8feuqtoPVumWeSppeALcGjNygI=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZxk9okwD4sjp+BmT+JlWFklsBeGSeD1nzL+qDMYd4tVdc9YpZG+ozhuHEF1hP101RsDcoPdZUHvus9fs8lASuA4=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZ8oe9Pf74zYqsmeY3sW6gq23Bgx/Gt6qDngGz9lFDQKIoaCXhEC3n7z/4in/TFtzW/S4v6Juo2wUA5kEwfW8YwQ=

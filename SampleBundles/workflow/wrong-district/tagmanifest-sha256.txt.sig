@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZyKI0welm3dr5onMYhSTq5vY5VH8/4O1MttePGpELCfzj0sC09D+ARCZwVt0xlgOMp9UTTrPlfOeaQ22qdn27Ak=
