@@ -21,6 +21,9 @@ public struct StationConfiguration: Sendable {
     public var districtTrust: TrustStore?
     /// The station's age identities, to open an encrypted status archive.
     public var identities: [AgeIdentity]?
+    /// The clock 提交 is judged by against the form's collection window (set for tests and
+    /// training, as the CLI's clock can be).
+    public var clock: @Sendable () -> Date = { Date() }
 
     /// Creates a configuration.
     public init(

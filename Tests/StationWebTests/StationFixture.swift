@@ -20,7 +20,8 @@ struct StationFixture {
     let directory: String
     let secret: SignifySecretKey
     let publicKey: SignifyPublicKey
-    let configuration: StationConfiguration
+    var configuration: StationConfiguration
+    static let windowDate = ISO8601DateFormatter().date(from: "2024-06-05T10:00:00+08:00")!
 
     init(limits: MultipartLimits = MultipartLimits()) throws {
         directory = NSTemporaryDirectory() + "station-web-" + UUID().uuidString
@@ -28,6 +29,8 @@ struct StationFixture {
         (secret, publicKey) = SignifySecretKey.generate(name: "test-station")
         configuration = StationConfiguration(
             directory: directory + "/station", signer: (secret, "test-station"), catalog: try Self.catalog.get(), limits: limits)
+        // Inside the seeds' collection windows (Harbin 2024-06-03 – 06-14, Beijing 2025 in its own).
+        configuration.clock = { Self.windowDate }
     }
 
     func remove() {

@@ -30,7 +30,7 @@ struct DraftSubmission {
         let station = configuration.signer.station
         let catalog = configuration.catalog
         // The next collection number of the station's blocks, as `enroll new --station-dir` gives it.
-        let finished = try BundleOperations().finish(staging, validator: validator, signer: configuration.signer, numbering: { header in
+        let finished = try BundleOperations().finish(staging, validator: validator, signer: configuration.signer, submission: Submission(signedAt: configuration.clock()), numbering: { header in
             try StationNumbers(directory: directory).number(
                 for: header.applicationID.uuidString.lowercased(), station: station, year: try? catalog.form(header.form).year)
         })
