@@ -10,10 +10,12 @@ setup:
 build: setup
 	$(SWIFT) build
 
-# Every test: unit, conformance suites, interop with bagit-python and signify, end-to-end CLI.
+# Every test: unit, conformance suites, interop with bagit-python and signify, end-to-end CLI,
+# and the station web app in a real headless Chromium (Tests/browser/run.sh).
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	bash Tests/browser/run.sh
 
 # libFuzzer on every parser (scripts/fuzz.sh --list): SECONDS each, two at a time.
 SECONDS_EACH ?= 300

@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries, each behind its own system-library target.
@@ -123,6 +124,29 @@ let package = Package(
         // Realistic fake applications for demos, tests and benchmarks (JPEG/PNG encoders, families).
         .target(name: "SampleKit", dependencies: ["EnrollCore", "JSONSchema", "CalendarDates", .product(name: "Crypto", package: "swift-crypto")]),
 
+        // What both web apps share: the schema-driven form renderer, HTML escaping, the embedded
+        // assets, CSRF tokens, form-field decoding and bounded multipart upload parsing.
+        .target(
+            name: "EnrollWeb",
+            dependencies: [
+                "EnrollCore", "JSONSchema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+
+        // The registrar's station web app (`enroll station serve`): routes, pages, drafts.
+        .target(
+            name: "StationWeb",
+            dependencies: [
+                "EnrollWeb", "EnrollCore", "JSONSchema", "AgeKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+
         // The thin command-line front end: parse, call, print.
         .executableTarget(
             name: "enroll",
@@ -132,6 +156,8 @@ let package = Package(
                 "AgeKit",
                 "JSONSchema",
                 "SampleKit",
+                "StationWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -199,6 +225,14 @@ let package = Package(
         .testTarget(
             name: "SampleKitTests",
             dependencies: ["SampleKit", "EnrollCore", "JSONSchema", "CalendarDates"]
+        ),
+        .testTarget(
+            name: "StationWebTests",
+            dependencies: [
+                "StationWeb", "EnrollWeb", "EnrollCore", "SampleKit", "JSONSchema",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "EnrollCLITests",
