@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // C libraries, each behind its own system-library target.
@@ -114,6 +116,7 @@ let package = Package(
                 "PrintKit",
                 "DigestKit",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -122,6 +125,19 @@ let package = Package(
 
         // Realistic fake applications for demos, tests and benchmarks (JPEG/PNG encoders, families).
         .target(name: "SampleKit", dependencies: ["EnrollCore", "JSONSchema", "CalendarDates", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The district's review desk web app (`enroll district serve`): accounts, sessions,
+        // the queue, one application beside its photos, decisions, the office's admin work.
+        .target(
+            name: "DistrictWeb",
+            dependencies: [
+                "EnrollCore", "JSONSchema", "CalendarDates",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // The thin command-line front end: parse, call, print.
         .executableTarget(
@@ -132,6 +148,7 @@ let package = Package(
                 "AgeKit",
                 "JSONSchema",
                 "SampleKit",
+                "DistrictWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -185,6 +202,14 @@ let package = Package(
         .testTarget(
             name: "SampleKitTests",
             dependencies: ["SampleKit", "EnrollCore", "JSONSchema", "CalendarDates"]
+        ),
+        .testTarget(
+            name: "DistrictWebTests",
+            dependencies: [
+                "DistrictWeb", "EnrollCore", "SampleKit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "EnrollCLITests",

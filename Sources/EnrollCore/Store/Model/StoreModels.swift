@@ -13,6 +13,10 @@ public struct ApplicationSummary: Sendable, Codable, Hashable {
     public var reasons: [String]
     public var flags: [ReviewFlag]
     public var updatedAt: String
+    /// The application's version: the sequence number of its latest audit event. A decision
+    /// that names the version it was made on is refused (`review.stale`) once another
+    /// decision or import has changed the application since.
+    public var version: Int64 = 0
 }
 
 /// Which applications to list.
@@ -231,9 +235,17 @@ public struct ApplicationStatusRow: Sendable, Hashable {
 
 /// Current time as the store records it (ISO 8601, UTC, seconds).
 enum StoreClock {
-    static func now() -> String {
+    static func now() -> String { string(Date()) }
+
+    /// A time as the store records it.
+    static func string(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
+        return formatter.string(from: date)
+    }
+
+    /// A recorded time read back (nil when it is not ISO 8601).
+    static func date(_ text: String) -> Date? {
+        ISO8601DateFormatter().date(from: text)
     }
 }
