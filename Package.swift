@@ -149,6 +149,7 @@ let package = Package(
                 "JSONSchema",
                 "SampleKit",
                 "DistrictWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -16,6 +16,8 @@ public struct DeskConfiguration: Sendable {
     public var sessionLifetime: Duration
     /// Applications per queue page.
     public var pageSize: Int
+    /// The office's own work (admins only): where archives are imported from and written to.
+    public var office: OfficeSetup?
 
     /// Creates a configuration.
     public init(
@@ -28,6 +30,33 @@ public struct DeskConfiguration: Sendable {
         self.loginPolicy = loginPolicy
         self.sessionLifetime = sessionLifetime
         self.pageSize = pageSize
+    }
+
+    /// The directories and keys of the admin's import and export work, fixed when the desk
+    /// starts: a request only ever picks a file *listed* in ``importDirectory``, and the desk
+    /// names every file it writes into ``outputDirectory`` itself.
+    public struct OfficeSetup: Sendable {
+        /// Where the transfer archives arrive (the USB stick's mount point).
+        public var importDirectory: String
+        /// Where status archives and exports are written.
+        public var outputDirectory: String
+        /// The district's signing key for status archives, and the district's name.
+        public var districtKey: SignifySecretKey?
+        /// The district's name in status archives.
+        public var districtName: String
+        /// The identities that decrypt `.age` transfer archives.
+        public var identities: [AgeIdentity]?
+
+        /// Creates the setup.
+        public init(
+            importDirectory: String, outputDirectory: String, districtKey: SignifySecretKey?, districtName: String, identities: [AgeIdentity]?
+        ) {
+            self.importDirectory = importDirectory
+            self.outputDirectory = outputDirectory
+            self.districtKey = districtKey
+            self.districtName = districtName
+            self.identities = identities
+        }
     }
 
     /// Opens the store for one request.

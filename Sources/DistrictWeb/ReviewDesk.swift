@@ -2,6 +2,7 @@ import EnrollCore
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import NIOCore
 import NIOSSL
 
 /// The district's review desk: a web app over the district store for the office's clerks.
@@ -18,12 +19,14 @@ public enum ReviewDesk {
         router.add(middleware: DeskHeadersMiddleware())
         router.add(middleware: DeskCSRFMiddleware(secure: configuration.secureCookies))
         router.add(middleware: SessionMiddleware(configuration: configuration))
-        router.get("assets/desk.css") { _, _ in DeskAssets.response(DeskAssets.stylesheet, type: "text/css; charset=utf-8") }
-        router.get("assets/desk.js") { _, _ in DeskAssets.response(DeskAssets.script, type: "text/javascript; charset=utf-8") }
+        router.get("assets/desk.css") { _, _ -> Response in DeskAssets.response(DeskAssets.stylesheet, type: "text/css; charset=utf-8") }
+        router.get("assets/desk.js") { _, _ -> Response in DeskAssets.response(DeskAssets.script, type: "text/javascript; charset=utf-8") }
         SessionController(configuration: configuration).register(router)
         QueueController(configuration: configuration).register(router)
         ApplicationController(configuration: configuration).register(router)
-        AdminController(configuration: configuration).register(router.group("admin").add(middleware: AdminOnlyMiddleware()))
+        let admin = router.group("admin").add(middleware: AdminOnlyMiddleware())
+        AdminController(configuration: configuration).register(admin)
+        OfficeController(configuration: configuration, jobs: ImportJobs()).register(admin)
         return router
     }
 
@@ -51,7 +54,7 @@ public enum ReviewDesk {
     ///     and `NIOSSLPrivateKey(file:format:)`).
     ///   - logger: Where the server logs (never a request body: search numbers travel there).
     ///   - onRunning: Called with the bound port once the server listens.
-    /// - Throws: NIOSSL's errors when the certificate or key cannot be read.
+    /// - Throws: `io.failed` when the certificate or key cannot be read.
     public static func application(
         configuration: DeskConfiguration, host: String, port: Int, tls: TLSFiles?, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -61,8 +64,20 @@ public enum ReviewDesk {
         let router = router(configuration: configuration)
         let server: HTTPServerBuilder
         if let tls {
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            let chain: [NIOSSLCertificateSource]
+            let key: NIOSSLPrivateKey
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) }
+            } catch {
+                throw EnrollError.io(
+                    .ioFailed, Location(file: tls.certificate), zh: "无法读取 TLS 证书（PEM）：\(error)", en: "Cannot read the TLS certificate (PEM): \(error)")
+            }
+            do {
+                key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            } catch {
+                throw EnrollError.io(
+                    .ioFailed, Location(file: tls.key), zh: "无法读取 TLS 私钥（PEM）：\(error)", en: "Cannot read the TLS private key (PEM): \(error)")
+            }
             server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         } else {
             server = .http1()

@@ -71,6 +71,20 @@ assert admitted["status"] == "admitted" and admitted["school"] == decided["admit
 print("desk browser tests: the log names li.clerk and zhao.clerk; the status archive carries both answers")
 PY
 
+# TLS: --tls-cert/--tls-key serve HTTPS (swift-nio-ssl) and every cookie is Secure.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -keyout "$work/tls.key" -out "$work/tls.crt" >/dev/null 2>&1
+tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+"$bin" district serve --store "$store" --listen "127.0.0.1:$tls_port" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" --lang en \
+  --schemas "$root/Schemas" >"$work/tls.log" 2>&1 &
+tls_server=$!
+for _ in $(seq 1 100); do grep -q "https://127.0.0.1:$tls_port/" "$work/tls.log" 2>/dev/null && break; sleep 0.1; done
+headers=$(curl -sk -D - -o /dev/null "https://127.0.0.1:$tls_port/login")
+kill -INT "$tls_server"; wait "$tls_server" || true
+echo "$headers" | grep -qi '^set-cookie: desk-csrf=.*; Secure' || { echo "$headers" >&2; echo "desk browser tests: no Secure cookie over TLS" >&2; exit 1; }
+plain=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$tls_port/login" || true)
+[ "$plain" != "200" ] || { echo "desk browser tests: the TLS port answered plain HTTP" >&2; exit 1; }
+echo "desk browser tests: HTTPS with Secure cookies"
+
 kill -INT "$server"
 status=0
 wait "$server" || status=$?

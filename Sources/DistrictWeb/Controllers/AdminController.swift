@@ -36,7 +36,7 @@ struct AdminController {
         let page = Layout.page(
             title: "管理 / Admin", clerk: clerk, csrf: context.csrfToken,
             body: """
-                <main><h1>管理 / Administration</h1>\
+                <main><h1>管理 / Administration</h1><p><a href="/admin/office">导入与导出 / Import and export</a></p>\
                 <section id="reasons"><h2>常用驳回理由 / Common rejection reasons</h2><ul>\(reasons)</ul>\
                 <form method="post" action="/admin/reasons">\(csrf)<label for="new-reason">新理由 / New reason</label> \
                 <input id="new-reason" name="text" required> <button type="submit">添加 / Add</button></form></section>\

@@ -1,5 +1,6 @@
 import EnrollCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JSONSchema
 import NIOCore

@@ -10,7 +10,7 @@ struct QueueController {
     let configuration: DeskConfiguration
 
     func register(_ router: Router<DeskContext>) {
-        router.get("/") { _, _ in DeskResponse.redirect("/queue") }
+        router.get("/") { _, _ -> Response in DeskResponse.redirect("/queue") }
         router.get("queue", use: list)
         router.post("search", use: search)
         router.post("queue/bulk", use: bulk)

@@ -1,5 +1,6 @@
 import EnrollCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Sign-in and sign-out: `GET /login`, `POST /login` (fields `username`, `password`),
@@ -43,7 +44,7 @@ struct SessionController {
         if let token = context.sessionToken { try context.store?.signOut(token: token) }
         var response = DeskResponse.redirect("/login")
         response.setCookie(
-            Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+            Cookie(name: SessionMiddleware.cookieName, value: "-", maxAge: 0, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 

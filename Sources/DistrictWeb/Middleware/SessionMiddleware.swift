@@ -1,5 +1,6 @@
 import EnrollCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Opens the store for the request and finds the signed-in clerk from the `desk-session`
@@ -26,8 +27,8 @@ struct SessionMiddleware: RouterMiddleware {
             throw DeskError(error)
         }
         context.store = store
-        if let token = request.cookies[Self.cookieName]?.value, let (_, account) = try store.signedIn(token: token) {
-            context.clerk = Clerk(name: account.name, role: account.role)
+        if let token = request.cookies[Self.cookieName]?.value, let found = try store.signedIn(token: token) {
+            context.clerk = Clerk(name: found.account.name, role: found.account.role)
             context.sessionToken = token
         }
         guard context.clerk != nil || Self.isPublic(request.uri.path) else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import DistrictWeb
 import EnrollCore
 import Foundation
+import Hummingbird
 import Logging
 
 #if canImport(Glibc)
@@ -39,12 +40,27 @@ extension Enroll.District {
         @Option(name: .long, help: ArgumentHelp("TLS private key (PEM), with --tls-cert.", valueName: "file"))
         var tlsKey: String?
 
+        @Option(name: .long, help: ArgumentHelp("Where transfer archives arrive (the USB stick): admins import from here.", valueName: "dir"))
+        var importDir: String?
+
+        @Option(name: .long, help: ArgumentHelp("Where admins' status archives are written.", valueName: "dir"))
+        var outputDir: String?
+
+        @Option(name: .long, help: ArgumentHelp("The district's secret key, to sign status archives.", valueName: "file"))
+        var key: String?
+
+        @Option(name: .long, help: ArgumentHelp("The district's age identity, to decrypt .age transfer archives.", valueName: "file"))
+        var identity: String?
+
         func validate() throws {
             guard Self.parse(listen) != nil else {
                 throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8443. --listen 应为 主机:端口，例如 127.0.0.1:8443。")
             }
             guard (tlsCert == nil) == (tlsKey == nil) else {
                 throw ValidationError("--tls-cert and --tls-key go together. --tls-cert 与 --tls-key 须同时给出。")
+            }
+            guard (importDir == nil) == (outputDir == nil) else {
+                throw ValidationError("--import-dir and --output-dir go together. --import-dir 与 --output-dir 须同时给出。")
             }
         }
 
@@ -60,7 +76,14 @@ extension Enroll.District {
             let language = common.language
             let configuration = try reportingErrors(common) { () throws -> DeskConfiguration in
                 _ = try storeOptions.open()
-                return DeskConfiguration(storeLocation: storeOptions.store, catalog: try schemaOptions.catalog())
+                var configuration = DeskConfiguration(storeLocation: storeOptions.store, catalog: try schemaOptions.catalog())
+                if let importDir, let outputDir {
+                    let signer = try key.map { try KeyFiles.signer(keyFile: $0) }
+                    configuration.office = DeskConfiguration.OfficeSetup(
+                        importDirectory: importDir, outputDirectory: outputDir, districtKey: signer?.key,
+                        districtName: signer?.station ?? "district", identities: try identity.map { try ArchiveEncryption.readIdentities($0) })
+                }
+                return configuration
             }
             let tls = tlsCert.map { ReviewDesk.TLSFiles(certificate: $0, key: tlsKey!) }
             if !["127.0.0.1", "::1", "localhost"].contains(host), tls == nil {
@@ -71,17 +94,13 @@ extension Enroll.District {
             var logger = Logger(label: "enroll.district")
             logger.logLevel = .warning
             let scheme = tls == nil ? "http" : "https"
-            let app: any ServiceApplication
-            do {
-                app = try ReviewDesk.application(configuration: configuration, host: host, port: port, tls: tls, logger: logger) { bound in
+            let app = try reportingErrors(common) {
+                try ReviewDesk.application(configuration: configuration, host: host, port: port, tls: tls, logger: logger) { bound in
                     let shown = host.contains(":") ? "[\(host)]" : host
                     Terminal.out(language == .zh
                         ? "区审核台已启动：\(scheme)://\(shown):\(bound)/  （按 Ctrl-C 停止）"
                         : "Review desk serving at \(scheme)://\(shown):\(bound)/  (Ctrl-C stops it)")
                 }
-            } catch {
-                Terminal.err(language == .zh ? "无法读取 TLS 证书或私钥：\(error)" : "Cannot read the TLS certificate or key: \(error)")
-                throw ExitCode(2)
             }
             try await app.runService()
         }

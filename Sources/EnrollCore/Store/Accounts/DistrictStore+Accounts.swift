@@ -94,9 +94,10 @@ extension DistrictStore {
         let locked = LoginRule.isLocked(
             LoginRule.State(failures: account.failedLogins, lockedUntil: account.lockedUntil.flatMap(StoreClock.date)), now: now)
         let correct = !locked && Bcrypt.verify(password, hash: account.passwordHash)
-        guard let (after, outcome) = try backend.recordSignIn(name, passwordCorrect: correct, now: now, policy: policy) else {
+        guard let recorded = try backend.recordSignIn(name, passwordCorrect: correct, now: now, policy: policy) else {
             return .refused(Self.signInFailed(), delay: .zero)
         }
+        let (after, outcome) = recorded
         switch outcome {
         case .locked(let until):
             return .refused(Self.locked(until: until), delay: .zero)
