@@ -126,6 +126,29 @@ let package = Package(
         // Realistic fake applications for demos, tests and benchmarks (JPEG/PNG encoders, families).
         .target(name: "SampleKit", dependencies: ["EnrollCore", "JSONSchema", "CalendarDates", .product(name: "Crypto", package: "swift-crypto")]),
 
+        // What both web apps share: the schema-driven form renderer, HTML escaping, the embedded
+        // assets, CSRF tokens, form-field decoding and bounded multipart upload parsing.
+        .target(
+            name: "EnrollWeb",
+            dependencies: [
+                "EnrollCore", "JSONSchema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+
+        // The registrar's station web app (`enroll station serve`): routes, pages, drafts.
+        .target(
+            name: "StationWeb",
+            dependencies: [
+                "EnrollWeb", "EnrollCore", "JSONSchema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+
         // The district's review desk web app (`enroll district serve`): accounts, sessions,
         // the queue, one application beside its photos, decisions, the office's admin work.
         .target(
@@ -148,6 +171,7 @@ let package = Package(
                 "AgeKit",
                 "JSONSchema",
                 "SampleKit",
+                "StationWeb",
                 "DistrictWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -203,6 +227,14 @@ let package = Package(
         .testTarget(
             name: "SampleKitTests",
             dependencies: ["SampleKit", "EnrollCore", "JSONSchema", "CalendarDates"]
+        ),
+        .testTarget(
+            name: "StationWebTests",
+            dependencies: [
+                "StationWeb", "EnrollWeb", "EnrollCore", "SampleKit", "JSONSchema",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "DistrictWebTests",

@@ -542,6 +542,26 @@ extension DiagnosticCode {
     /// None of the identities given opens the file: it was encrypted to another key (a station's own key?).
     public static let cryptWrongIdentity = DiagnosticCode("crypt.wrong-identity")
 
+    // MARK: Web apps
+
+    /// A state-changing request came without a valid CSRF token (or from another site's page) and was refused. Open the page again and retry.
+    public static let webCsrf = DiagnosticCode("web.csrf")
+
+    /// An uploaded file or the whole request is over the station's limit (per file: the slot's size, 20 MiB in the seeds; per request: 256 MiB). Take the photo at a lower resolution or upload in several goes.
+    public static let webUploadTooLarge = DiagnosticCode("web.upload-too-large")
+
+    /// The request body is not valid multipart/form-data (or URL-encoded) form data.
+    public static let webUploadMalformed = DiagnosticCode("web.upload-malformed")
+
+    /// The draft was saved elsewhere (another tab) since this page was opened; the save was refused so nothing is overwritten. Reload the draft and enter the change again.
+    public static let webDraftStale = DiagnosticCode("web.draft-stale")
+
+    /// No draft, application, form or file of that name at this station (names are identifiers, never paths).
+    public static let webNotFound = DiagnosticCode("web.not-found")
+
+    /// The application is submitted (signed) and read-only; change it through a new revision or withdraw it from its page.
+    public static let webSubmitted = DiagnosticCode("web.submitted")
+
     // MARK: Samples
 
     /// A generated sample fails its form (a generator bug); every sample of the run is removed.
@@ -550,6 +570,7 @@ extension DiagnosticCode {
     /// Every code with a member of its own, for the docs check and for listings.
     public static let all: [DiagnosticCode] = [
         .sampleInvalid,
+        .webCsrf, .webUploadTooLarge, .webUploadMalformed, .webDraftStale, .webNotFound, .webSubmitted,
         .bagAlgorithmUnsupported, .bagAlgorithmWeak, .bagBom, .bagBundleIncomplete,
         .bagChangedWhilePacking, .bagChecksumMismatch, .bagDeclarationMalformed, .bagDeclarationMissing,
         .bagEncoding, .bagEncodingUnsupported, .bagExtraTagFile, .bagFetchMalformed,

@@ -105,6 +105,18 @@ struct AttachmentChecker {
         return diagnostics
     }
 
+    /// One file against one slot, without the slot's count rules.
+    func checkOne(_ file: AttachmentFile, slot id: String, root: String) -> [Diagnostic] {
+        guard let slot = form.slots.first(where: { $0.id == id }) else {
+            let list = form.slots.map(\.id).joined(separator: ", ")
+            return [.error(
+                .attachmentUnknownSlot, Location(file: root + "/data/attachments/" + id),
+                zh: "表单“\(form.label.zh)”没有附件槽位“\(id)”。可用的槽位：\(list)。",
+                en: "The form \"\(form.label.en)\" has no attachment slot \"\(id)\". Its slots are: \(list).")]
+        }
+        return checkFile(file, slot, root: root)
+    }
+
     private func checkFile(_ file: AttachmentFile, _ slot: AttachmentSlot, root: String) -> [Diagnostic] {
         let location = Location(file: root + "/" + file.path)
         var diagnostics: [Diagnostic] = []

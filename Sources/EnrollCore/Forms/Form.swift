@@ -233,6 +233,14 @@ public struct FormField: Sendable {
     public var options: [String]?
     /// The format, if any.
     public var format: String?
+    /// The one value the field may take (`const`) when it declares no type, e.g. a
+    /// commitment box that must be `true`.
+    public var constant: JSONValue?
+    /// For an array: the fewest items (`minItems`).
+    public var minItems: Int?
+    /// For an array: the most items (`maxItems`, or the number of `prefixItems` when `items`
+    /// is `false`).
+    public var maxItems: Int?
 }
 
 /// Walks a schema through `properties`, `items`, combinators and `$ref`s, collecting each
@@ -257,7 +265,18 @@ private struct FieldIndexer {
             field.required = field.required || required
             if field.type == nil { field.type = object["type"]?.stringValue }
             if field.options == nil { field.options = object["enum"]?.arrayValue?.compactMap(\.stringValue) }
+            // `anyOf: [{"$ref": …list…}, {"const": "无"}]`: the constant is one more option.
+            if var options = field.options, let constant = object["const"]?.stringValue, !options.contains(constant) {
+                options.append(constant)
+                field.options = options
+            }
             if field.format == nil { field.format = object["format"]?.stringValue }
+            if field.type == nil, field.constant == nil, let constant = object["const"] { field.constant = constant }
+            if field.minItems == nil { field.minItems = object["minItems"]?.numberValue?.intValue }
+            if field.maxItems == nil {
+                field.maxItems = object["maxItems"]?.numberValue?.intValue
+                    ?? (object["items"]?.boolValue == false ? object["prefixItems"]?.arrayValue?.count : nil)
+            }
             fields[key] = field
         }
         if let reference = object["$ref"]?.stringValue,

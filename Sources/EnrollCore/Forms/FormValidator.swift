@@ -78,6 +78,18 @@ public struct FormValidator: Sendable {
         return diagnostics
     }
 
+    /// Checks one attachment file against its slot alone (type sniffed from the content,
+    /// size, completeness, pixel size), as the station does when a file is uploaded; the
+    /// slot's count and conditions are judged with the whole application by `validate`.
+    /// - Parameters:
+    ///   - file: The file, its `path` the place it will take (`data/attachments/<slot>/<n>.<ext>`).
+    ///   - slot: The slot id.
+    ///   - root: The bundle's path, for locations.
+    /// - Returns: Every problem of the file; `attachment.unknown-slot` if the form has no such slot.
+    public func validateAttachment(_ file: AttachmentFile, slot: String, root: String) -> [Diagnostic] {
+        AttachmentChecker(form: form).checkOne(file, slot: slot, root: root)
+    }
+
     /// Schema validation errors as diagnostics, one per mistake.
     func schemaDiagnostics(_ value: JSONValue, locate: (JSONPointer) -> Location) -> [Diagnostic] {
         let result = form.schema.validate(value)

@@ -1,0 +1,99 @@
+import EnrollCore
+import EnrollWeb
+import Foundation
+import Hummingbird
+import JSONSchema
+
+/// Submitted applications: the read-only page (what the family takes home), its photos, and
+/// 撤销 (withdrawal), the only change a submitted revision allows besides a new revision.
+struct ApplicationController {
+    let configuration: StationConfiguration
+
+    func register(on router: Router<WebRequestContext>) {
+        let group = router.group("applications")
+        group.get(":id", use: show)
+        group.get(":id/files/:slot/:name", use: file)
+        group.post(":id/withdraw", use: withdraw)
+    }
+
+    /// The latest signed revision of an application, from the station's records.
+    private func latest(_ text: String?) throws -> (record: StationRecords.Record, verification: BundleVerification) {
+        guard let text, let id = UUID(uuidString: text) else { throw StationPage.notFound("申请") }
+        let records = try StationRecords(directory: configuration.directory).records().filter { $0.applicationId == id.uuidString.lowercased() }
+        guard let record = records.max(by: { $0.revision < $1.revision }) else { throw StationPage.notFound("申请") }
+        let verification = try BundleVerifier(trust: nil).verify(directory: record.path)
+        return (record, verification)
+    }
+
+    private func attachments(_ path: String) -> [(slot: String, name: String)] {
+        let root = path + "/" + BundleLayout.attachments
+        var list: [(String, String)] = []
+        for slot in ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted() {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: root + slot)) ?? []).sorted(by: DraftStore.byNumber) {
+                list.append((slot, name))
+            }
+        }
+        return list
+    }
+
+    @Sendable func show(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let (record, verification) = try latest(context.parameters.get("id"))
+        let language = StationPage.language(request)
+        let lang = StationPage.langQuery(language)
+        func t(_ zh: String, _ en: String) -> String { StationPage.text(language, zh: zh, en: en) }
+        guard let header = verification.header else { throw WebError(.internalServerError, diagnostics: verification.diagnostics) }
+        let id = record.applicationId
+        var body: HTML = ""
+        if request.uri.queryParameters["submitted"] != nil {
+            body += "<p class=\"notice\" role=\"status\">\(t("已提交并以本站密钥签名，申请已锁定。", "Submitted and signed with the station key; the application is locked."))</p>"
+        }
+        body += """
+        <h1>\(t("申请", "Application")) \(id)</h1>\
+        <section class="section takehome"><h2>\(t("请家长带走", "For the family to take home"))</h2>\
+        <dl><dt>\(t("申请编号", "Application ID"))</dt><dd id="application-id">\(id)</dd>\
+        <dt>\(t("版本", "Revision"))</dt><dd>\(String(record.revision))</dd>\
+        <dt>\(t("报名点", "Station"))</dt><dd>\(header.station ?? configuration.signer.station)</dd>\
+        <dt>\(t("学生证件号码", "Child's ID number"))</dt><dd>\(record.idNumber.map(Privacy.maskIDNumber) ?? "—")</dd></dl>\
+        <p>\(t("凭申请编号可在本报名点查询区教育局的审核结果；如需修改，请回到本报名点。", "With the application ID the family can ask this station for the district's answer; to change anything, come back to this station."))</p></section>
+        """
+        if header.kind == .withdrawal {
+            body += "<p class=\"summary\">\(t("该申请已撤销。", "This application has been withdrawn."))</p>"
+        } else {
+            let form = try configuration.catalog.form(header.form)
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: record.path + "/" + BundleLayout.form))).map(Array.init) ?? []
+            let document = (try? JSONParser.parse(bytes)) ?? .object(JSONObject())
+            let files = attachments(record.path).map { RenderedAttachment(slot: $0.slot, name: $0.name, url: "/applications/\(id)/files/\($0.slot)/\($0.name)") }
+            let fields = FormRenderer(form: form, language: language).render(document: document, attachments: files, readOnly: true)
+            body += """
+            <form class="readonly" aria-readonly="true">\(fields)</form>\
+            <form method="post" action="/applications/\(id)/withdraw?_csrf=\(context.csrfToken)&\(lang)"><fieldset class="section"><legend><h2>\(t("撤销申请", "Withdraw the application"))</h2></legend>\
+            <div class="field"><label for="withdraw-reason">\(t("撤销原因（家长所述）", "Reason (as the family said it)"))</label><input type="text" id="withdraw-reason" name="reason"></div>\
+            <p><button type="submit">\(t("撤销", "Withdraw"))</button></p></fieldset></form>
+            """
+        }
+        return StationPage.html(StationPage.page(title: t("申请", "Application"), station: configuration.signer.station, language: language, path: "/applications/\(id)", body: body))
+    }
+
+    @Sendable func file(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let (record, _) = try latest(context.parameters.get("id"))
+        let slot = context.parameters.get("slot") ?? ""
+        let name = context.parameters.get("name") ?? ""
+        guard let entry = attachments(record.path).first(where: { $0.slot == slot && $0.name == name }) else { throw StationPage.notFound("文件") }
+        return try StationPage.file(record.path + "/" + BundleLayout.attachments + entry.slot + "/" + entry.name)
+    }
+
+    @Sendable func withdraw(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let (record, verification) = try latest(context.parameters.get("id"))
+        var request = request
+        let body = try await request.collectBody(upTo: 64 << 10)
+        let reason = URLEncodedForm.pairs(body.readableBytesView).last(where: { $0.name == "reason" })?.value ?? ""
+        let language = StationPage.language(request)
+        guard let header = verification.header, header.kind == .application else {
+            throw WebError(.conflict, .webSubmitted, zh: "该申请已撤销。", en: "This application has already been withdrawn.")
+        }
+        let target = configuration.bundlesDirectory + "/\(record.applicationId)-r\(header.revision + 1)"
+        let withdrawn = try BundleOperations().withdraw(record.path, reason: reason, directory: target, signer: configuration.signer)
+        try StationRecords(directory: configuration.directory).record(bundle: target, header: withdrawn, catalog: configuration.catalog)
+        return StationPage.redirect("/applications/\(record.applicationId)?\(StationPage.langQuery(language))")
+    }
+}

@@ -1,0 +1,265 @@
+import EnrollCore
+import EnrollWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JSONSchema
+import StationWeb
+import Testing
+
+@Suite("Station web app")
+struct StationWebTests {
+    static let harbin = "harbin-public-primary-2024"
+    static let beijing = "beijing-nonlocal-primary-2025"
+
+    /// `<input|select … id="X" … name="N">` controls and `<label for="X">` of a page.
+    static func controls(_ html: String) -> [(id: String, name: String)] {
+        let tag = try! NSRegularExpression(pattern: #"<(?:input|select)\b[^>]*>"#)
+        var found: [(String, String)] = []
+        for match in tag.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+            let text = String(html[Range(match.range, in: html)!])
+            guard let name = attribute("name", text), name.hasPrefix("/") || name.hasPrefix("attachment:") else { continue }
+            found.append((attribute("id", text) ?? "", name))
+        }
+        return found
+    }
+
+    static func attribute(_ name: String, _ tag: String) -> String? {
+        guard let range = tag.range(of: " \(name)=\""), let end = tag[range.upperBound...].firstIndex(of: "\"") else { return nil }
+        return String(tag[range.upperBound..<end])
+    }
+
+    static func tag(withID id: String, in html: String) -> String? {
+        guard let range = html.range(of: "id=\"\(id)\"") else { return nil }
+        let start = html[..<range.lowerBound].lastIndex(of: "<")!
+        let end = html[range.upperBound...].firstIndex(of: ">")!
+        return String(html[start...end])
+    }
+
+    @Test("every form of Schemas/ renders with a label for each control and a control for each field of a valid application",
+          arguments: ["harbin-public-primary-2024", "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025"])
+    func rendersEveryForm(form: String) async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        let sample = try StationFixture.sample(form)
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            let page = try await browser.open(client, "/forms/\(form)/new")
+            #expect(page.status == .ok)
+            let controls = Self.controls(page.body)
+            #expect(controls.count > 20)
+            for control in controls {
+                #expect(!control.id.isEmpty, "control \(control.name) has an id")
+                #expect(page.body.contains("<label for=\"\(control.id)\">"), "control \(control.name) has a label")
+            }
+            let names = Set(controls.map(\.name))
+            for leaf in StationFixture.controls(sample.document) {
+                // Array items beyond the first are added by the page script from the template.
+                let first = leaf.name.replacingOccurrences(of: #"/[1-9][0-9]*/"#, with: "/0/", options: .regularExpression)
+                #expect(names.contains(first), "a control for \(leaf.name)")
+            }
+            for slot in sample.attachments.map(\.slot) {
+                #expect(names.contains("attachment:\(slot)"))
+            }
+            #expect(page.body.contains("type=\"date\""))
+            #expect(page.body.contains("inputmode=\"tel\""))
+            #expect(page.body.contains("<span class=\"req\" aria-hidden=\"true\">*</span>"))
+            #expect(page.body.contains("capture=\"environment\""))
+            #expect(!page.body.contains("http://") && !page.body.contains("https://"), "nothing is fetched from outside")
+        }
+    }
+
+    @Test("a state-changing request without the CSRF token, or with another browser's, is refused with web.csrf")
+    func csrfRefusal() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let missing = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "张三")], withToken: false)
+            #expect(missing.status == .forbidden)
+            #expect(missing.body.contains("web.csrf"))
+            var other = Browser()
+            _ = try await other.open(client, "/")
+            var forged = browser
+            forged.token = other.token
+            let wrong = try await forged.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "张三")])
+            #expect(wrong.status == .forbidden)
+            #expect(wrong.body.contains("web.csrf"))
+            #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().isEmpty, "nothing was saved")
+            let accepted = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "张三")])
+            #expect(accepted.status == .seeOther)
+        }
+    }
+
+    @Test("暂存 keeps an incomplete draft that reopens with what was typed; a save from a stale page gets 409")
+    func saveReopenAndStale() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let saved = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "李小明"), ("/application/phone", "13800000000"), ("_action", "save")])
+            #expect(saved.status == .seeOther)
+            let location = try #require(saved.location)
+            #expect(location.hasPrefix("/drafts/"))
+            let draftPath = String(location.prefix { $0 != "?" })
+            let reopened = try await browser.open(client, location)
+            #expect(reopened.status == .ok)
+            #expect(reopened.body.contains("value=\"李小明\""))
+            #expect(reopened.body.contains("name=\"_etag\" value=\"1\""))
+            // Two tabs opened at save 1: the first saves, the second is told.
+            let first = try await browser.post(client, draftPath, fields: [("_etag", "1"), ("/student/name", "李小明"), ("_action", "save")])
+            #expect(first.status == .seeOther)
+            let second = try await browser.post(client, draftPath, fields: [("_etag", "1"), ("/student/name", "王二"), ("_action", "save")])
+            #expect(second.status == .conflict)
+            #expect(second.body.contains("web.draft-stale"))
+            let id = try #require(UUID(uuidString: String(draftPath.dropFirst("/drafts/".count))))
+            let kept = try #require(try DraftStore(stationDirectory: fixture.configuration.directory).load(id))
+            #expect(kept.etag == 2)
+            #expect(String(decoding: kept.formJSON, as: UTF8.self).contains("李小明"))
+        }
+    }
+
+    @Test("提交 signs a complete application: the bundle verifies against the station key and holds the data typed",
+          arguments: ["harbin-public-primary-2024", "beijing-nonlocal-primary-2025"])
+    func submitSigns(form: String) async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        let sample = try StationFixture.sample(form)
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(form)/new")
+            let files = sample.attachments.map { (name: "attachment:\($0.slot)", fileName: $0.fileName, bytes: $0.bytes) }
+            let fields = StationFixture.controls(sample.document) + [("_action", "submit")]
+            let submitted = try await browser.post(client, "/drafts?form=\(form)", fields: fields, files: files)
+            #expect(submitted.status == .seeOther, "\(submitted.body.prefix(2000))")
+            let location = try #require(submitted.location)
+            #expect(location.hasPrefix("/applications/"))
+            let page = try await browser.open(client, location)
+            #expect(page.status == .ok)
+            #expect(page.body.contains("id=\"application-id\""))
+            let records = try StationRecords(directory: fixture.configuration.directory).records()
+            let record = try #require(records.first)
+            var trust = TrustStore()
+            try trust.add(fixture.publicKey, name: "test-station", source: "test")
+            let verification = try ApplicationValidator(catalog: fixture.configuration.catalog, trust: trust).validate(directory: record.path)
+            #expect(verification.isValid, "\(verification.diagnostics)")
+            #expect(verification.signer?.name == "test-station")
+            let stored = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: record.path + "/" + BundleLayout.form))))
+            #expect(stored == sample.document)
+            #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().isEmpty, "the draft became the bundle")
+            // The submitted application is read-only: no control of it can be edited.
+            for control in Self.controls(page.body) {
+                #expect(Self.tag(withID: control.id, in: page.body)?.contains(" disabled") == true, "\(control.name) is disabled")
+            }
+        }
+    }
+
+    @Test("提交 of an incomplete application keeps the draft and marks each error at its field")
+    func submitShowsErrorsAtFields() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let result = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/application/phone", "12345"), ("_action", "submit")])
+            #expect(result.status == .unprocessableContent)
+            let id = FormRenderer.controlID("/application/phone")
+            let control = try #require(Self.tag(withID: id, in: result.body))
+            #expect(control.contains("aria-invalid=\"true\""))
+            #expect(control.contains("aria-describedby=\"\(id)-msg\""))
+            let message = try #require(result.body.range(of: "id=\"\(id)-msg\""))
+            let text = result.body[message.upperBound...].prefix(600)
+            #expect(text.contains("form.format.cn-mobile"))
+            #expect(text.contains("注册联系电话") && text.contains("Registration phone"), "the message names the field in both languages")
+            #expect(Self.tag(withID: FormRenderer.attachmentID("student-photo"), in: result.body)?.contains("aria-invalid=\"true\"") == true)
+            #expect(try StationRecords(directory: fixture.configuration.directory).records().isEmpty, "nothing was signed")
+            #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().count == 1, "the draft is kept")
+        }
+    }
+
+    @Test("leaving a field checks it with the engine: a wrong ID check digit is reported at the ID field")
+    func fieldCheck() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        let sample = try StationFixture.sample(Self.harbin)
+        var fields = StationFixture.controls(sample.document)
+        let index = try #require(fields.firstIndex { $0.name == "/student/idNumber" })
+        let good = fields[index].value
+        let last = good.last!
+        fields[index].value = String(good.dropLast()) + (last == "1" ? "2" : "1")
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let wrong = try await browser.postEncoded(client, "/forms/\(Self.harbin)/check", fields: fields + [("_field", "/student/idNumber")])
+            #expect(wrong.status == .ok)
+            #expect(wrong.body.contains(FormRenderer.controlID("/student/idNumber")))
+            #expect(wrong.body.contains("form.format.cn-resident-id"))
+            fields[index].value = good
+            let right = try await browser.postEncoded(client, "/forms/\(Self.harbin)/check", fields: fields + [("_field", "/student/idNumber")])
+            #expect(right.status == .ok)
+            #expect(!right.body.contains("form.format.cn-resident-id"))
+            #expect(right.body.contains("\"messages\":[]"))
+        }
+    }
+
+    @Test("a file named .jpg that is not an image is refused at its slot and not stored")
+    func nonImageRefused() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let result = try await browser.post(
+                client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "赵六"), ("_action", "save")],
+                files: [("attachment:student-photo", "photo.jpg", Array("this is a text file, not a photo\n".utf8))])
+            #expect(result.status == .unprocessableContent)
+            let id = FormRenderer.attachmentID("student-photo")
+            #expect(Self.tag(withID: id, in: result.body)?.contains("aria-invalid=\"true\"") == true)
+            #expect(result.body.contains("attachment.media-type"))
+            let draft = try #require(DraftStore(stationDirectory: fixture.configuration.directory).list().first)
+            #expect(draft.attachments.isEmpty)
+            #expect(String(decoding: draft.formJSON, as: UTF8.self).contains("赵六"), "the typed data is saved all the same")
+        }
+    }
+
+    @Test("an upload over the per-file limit is refused with 413 and leaves no file behind")
+    func oversizeUpload() async throws {
+        let fixture = try StationFixture(limits: MultipartLimits(fileBytes: 4096, requestBytes: 1 << 20))
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let result = try await browser.post(
+                client, "/drafts?form=\(Self.harbin)", fields: [("_action", "save")],
+                files: [("attachment:student-photo", "big.jpg", [0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0x41, count: 10_000))])
+            #expect(result.status == .contentTooLarge)
+            #expect(result.body.contains("web.upload-too-large"))
+            let left = try FileManager.default.contentsOfDirectory(atPath: fixture.configuration.uploadsDirectory)
+            #expect(left.isEmpty)
+            #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().isEmpty)
+        }
+    }
+
+    @Test("names from a request are identifiers, never paths: traversal attempts find nothing")
+    func pathTraversal() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let saved = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "钱七"), ("_action", "save")])
+            let draft = String(try #require(saved.location).prefix { $0 != "?" })
+            for uri in [
+                "/drafts/..%2F..%2Fbundles.tsv", "\(draft)/files/student-photo/..%2F..%2Fbag-info.txt",
+                "\(draft)/files/..%2F..%2F..%2F/bag-info.txt", "/forms/..%2F..%2Fetc%2Fpasswd/new", "/applications/not-an-id",
+                "\(draft)/files/student-photo/1.jpg",
+            ] {
+                let page = try await browser.open(client, uri)
+                #expect(page.status == .notFound, "\(uri)")
+            }
+        }
+    }
+}
