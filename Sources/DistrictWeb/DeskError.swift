@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -63,7 +64,7 @@ struct DeskError: Error, HTTPResponseError, Sendable {
 
 /// Builders of the desk's responses.
 enum DeskResponse {
-    static func html(_ page: Markup, status: HTTPResponse.Status = .ok) -> Response {
+    static func html(_ page: HTML, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page.rendered)))
     }
 

@@ -102,7 +102,7 @@ import Testing
             // Even the sign-in form needs it.
             _ = try await browser.get("/login")
             let bare = try await browser.post("/login", [("username", "li.clerk"), ("password", DeskFixture.password)], csrf: false)
-            #expect(bare.status == .forbidden && bare.pageCode == "web.forbidden")
+            #expect(bare.status == .forbidden && bare.pageCode == "web.csrf")
             _ = try await browser.signIn("wang.admin")
             let page = try await browser.get("/applications/\(id)")
             let version = try #require(page.text.range(of: #"name="version" value=""#).map { String(page.text[$0.upperBound...].prefix { $0 != "\"" }) })
@@ -116,7 +116,7 @@ import Testing
                 ("sign-out", try await browser.post("/logout", [], csrf: false)),
             ] {
                 #expect(response.status == .forbidden, "\(label)")
-                #expect(response.pageCode == "web.forbidden", "\(label)")
+                #expect(response.pageCode == "web.csrf", "\(label)")
             }
             // Another browser's token does not fit this browser's cookie.
             var other = Browser(client)

@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Hummingbird
 
 /// The office's other work, for admins only (``AdminOnlyMiddleware`` answers 403 to a
@@ -17,14 +18,14 @@ struct AdminController {
     @Sendable func overview(_ request: Request, context: DeskContext) async throws -> Response {
         let (clerk, store) = try context.signedIn()
         let csrf = Layout.csrfField(context.csrfToken)
-        let reasons = try store.reviewReasons().map { reason -> Markup in
+        let reasons = try store.reviewReasons().map { reason -> HTML in
             "<li>\(reason.text) <form method=\"post\" action=\"/admin/reasons/\(reason.id)/remove\" class=\"inline\">\(csrf)<button type=\"submit\">删除 / Remove</button></form></li>"
         }
-        let accounts = try store.accounts().map { account -> Markup in
+        let accounts = try store.accounts().map { account -> HTML in
             "<tr><td>\(account.name)</td><td>\(account.role.rawValue)</td><td>\(account.disabled ? "停用 / disabled" : "启用 / active")</td><td>\(account.lockedUntil ?? "")</td></tr>"
         }
-        let keys = try store.trustedKeys().map { key -> Markup in
-            let revoke: Markup = key.revokedAt == nil
+        let keys = try store.trustedKeys().map { key -> HTML in
+            let revoke: HTML = key.revokedAt == nil
                 ? """
                     <form method="post" action="/admin/keys/\(key.keyId)/revoke" class="inline">\(csrf)\
                     <label for="why-\(key.keyId)">理由 / Reason</label> <input id="why-\(key.keyId)" name="reason" required>\

@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Foundation
 import HTTPTypes
 import Hummingbird

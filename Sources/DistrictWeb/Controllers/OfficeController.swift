@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Foundation
 import Hummingbird
 import NIOCore
@@ -40,10 +41,10 @@ struct OfficeController {
         let (clerk, store) = try context.signedIn()
         let office = try office()
         let csrf = Layout.csrfField(context.csrfToken)
-        let archives = Self.archives(in: office.importDirectory).enumerated().map { index, name -> Markup in
+        let archives = Self.archives(in: office.importDirectory).enumerated().map { index, name -> HTML in
             "<li><input type=\"radio\" name=\"archive\" id=\"archive-\(index)\" value=\"\(name)\"><label for=\"archive-\(index)\">\(name)</label></li>"
         }
-        let stations = Set(try store.trustedKeys().map(\.station)).sorted().map { station -> Markup in "<option value=\"\(station)\">\(station)</option>" }
+        let stations = Set(try store.trustedKeys().map(\.station)).sorted().map { station -> HTML in "<option value=\"\(station)\">\(station)</option>" }
         let page = Layout.page(
             title: "导入与导出 / Import and export", clerk: clerk, csrf: context.csrfToken,
             body: """
@@ -80,19 +81,19 @@ struct OfficeController {
         guard let raw = context.parameters.get("job"), let id = UUID(uuidString: raw), let job = await jobs.job(id) else {
             throw DeskError.unknownApplication()
         }
-        var body: Markup = "<main><h1>导入 / Import: \(job.archive)</h1><p id=\"import-progress\" role=\"status\">已处理 \(job.processed) 个申请包 / \(job.processed) bundles processed</p>"
+        var body: HTML = "<main><h1>导入 / Import: \(job.archive)</h1><p id=\"import-progress\" role=\"status\">已处理 \(job.processed) 个申请包 / \(job.processed) bundles processed</p>"
         if let failure = job.failure {
             body += "<div role=\"alert\" class=\"problem\"><p>\(failure.message.zh)</p><p>\(failure.message.en)</p><p><code>\(failure.code.rawValue)</code></p></div>"
         }
         if let report = job.report {
-            let counts = ImportReport.Outcome.allCases.map { outcome -> Markup in "<li>\(outcome.rawValue): \(report.counts[outcome] ?? 0)</li>" }
-            let quarantined = report.items.filter { $0.outcome == .quarantined }.map { item -> Markup in
-                let reasons = item.diagnostics.map { problem -> Markup in
+            let counts = ImportReport.Outcome.allCases.map { outcome -> HTML in "<li>\(outcome.rawValue): \(report.counts[outcome] ?? 0)</li>" }
+            let quarantined = report.items.filter { $0.outcome == .quarantined }.map { item -> HTML in
+                let reasons = item.diagnostics.map { problem -> HTML in
                     "<li><code>\(problem.code.rawValue)</code> \(problem.location.description) \(problem.message.zh) / \(problem.message.en)</li>"
                 }
                 return "<li>\(item.source)<ul>\(reasons)</ul></li>"
             }
-            let archive = report.archiveProblems.map { problem -> Markup in "<li><code>\(problem.code.rawValue)</code> \(problem.message.zh) / \(problem.message.en)</li>" }
+            let archive = report.archiveProblems.map { problem -> HTML in "<li><code>\(problem.code.rawValue)</code> \(problem.message.zh) / \(problem.message.en)</li>" }
             body += "<section id=\"import-report\"><h2>导入报告 / Import report</h2><ul>\(counts)</ul><ul>\(archive)</ul><h3>隔离的申请包 / Quarantined bundles</h3><ul id=\"quarantined\">\(quarantined)</ul></section>"
         } else if job.failure == nil {
             body += "<p><a href=\"/admin/office/import/\(raw)\">刷新 / Refresh</a></p>"

@@ -1,5 +1,6 @@
 import CalendarDates
 import EnrollCore
+import EnrollWeb
 import Foundation
 import Hummingbird
 
@@ -78,7 +79,7 @@ struct QueueController {
         if found.count == 1 { return DeskResponse.redirect("/applications/" + found[0].applicationId) }
         let page = QueuePage(total: found.count, items: found)
         let view = QueuePageView(query: QueueQuery(limit: max(1, found.count)), page: page, forms: configuration.catalog.ids, request: nil)
-        let notice: Markup = found.isEmpty
+        let notice: HTML = found.isEmpty
             ? "<div role=\"status\" class=\"problem\">没有找到匹配的申请 / No application matches that number.</div>"
             : "<div role=\"status\" class=\"notice\">找到 \(found.count) 个申请 / \(found.count) applications match.</div>"
         return DeskResponse.html(view.render(clerk: clerk, csrf: context.csrfToken, notice: notice))
@@ -89,7 +90,7 @@ struct QueueController {
         var request = request
         let body = try await FormBody.read(&request)
         let form = try DecisionForm(body)
-        var outcomes: [Markup] = []
+        var outcomes: [HTML] = []
         for item in body.all("app") {
             let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, let version = Int64(parts[1]), UUID(uuidString: parts[0]) != nil else { continue }

@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -48,8 +49,8 @@ struct SessionController {
         return response
     }
 
-    static func page(csrf: String, problem: Diagnostic?) -> Markup {
-        var alert: Markup = ""
+    static func page(csrf: String, problem: Diagnostic?) -> HTML {
+        var alert: HTML = ""
         if let problem {
             alert = "<div role=\"alert\" class=\"problem\" id=\"login-problem\"><p lang=\"zh-Hans\">\(problem.message.zh)</p><p lang=\"en\">\(problem.message.en)</p><p><code>\(problem.code.rawValue)</code></p></div>"
         }

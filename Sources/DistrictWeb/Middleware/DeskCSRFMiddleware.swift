@@ -7,7 +7,7 @@ import Hummingbird
 /// `desk-csrf` cookie per browser (HttpOnly, SameSite=Strict, Secure under TLS), and the
 /// token = HMAC-SHA256 of that cookie under a key only the server's memory holds
 /// (swift-crypto). A form sends it as the `_csrf` field, a script as the `X-CSRF-Token`
-/// header; a request without a valid one, or from another origin, gets 403 `web.forbidden`.
+/// header; a request without a valid one, or from another origin, gets 403 `web.csrf`.
 /// (The same scheme as EnrollWeb's `CSRFMiddleware`, with the form field and the Secure
 /// cookie the desk needs: to move into EnrollWeb.)
 struct DeskCSRFMiddleware: RouterMiddleware {
@@ -47,7 +47,7 @@ struct DeskCSRFMiddleware: RouterMiddleware {
             }
             guard let existing, let sent, isValid(sent, cookie: existing), Self.sameOrigin(request) else {
                 throw DeskError(
-                    .forbidden, .webForbidden,
+                    .forbidden, .webCsrf,
                     zh: "请求缺少有效的安全令牌（CSRF），已拒绝。请重新打开本页后再操作。",
                     en: "The request lacks a valid security token (CSRF) and was refused. Open the page again and retry.")
             }

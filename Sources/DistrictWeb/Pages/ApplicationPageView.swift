@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import JSONSchema
 
 /// One application's page: the summary and decision form, the form data by section beside
@@ -27,19 +28,19 @@ struct ApplicationPageView {
             sameChild: related.sameChild, samePhone: related.samePhone, reasons: try store.reviewReasons())
     }
 
-    func render(clerk: Clerk, csrf: String, decided: ReviewAction?, problem: Diagnostic?) -> Markup {
+    func render(clerk: Clerk, csrf: String, decided: ReviewAction?, problem: Diagnostic?) -> HTML {
         let s = detail.summary
-        var banner: Markup = ""
+        var banner: HTML = ""
         if let problem {
             banner = "<div role=\"alert\" class=\"problem\" id=\"decision-problem\"><p lang=\"zh-Hans\">\(problem.message.zh)</p><p lang=\"en\">\(problem.message.en)</p><p><code>\(problem.code.rawValue)</code></p></div>"
         } else if let decided {
             banner = "<div role=\"status\" class=\"notice\" id=\"decision-done\">已保存：\(decided.rawValue) / Saved: \(decided.rawValue)</div>"
         }
-        let reasonsShown: Markup = s.reasons.isEmpty ? "" : "<ul id=\"current-reasons\">\(s.reasons.map { reason -> Markup in "<li>\(reason)</li>" })</ul>"
-        let body: Markup = """
+        let reasonsShown: HTML = s.reasons.isEmpty ? "" : "<ul id=\"current-reasons\">\(s.reasons.map { reason -> HTML in "<li>\(reason)</li>" })</ul>"
+        let body: HTML = """
             <main><h1>申请 \(s.collectionNumber) / Application \(s.collectionNumber)</h1>\(banner)\
             <p>\(Layout.status(s.status)) · \(s.form) · 采集点 / station \(s.station) · 第 \(s.revision) 版 / revision \(s.revision)\
-            \(s.school.map { school -> Markup in " · 学校 / school \(school)" } ?? "")</p>\(reasonsShown)\
+            \(s.school.map { school -> HTML in " · 学校 / school \(school)" } ?? "")</p>\(reasonsShown)\
             <p class="id">申请编号 / Application ID <code>\(s.applicationId)</code></p>\
             \(decisionForm(csrf: csrf))\(flags)\(sections)\(history)\(audit)</main>
             """
@@ -48,22 +49,22 @@ struct ApplicationPageView {
 
     // MARK: Decisions
 
-    func decisionForm(csrf: String) -> Markup {
+    func decisionForm(csrf: String) -> HTML {
         let s = detail.summary
         let allowed = ReviewAction.allCases.filter { $0.allowedFrom.contains(s.status) }
         guard !allowed.isEmpty else { return "<p>此状态不能再作决定 / No decision is possible from this status.</p>" }
         let labels: [ReviewAction: String] = [.verify: "审核通过 / Verify", .hold: "暂缓 / Hold", .reject: "驳回 / Reject", .admit: "录取 / Admit"]
-        let actions = allowed.map { action -> Markup in
+        let actions = allowed.map { action -> HTML in
             "<label><input type=\"radio\" name=\"action\" value=\"\(action.rawValue)\" id=\"action-\(action.rawValue)\"> \(labels[action] ?? action.rawValue)</label> "
         }
-        let common = reasons.enumerated().map { index, reason -> Markup in
+        let common = reasons.enumerated().map { index, reason -> HTML in
             "<li><input type=\"checkbox\" name=\"reason\" id=\"reason-\(index)\" value=\"\(reason.text)\"><label for=\"reason-\(index)\">\(reason.text)</label></li>"
         }
-        let schools = schoolChoices.map { school -> Markup in "<option value=\"\(school)\"></option>" }
+        let schools = schoolChoices.map { school -> HTML in "<option value=\"\(school)\"></option>" }
         let appliedSchool = data?["application"]?["school"]?.stringValue ?? ""
         return """
             <form method="post" action="/applications/\(s.applicationId)/decision" class="decide" id="decision">\(Layout.csrfField(csrf))\
-            <input type="hidden" name="version" value="\(s.version)">\
+            <input type="hidden" name="version" value="\(String(s.version))">\
             <fieldset><legend>决定 / Decision</legend>\(actions)</fieldset>\
             <fieldset><legend>理由（驳回、暂缓）/ Reasons (reject, hold)</legend><ul class="reasons">\(common)</ul>\
             <label for="other-reasons">其他理由（每行一条）/ Other reasons (one a line)</label><br><textarea id="other-reasons" name="other" rows="3" cols="60"></textarea></fieldset>\
@@ -80,13 +81,13 @@ struct ApplicationPageView {
 
     // MARK: Flags
 
-    var flags: Markup {
+    var flags: HTML {
         guard !detail.flags.isEmpty else { return "" }
-        func links(_ others: [ApplicationSummary]) -> Markup {
-            Markup(others.map { other -> Markup in " <a href=\"/applications/\(other.applicationId)\">\(other.collectionNumber)</a>" })
+        func links(_ others: [ApplicationSummary]) -> HTML {
+            HTML(others.map { other -> HTML in " <a href=\"/applications/\(other.applicationId)\">\(other.collectionNumber)</a>" })
         }
-        let items = detail.flags.map { flag -> Markup in
-            var others: Markup = ""
+        let items = detail.flags.map { flag -> HTML in
+            var others: HTML = ""
             if flag.flag == .duplicateChild { others = "同一儿童的其他申请 / the same child elsewhere:" + links(sameChild) }
             if flag.flag == .phoneQuota { others = "同一电话的其他家庭 / other families on the same phone:" + links(samePhone) }
             return "<li><strong>\(Layout.flagText(flag.flag))</strong> \(flag.detail) <span class=\"related\">\(others)</span></li>"
@@ -96,14 +97,14 @@ struct ApplicationPageView {
 
     // MARK: Sections beside their documents
 
-    var sections: Markup {
+    var sections: HTML {
         guard let object = data?.objectValue else { return "<p>没有表单数据 / No form data.</p>" }
         var placed = Set<Int>()
-        var parts: [Markup] = []
+        var parts: [HTML] = []
         for (key, value) in zip(object.keys, object.values) {
             let label = form?.label(at: JSONPointer(tokens: [key])) ?? LocalizedText(zh: key, en: key)
             let leaves = FormChanges.leaves(value, at: "/" + JSONPointer.escape(key))
-            let rows = leaves.map { leaf -> Markup in
+            let rows = leaves.map { leaf -> HTML in
                 let name = fieldLabel(leaf.pointer, section: key)
                 return "<dt>\(name.zh) / \(name.en)</dt><dd data-pointer=\"\(leaf.pointer)\">\(leaf.text)</dd>"
             }
@@ -128,16 +129,16 @@ struct ApplicationPageView {
         return form.label(at: parsed) ?? form.fieldName(at: parsed)
     }
 
-    func photo(_ index: Int, _ file: StoredFile) -> Markup {
+    func photo(_ index: Int, _ file: StoredFile) -> HTML {
         let slotID = Self.slot(of: file.path)
         let slotLabel = form?.slots.first { $0.id == slotID }?.label ?? LocalizedText(zh: slotID, en: slotID)
         let name = String(file.path.split(separator: "/").last ?? "")
         let image = ApplicationController.mediaType(file.path).hasPrefix("image/")
         let id = "photo-\(index)"
-        let content: Markup = image
+        let content: HTML = image
             ? "<div class=\"frame\"><img id=\"\(id)\" src=\"/applications/\(detail.summary.applicationId)/documents/\(index)\" alt=\"\(slotLabel.zh) \(name)\" data-zoom=\"1\" data-rotation=\"0\"></div>"
             : "<p><a id=\"\(id)\" href=\"/applications/\(detail.summary.applicationId)/documents/\(index)\">\(name)</a></p>"
-        let tools: Markup = image
+        let tools: HTML = image
             ? """
                 <button type="button" data-photo="\(id)" data-act="zoom-in">放大 / Zoom in</button>\
                 <button type="button" data-photo="\(id)" data-act="zoom-out">缩小 / Zoom out</button>\
@@ -164,13 +165,13 @@ struct ApplicationPageView {
 
     // MARK: History and audit
 
-    var history: Markup {
+    var history: HTML {
         var previous: JSONValue?
-        let items = revisions.map { revision -> Markup in
+        let items = revisions.map { revision -> HTML in
             let data = revision.formJSON.flatMap { try? JSONParser.parse(Array($0.utf8)) }
-            var changes: Markup = ""
+            var changes: HTML = ""
             if let previous, let data {
-                let list = FormChanges.between(previous, data).map { change -> Markup in
+                let list = FormChanges.between(previous, data).map { change -> HTML in
                     let name = fieldLabel(change.pointer, section: "")
                     return "<li>\(name.zh) / \(name.en): <del>\(change.before ?? "—")</del> → <ins>\(change.after ?? "—")</ins></li>"
                 }
@@ -182,8 +183,8 @@ struct ApplicationPageView {
         return "<section id=\"history\"><h2>修订历史 / Revision history</h2><ol>\(items)</ol></section>"
     }
 
-    var audit: Markup {
-        let rows = events.map { event -> Markup in
+    var audit: HTML {
+        let rows = events.map { event -> HTML in
             let detail = event.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " · ")
             return "<tr><td>\(event.at)</td><td class=\"actor\">\(event.actor)</td><td>\(event.action.rawValue)</td><td>\(detail)</td></tr>"
         }

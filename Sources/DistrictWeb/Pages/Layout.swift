@@ -1,12 +1,13 @@
 import EnrollCore
+import EnrollWeb
 
 /// The desk's page frame: the head with the embedded assets, the top bar with the clerk and
 /// the sign-out button.
 enum Layout {
-    static func page(title: String, clerk: Clerk?, csrf: String, body: Markup) -> Markup {
-        var bar: Markup = ""
+    static func page(title: String, clerk: Clerk?, csrf: String, body: HTML) -> HTML {
+        var bar: HTML = ""
         if let clerk {
-            let admin: Markup = clerk.role == .admin ? "<a href=\"/admin\">管理 / Admin</a>" : ""
+            let admin: HTML = clerk.role == .admin ? "<a href=\"/admin\">管理 / Admin</a>" : ""
             bar = """
                 <nav class="bar"><a href="/queue">审核队列 / Queue</a>\(admin)\
                 <span class="who">\(clerk.name) (\(clerk.role.rawValue))</span>\
@@ -21,15 +22,15 @@ enum Layout {
             """
     }
 
-    static func csrfField(_ token: String) -> Markup {
+    static func csrfField(_ token: String) -> HTML {
         "<input type=\"hidden\" name=\"\(DeskCSRFMiddleware.fieldName)\" value=\"\(token)\">"
     }
 
-    static func bilingual(_ text: LocalizedText) -> Markup {
+    static func bilingual(_ text: LocalizedText) -> HTML {
         "<span lang=\"zh-Hans\">\(text.zh)</span> / <span lang=\"en\">\(text.en)</span>"
     }
 
-    static func status(_ status: ApplicationStatus) -> Markup {
+    static func status(_ status: ApplicationStatus) -> HTML {
         let zh: String
         switch status {
         case .received: zh = "待审核"

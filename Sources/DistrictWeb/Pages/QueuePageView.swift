@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Foundation
 import Hummingbird
 
@@ -11,17 +12,17 @@ struct QueuePageView {
     /// The request, for paging links that keep the filters (nil on search results).
     var request: Request?
 
-    func render(clerk: Clerk, csrf: String, notice: Markup?) -> Markup {
-        let rows = page.items.map { item -> Markup in
-            let flags = item.flags.map { flag -> Markup in "<span class=\"flag\">\(Layout.flagText(flag))</span> " }
+    func render(clerk: Clerk, csrf: String, notice: HTML?) -> HTML {
+        let rows = page.items.map { item -> HTML in
+            let flags = item.flags.map { flag -> HTML in "<span class=\"flag\">\(Layout.flagText(flag))</span> " }
             return """
-                <tr><td><input type="checkbox" name="app" value="\(item.applicationId):\(item.version)" aria-label="选择 / Select \(item.collectionNumber)"></td>\
+                <tr><td><input type="checkbox" name="app" value="\(item.applicationId):\(String(item.version))" aria-label="选择 / Select \(item.collectionNumber)"></td>\
                 <td><a href="/applications/\(item.applicationId)">\(item.collectionNumber)</a></td><td>\(Layout.status(item.status))</td>\
                 <td>\(item.form)</td><td>\(item.station)</td><td>\(item.school ?? "")</td><td>\(flags)</td><td>\(item.updatedAt)</td></tr>
                 """
         }
         let firstShown = page.items.isEmpty ? 0 : query.offset + 1
-        let body: Markup = """
+        let body: HTML = """
             <main><h1>审核队列 / Review queue</h1>\(notice ?? "")\
             <form method="post" action="/search" class="filters" role="search">\(Layout.csrfField(csrf))\
             <label for="q">采集编号、申请编号或身份证号 / Collection number, application ID or ID number<input id="q" name="q" autocomplete="off"></label>\
@@ -42,8 +43,8 @@ struct QueuePageView {
         return Layout.page(title: "审核队列 / Queue", clerk: clerk, csrf: csrf, body: body)
     }
 
-    var filters: Markup {
-        func option(_ value: String, _ label: String, selected: Bool) -> Markup {
+    var filters: HTML {
+        func option(_ value: String, _ label: String, selected: Bool) -> HTML {
             selected ? "<option value=\"\(value)\" selected>\(label)</option>" : "<option value=\"\(value)\">\(label)</option>"
         }
         let statuses = [option("", "全部 / all", selected: query.status == nil)]
@@ -67,16 +68,16 @@ struct QueuePageView {
             """
     }
 
-    var pager: Markup {
+    var pager: HTML {
         guard let request, page.total > query.limit else { return "" }
         let current = query.offset / query.limit + 1
         let last = (page.total + query.limit - 1) / query.limit
-        func link(_ number: Int, _ label: String) -> Markup {
+        func link(_ number: Int, _ label: String) -> HTML {
             var items = request.uri.queryParameters.filter { $0.key != "page" }.map { Self.encode(String($0.key)) + "=" + Self.encode(String($0.value)) }
             items.append("page=\(number)")
             return "<a href=\"/queue?\(items.joined(separator: "&"))\">\(label)</a>"
         }
-        var parts: [Markup] = []
+        var parts: [HTML] = []
         if current > 1 { parts.append(link(current - 1, "‹ 上一页 / Previous")) }
         parts.append("<span>第 \(current) / \(last) 页 · page \(current) of \(last)</span>")
         if current < last { parts.append(link(current + 1, "下一页 / Next ›")) }
@@ -93,6 +94,6 @@ extension QueuePageView {
     }
 }
 
-extension Markup {
-    static func + (lhs: Markup, rhs: Markup) -> Markup { Markup([lhs, rhs]) }
+extension HTML {
+    static func + (lhs: HTML, rhs: HTML) -> HTML { HTML([lhs, rhs]) }
 }
