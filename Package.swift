@@ -154,7 +154,7 @@ let package = Package(
         .target(
             name: "DistrictWeb",
             dependencies: [
-                "EnrollWeb", "EnrollCore", "JSONSchema", "CalendarDates",
+                "EnrollWeb", "EnrollCore", "JSONSchema", "CalendarDates", "AgeKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,4 @@
+import AgeKit
 import EnrollCore
 import Foundation
 

@@ -1,5 +1,6 @@
 import EnrollCore
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore

@@ -19,7 +19,7 @@ struct AdminController {
         let (clerk, store) = try context.signedIn()
         let csrf = Layout.csrfField(context.csrfToken)
         let reasons = try store.reviewReasons().map { reason -> HTML in
-            "<li>\(reason.text) <form method=\"post\" action=\"/admin/reasons/\(reason.id)/remove\" class=\"inline\">\(csrf)<button type=\"submit\">删除 / Remove</button></form></li>"
+            "<li>\(reason.text) <form method=\"post\" action=\"/admin/reasons/\(String(reason.id))/remove\" class=\"inline\">\(csrf)<button type=\"submit\">删除 / Remove</button></form></li>"
         }
         let accounts = try store.accounts().map { account -> HTML in
             "<tr><td>\(account.name)</td><td>\(account.role.rawValue)</td><td>\(account.disabled ? "停用 / disabled" : "启用 / active")</td><td>\(account.lockedUntil ?? "")</td></tr>"

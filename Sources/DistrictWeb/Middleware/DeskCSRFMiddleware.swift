@@ -1,4 +1,5 @@
 import Crypto
+import EnrollCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -62,7 +63,7 @@ struct DeskCSRFMiddleware: RouterMiddleware {
     /// Whether the request's `Origin` (when the browser sends one) is this server.
     static func sameOrigin(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
-        guard let host = request.head.authority ?? request.headers[.host] else { return false }
+        guard let host = request.head.authority else { return false }
         return origin == "http://" + host || origin == "https://" + host
     }
 }

@@ -1,4 +1,5 @@
 import EnrollCore
+import Foundation
 import EnrollWeb
 import JSONSchema
 

@@ -65,6 +65,12 @@ public struct QueuePage: Sendable {
     public var total: Int
     /// The applications on this page, in the query's order.
     public var items: [ApplicationSummary]
+
+    /// Creates a page.
+    public init(total: Int, items: [ApplicationSummary]) {
+        self.total = total
+        self.items = items
+    }
 }
 
 /// A stored revision's form data, for the revision history.
