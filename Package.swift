@@ -142,7 +142,7 @@ let package = Package(
         .target(
             name: "StationWeb",
             dependencies: [
-                "EnrollWeb", "EnrollCore", "JSONSchema",
+                "EnrollWeb", "EnrollCore", "JSONSchema", "AgeKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),

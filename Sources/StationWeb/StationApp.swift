@@ -17,7 +17,9 @@ public enum StationApp {
         AssetsController().register(on: router)
         let drafts = DraftController(configuration: configuration)
         let applications = ApplicationController(configuration: configuration)
-        HomeController(configuration: configuration).register(on: router)
+        let jobs = PackJobs()
+        HomeController(configuration: configuration, work: WorkController(configuration: configuration, jobs: jobs)).register(on: router)
+        WorkController(configuration: configuration, jobs: jobs).register(on: router)
         drafts.register(on: router)
         applications.register(on: router)
         return router

@@ -14,6 +14,8 @@ import StationWeb
 struct StationFixture {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let schemas = repositoryRoot + "/Schemas"
+    /// One catalog for every test: forms are compiled once (the catalog is thread-safe).
+    static let catalog = Result { try FormCatalog(directory: schemas) }
 
     let directory: String
     let secret: SignifySecretKey
@@ -25,7 +27,7 @@ struct StationFixture {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         (secret, publicKey) = SignifySecretKey.generate(name: "test-station")
         configuration = StationConfiguration(
-            directory: directory + "/station", signer: (secret, "test-station"), catalog: try FormCatalog(directory: Self.schemas), limits: limits)
+            directory: directory + "/station", signer: (secret, "test-station"), catalog: try Self.catalog.get(), limits: limits)
     }
 
     func remove() {
@@ -106,5 +108,16 @@ struct Browser {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+extension Browser {
+    /// Posts a URL-encoded form the way a page's `<form>` does (the token in the action's query).
+    func postEncodedForm(_ client: some TestClientProtocol, _ uri: String, fields: [(name: String, value: String)]) async throws -> (status: HTTPResponse.Status, location: String?, body: String) {
+        let text = fields.map { Self.encode($0.name) + "=" + Self.encode($0.value) }.joined(separator: "&")
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if !cookie.isEmpty { headers[.cookie] = cookie }
+        let response: TestResponse = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: text))
+        return (response.status, response.headers[.location], String(buffer: response.body))
     }
 }

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JSONSchema
+import SampleKit
 import StationWeb
 import Testing
 
@@ -157,6 +158,48 @@ struct StationWebTests {
         }
     }
 
+    @Test("a submitted application changes only through a new revision (chained to it) or 撤销, both from its page")
+    func reviseAndWithdraw() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        let sample = try StationFixture.sample(Self.harbin, seed: 9)
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            let files = sample.attachments.map { (name: "attachment:\($0.slot)", fileName: $0.fileName, bytes: $0.bytes) }
+            let first = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: StationFixture.controls(sample.document) + [("_action", "submit")], files: files)
+            let page = String(try #require(first.location).prefix { $0 != "?" })
+            _ = try await browser.open(client, page)
+            let revise = try await browser.post(client, page + "/revise", fields: [])
+            #expect(revise.status == .seeOther)
+            let draftPage = try await browser.open(client, try #require(revise.location))
+            #expect(draftPage.body.contains("name=\"_etag\" value=\"1\""))
+            #expect(draftPage.body.contains("<img src=\"/drafts/"), "the photos came along")
+            var fields = StationFixture.controls(sample.document)
+            let phone = try #require(fields.firstIndex { $0.name == "/filler/backupPhone" })
+            fields[phone].value = "13912345678"
+            let draft = String(try #require(revise.location).prefix { $0 != "?" })
+            let second = try await browser.post(client, draft, fields: fields + [("_etag", "1"), ("_action", "submit")])
+            #expect(second.status == .seeOther, "\(second.body.prefix(1500))")
+            let records = try StationRecords(directory: fixture.configuration.directory).records()
+            #expect(records.map(\.revision).sorted() == [1, 2])
+            let r1 = try #require(records.first { $0.revision == 1 })
+            let r2 = try #require(records.first { $0.revision == 2 })
+            let v1 = try BundleVerifier(trust: nil).verify(directory: r1.path)
+            let v2 = try BundleVerifier(trust: nil).verify(directory: r2.path)
+            #expect(v2.header?.previousRevision == v1.tagManifestDigest)
+            #expect(v2.isSigned && v2.isValid)
+            _ = try await browser.open(client, page)
+            let withdrawn = try await browser.postEncodedForm(client, page + "/withdraw?_csrf=\(browser.token)", fields: [("reason", "家长决定不再申请")])
+            #expect(withdrawn.status == .seeOther)
+            let after = try StationRecords(directory: fixture.configuration.directory).records()
+            #expect(after.first { $0.revision == 3 }?.kind == .withdrawal)
+            let again = try await browser.postEncodedForm(client, page + "/withdraw?_csrf=\(browser.token)", fields: [("reason", "再次")])
+            #expect(again.status == .conflict)
+            #expect(again.body.contains("web.submitted"))
+        }
+    }
+
     @Test("提交 of an incomplete application keeps the draft and marks each error at its field")
     func submitShowsErrorsAtFields() async throws {
         let fixture = try StationFixture()
@@ -185,20 +228,20 @@ struct StationWebTests {
         let fixture = try StationFixture()
         defer { fixture.remove() }
         let sample = try StationFixture.sample(Self.harbin)
-        var fields = StationFixture.controls(sample.document)
-        let index = try #require(fields.firstIndex { $0.name == "/student/idNumber" })
-        let good = fields[index].value
-        let last = good.last!
-        fields[index].value = String(good.dropLast()) + (last == "1" ? "2" : "1")
+        let rightFields = StationFixture.controls(sample.document)
+        let index = try #require(rightFields.firstIndex { $0.name == "/student/idNumber" })
+        let good = rightFields[index].value
+        var wrongFields = rightFields
+        wrongFields[index].value = String(good.dropLast()) + (good.last == "1" ? "2" : "1")
+        let wrongSent = wrongFields
         try await fixture.application().test(.router) { client in
             var browser = Browser()
             _ = try await browser.open(client, "/forms/\(Self.harbin)/new")
-            let wrong = try await browser.postEncoded(client, "/forms/\(Self.harbin)/check", fields: fields + [("_field", "/student/idNumber")])
+            let wrong = try await browser.postEncoded(client, "/forms/\(Self.harbin)/check", fields: wrongSent + [("_field", "/student/idNumber")])
             #expect(wrong.status == .ok)
             #expect(wrong.body.contains(FormRenderer.controlID("/student/idNumber")))
             #expect(wrong.body.contains("form.format.cn-resident-id"))
-            fields[index].value = good
-            let right = try await browser.postEncoded(client, "/forms/\(Self.harbin)/check", fields: fields + [("_field", "/student/idNumber")])
+            let right = try await browser.postEncoded(client, "/forms/\(Self.harbin)/check", fields: rightFields + [("_field", "/student/idNumber")])
             #expect(right.status == .ok)
             #expect(!right.body.contains("form.format.cn-resident-id"))
             #expect(right.body.contains("\"messages\":[]"))

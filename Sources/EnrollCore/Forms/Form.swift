@@ -231,6 +231,12 @@ public struct FormField: Sendable {
     public var type: String?
     /// The allowed values, if an enumeration.
     public var options: [String]?
+    /// Values a conditional branch (`then`/`else`) restricts the field to under its condition,
+    /// e.g. the schools of one district: offered as suggestions, not as the only choices.
+    public var suggestions: [String]?
+    /// Fixed texts the field also accepts besides its type or format (`anyOf: [{"$ref": date},
+    /// {"const": "无"}]`): a date field that may say 无 is typed, not picked from a calendar.
+    public var alternatives: [String]?
     /// The format, if any.
     public var format: String?
     /// The one value the field may take (`const`) when it declares no type, e.g. a
@@ -250,7 +256,9 @@ private struct FieldIndexer {
     var fields: [String: FormField] = [:]
     var order: [String] = []
 
-    mutating func walk(_ node: JSONValue, base: String, path: [String], required: Bool, depth: Int) {
+    /// `conditional`: the node lies in a `then`/`else` branch, so its `enum` holds only under
+    /// that branch's condition (suggestions, not the field's options).
+    mutating func walk(_ node: JSONValue, base: String, path: [String], required: Bool, depth: Int, conditional: Bool = false) {
         guard depth < 64, case .object(let object) = node else { return }
         var base = base
         if let id = object["$id"]?.stringValue, let resolved = URL(string: id, relativeTo: URL(string: base))?.absoluteString {
@@ -264,11 +272,22 @@ private struct FieldIndexer {
         if var field = fields[key] {
             field.required = field.required || required
             if field.type == nil { field.type = object["type"]?.stringValue }
-            if field.options == nil { field.options = object["enum"]?.arrayValue?.compactMap(\.stringValue) }
+            if conditional {
+                if field.suggestions == nil { field.suggestions = object["enum"]?.arrayValue?.compactMap(\.stringValue) }
+            } else if field.options == nil {
+                field.options = object["enum"]?.arrayValue?.compactMap(\.stringValue)
+            }
             // `anyOf: [{"$ref": …list…}, {"const": "无"}]`: the constant is one more option.
-            if var options = field.options, let constant = object["const"]?.stringValue, !options.contains(constant) {
-                options.append(constant)
-                field.options = options
+            // A constant the field may also take (`anyOf: [{"$ref": list}, {"const": "无"}]`, or a
+            // branch's `{"const": "无"}` for a foreign child) is one more option of a choice, and
+            // an alternative of a date (the engine judges when it applies).
+            if let constant = object["const"]?.stringValue {
+                if var options = field.options {
+                    if !options.contains(constant) { options.append(constant) }
+                    field.options = options
+                } else if (!conditional || field.format == "date"), !(field.alternatives ?? []).contains(constant) {
+                    field.alternatives = (field.alternatives ?? []) + [constant]
+                }
             }
             if field.format == nil { field.format = object["format"]?.stringValue }
             if field.type == nil, field.constant == nil, let constant = object["const"] { field.constant = constant }
@@ -284,26 +303,26 @@ private struct FieldIndexer {
            let target = schema.schemaValue(at: absolute.contains("#") ? absolute : absolute + "#")
         {
             let targetBase = String(absolute.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
-            walk(target, base: targetBase, path: path, required: false, depth: depth + 1)
+            walk(target, base: targetBase, path: path, required: false, depth: depth + 1, conditional: conditional)
         }
         let requiredNames = Set(object["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if let properties = object["properties"]?.objectValue {
             for (name, child) in properties {
-                walk(child, base: base, path: path + [name], required: requiredNames.contains(name), depth: depth + 1)
+                walk(child, base: base, path: path + [name], required: requiredNames.contains(name), depth: depth + 1, conditional: conditional)
             }
         }
-        if let items = object["items"] { walk(items, base: base, path: path + ["0"], required: false, depth: depth + 1) }
+        if let items = object["items"] { walk(items, base: base, path: path + ["0"], required: false, depth: depth + 1, conditional: conditional) }
         for (position, item) in (object["prefixItems"]?.arrayValue ?? []).enumerated() {
-            walk(item, base: base, path: path + [String(position)], required: false, depth: depth + 1)
+            walk(item, base: base, path: path + [String(position)], required: false, depth: depth + 1, conditional: conditional)
         }
         for keyword in ["allOf", "anyOf", "oneOf"] {
-            for child in object[keyword]?.arrayValue ?? [] { walk(child, base: base, path: path, required: false, depth: depth + 1) }
+            for child in object[keyword]?.arrayValue ?? [] { walk(child, base: base, path: path, required: false, depth: depth + 1, conditional: conditional) }
         }
         for keyword in ["then", "else"] {
-            if let child = object[keyword] { walk(child, base: base, path: path, required: false, depth: depth + 1) }
+            if let child = object[keyword] { walk(child, base: base, path: path, required: false, depth: depth + 1, conditional: true) }
         }
         for (_, child) in object["dependentSchemas"]?.objectValue ?? JSONObject() {
-            walk(child, base: base, path: path, required: false, depth: depth + 1)
+            walk(child, base: base, path: path, required: false, depth: depth + 1, conditional: true)
         }
     }
 }

@@ -53,6 +53,19 @@ public enum WebAssets {
     public static let script = #"""
     (function () {
       "use strict";
+      var bar = document.querySelector("progress[data-progress]");
+      if (bar) {
+        var poll = function () {
+          fetch(bar.getAttribute("data-progress"), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (j) {
+            bar.max = Math.max(j.total, 1); bar.value = j.done;
+            if (j.finished) { window.location.reload(); } else { setTimeout(poll, 400); }
+          }).catch(function () { setTimeout(poll, 1000); });
+        };
+        setTimeout(poll, 200);
+      }
+    })();
+    (function () {
+      "use strict";
       var form = document.querySelector("form[data-check]");
       if (!form) { return; }
       var token = form.getAttribute("data-csrf");

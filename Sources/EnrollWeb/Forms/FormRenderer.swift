@@ -306,8 +306,15 @@ public struct FormRenderer: Sendable {
         } else if let constant = field.constant {
             let checked = value != nil && value == constant
             control = "<input type=\"checkbox\"\(common) value=\"\(FieldCondition.text(constant))\"\(checked ? HTML(" checked") : "")>"
-        } else if field.format == "date" {
+        } else if field.format == "date", field.alternatives == nil {
             control = "<input type=\"date\"\(common) value=\"\(current)\">"
+        } else if let suggestions = field.suggestions ?? field.alternatives, !suggestions.isEmpty {
+            // Values that hold only under a condition (one district's schools), or fixed texts
+            // besides a date: typed, with the values offered.
+            let listID = id + "-list"
+            let options = suggestions.map { option -> HTML in "<option value=\"\(option)\"></option>" }
+            let placeholder = field.format == "date" ? HTML(" placeholder=\"YYYY-MM-DD\" inputmode=\"numeric\"") : ""
+            control = "<input type=\"text\" list=\"\(listID)\"\(placeholder)\(common) value=\"\(current)\"><datalist id=\"\(listID)\">\(options)</datalist>"
         } else if field.format == "cn-mobile" || last.lowercased().hasSuffix("phone") {
             control = "<input type=\"tel\" inputmode=\"tel\" autocomplete=\"off\"\(common) value=\"\(current)\">"
         } else if last.hasSuffix("idNumber") || last.hasSuffix("IdNumber") || last == "number" || field.format == "cn-resident-id" {

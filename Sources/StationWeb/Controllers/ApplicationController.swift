@@ -14,6 +14,7 @@ struct ApplicationController {
         group.get(":id", use: show)
         group.get(":id/files/:slot/:name", use: file)
         group.post(":id/withdraw", use: withdraw)
+        group.post(":id/revise", use: revise)
     }
 
     /// The latest signed revision of an application, from the station's records.
@@ -66,6 +67,9 @@ struct ApplicationController {
             let fields = FormRenderer(form: form, language: language).render(document: document, attachments: files, readOnly: true)
             body += """
             <form class="readonly" aria-readonly="true">\(fields)</form>\
+            <form method="post" action="/applications/\(id)/revise?_csrf=\(context.csrfToken)&\(lang)"><fieldset class="section"><legend><h2>\(t("修改（新版本）", "Change (a new revision)"))</h2></legend>\
+            <p>\(t("已提交的申请不能直接改动。驳回后需修改时，在此制作新版本：打开一份草稿，改好后重新提交。", "A submitted application is never changed in place. When it was rejected and needs changes, make a new revision here: it opens as a draft to correct and submit again."))</p>\
+            <p><button type="submit">\(t("制作新版本", "Make a new revision"))</button></p></fieldset></form>\
             <form method="post" action="/applications/\(id)/withdraw?_csrf=\(context.csrfToken)&\(lang)"><fieldset class="section"><legend><h2>\(t("撤销申请", "Withdraw the application"))</h2></legend>\
             <div class="field"><label for="withdraw-reason">\(t("撤销原因（家长所述）", "Reason (as the family said it)"))</label><input type="text" id="withdraw-reason" name="reason"></div>\
             <p><button type="submit">\(t("撤销", "Withdraw"))</button></p></fieldset></form>
@@ -80,6 +84,32 @@ struct ApplicationController {
         let name = context.parameters.get("name") ?? ""
         guard let entry = attachments(record.path).first(where: { $0.slot == slot && $0.name == name }) else { throw StationPage.notFound("文件") }
         return try StationPage.file(record.path + "/" + BundleLayout.attachments + entry.slot + "/" + entry.name)
+    }
+
+    /// Starts the next revision as a draft holding this revision's data and photos, chained by
+    /// `Enroll-Previous-Revision` (as `enroll revise` chains it).
+    @Sendable func revise(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let (record, verification) = try latest(context.parameters.get("id"))
+        let language = StationPage.language(request)
+        guard let header = verification.header, header.kind == .application, let digest = verification.tagManifestDigest, verification.isSigned else {
+            throw WebError(.conflict, .webSubmitted, zh: "该申请已撤销，不能再修改。", en: "This application has been withdrawn and cannot be changed.")
+        }
+        let drafts = DraftStore(stationDirectory: configuration.directory)
+        if let existing = try drafts.load(header.applicationID), existing.header.revision == header.revision + 1 {
+            return StationPage.redirect("/drafts/\(record.applicationId)?\(StationPage.langQuery(language))")
+        }
+        let next = BundleHeader(
+            form: header.form, formVersion: header.formVersion, applicationID: header.applicationID,
+            revision: header.revision + 1, previousRevision: digest, kind: .application)
+        let formJSON = Array(try Data(contentsOf: URL(fileURLWithPath: record.path + "/" + BundleLayout.form)))
+        let uploads = attachments(record.path).compactMap { entry -> DraftUpload? in
+            let file = record.path + "/" + BundleLayout.attachments + entry.slot + "/" + entry.name
+            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: file)).read(upToCount: 16)).flatMap { $0 }.map(Array.init) ?? []
+            return MediaType.sniff(head).map { DraftUpload(slot: entry.slot, file: file, mediaType: $0) }
+        }
+        drafts.remove(header.applicationID)
+        try drafts.save(header: next, etag: 0, formJSON: formJSON, uploads: uploads, removing: [])
+        return StationPage.redirect("/drafts/\(record.applicationId)?\(StationPage.langQuery(language))")
     }
 
     @Sendable func withdraw(_ request: Request, context: WebRequestContext) async throws -> Response {

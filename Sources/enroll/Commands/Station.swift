@@ -33,6 +33,14 @@ extension Enroll.Station {
         @Option(name: .long, help: ArgumentHelp("Address and port to listen on (port 0: any free port).", valueName: "host:port"))
         var listen: String = "127.0.0.1:8080"
 
+        @Option(name: .long, help: ArgumentHelp("A directory offered for 打包 and 导入回执 besides DIR/outgoing and mounted USB sticks; repeat for more.", valueName: "dir"))
+        var usbDir: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Directory holding the district's trusted .pub key, to check status archives.", valueName: "dir"))
+        var trust: String?
+
+        @OptionGroup var identity: IdentityOption
+
         func validate() throws {
             guard Self.parse(listen) != nil else {
                 throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080. --listen 应为 主机:端口，例如 127.0.0.1:8080。")
@@ -49,7 +57,9 @@ extension Enroll.Station {
         func run() async throws {
             let (host, port) = Self.parse(listen)!
             let configuration = try reportingErrors(common) {
-                StationConfiguration(directory: stationDir, signer: try signing.signer(), catalog: try schemaOptions.catalog())
+                StationConfiguration(
+                    directory: stationDir, signer: try signing.signer(), catalog: try schemaOptions.catalog(), exportDirectories: usbDir,
+                    districtTrust: try trust.map { try TrustStore(directory: $0) }, identities: try identity.identities())
             }
             if !StationApp.isLoopback(host) {
                 Terminal.err(common.language == .zh
