@@ -8,7 +8,7 @@ import NIOCore
 import Testing
 
 /// A temporary directory removed when the test ends.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init(_ name: String = #function) {
@@ -135,12 +135,17 @@ struct Browser {
     }
 }
 
+/// A response body as `Data`.
+enum TestBody {
+    static func data(_ buffer: ByteBuffer) -> Data { Data(buffer.readableBytesView) }
+}
+
 extension TestResponse {
     var text: String { String(buffer: body) }
 
     /// The diagnostic code of a JSON error answer.
     var jsonCode: String? {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["code"] as? String
+        (try? JSONSerialization.jsonObject(with: TestBody.data(body)) as? [String: Any])?["code"] as? String
     }
 
     /// The diagnostic code shown on an error page (`<code>…</code>` in the alert).

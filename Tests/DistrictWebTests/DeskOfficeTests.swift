@@ -2,7 +2,9 @@ import DistrictWeb
 import EnrollCore
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The admin's office work in the desk: importing an archive from the import directory with

@@ -3,6 +3,7 @@ import EnrollCore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import JSONSchema
 import Testing
 
@@ -25,13 +26,13 @@ import Testing
             #expect(first.status == .ok)
             #expect(first.text.contains("共 \(all.count) 个"))
             #expect(first.text.contains("page=2"))
-            let api = try JSONSerialization.jsonObject(with: Data(buffer: try await browser.get("/api/queue?page=3").body)) as! [String: Any]
+            let api = try JSONSerialization.jsonObject(with: TestBody.data(try await browser.get("/api/queue?page=3").body)) as! [String: Any]
             let items = api["items"] as! [[String: Any]]
             #expect(api["total"] as? Int == all.count)
             #expect(items.map { $0["collectionNumber"] as! String } == Array(all.map(\.collectionNumber).dropFirst(10).prefix(5)))
 
             let harbin = try JSONSerialization.jsonObject(
-                with: Data(buffer: try await browser.get("/api/queue?form=harbin-public-primary-2024&sort=number&desc=1").body)) as! [String: Any]
+                with: TestBody.data(try await browser.get("/api/queue?form=harbin-public-primary-2024&sort=number&desc=1").body)) as! [String: Any]
             let numbers = (harbin["items"] as! [[String: Any]]).map { $0["collectionNumber"] as! String }
             #expect(numbers == all.filter { $0.form == "harbin-public-primary-2024" }.map(\.collectionNumber).sorted().reversed())
 
@@ -96,7 +97,7 @@ import Testing
 
             let image = try await browser.get("/applications/\(target.applicationId)/documents/\(photo)")
             #expect(image.status == .ok && image.headers[.contentType] == "image/jpeg")
-            #expect(Array(buffer: image.body) == Array(try Data(contentsOf: URL(fileURLWithPath: store.objects.path(of: files[photo].object)))))
+            #expect(Array(image.body.readableBytesView) == Array(try Data(contentsOf: URL(fileURLWithPath: store.objects.path(of: files[photo].object)))))
             let missing = try await browser.get("/applications/\(target.applicationId)/documents/\(files.count)")
             #expect(missing.status == .notFound && missing.pageCode == "web.unknown-application")
             // No path reaches the file system: traversal and non-numbers are not documents.
@@ -106,7 +107,7 @@ import Testing
                 #expect(response.status == .notFound, "\(path)")
                 #expect(!response.text.contains("SQLite format"), "\(path)")
             }
-            let json = try JSONSerialization.jsonObject(with: Data(buffer: try await browser.get("/api/applications/\(target.applicationId)").body)) as! [String: Any]
+            let json = try JSONSerialization.jsonObject(with: TestBody.data(try await browser.get("/api/applications/\(target.applicationId)").body)) as! [String: Any]
             #expect((json["summary"] as? [String: Any])?["applicationId"] as? String == target.applicationId)
         }
     }

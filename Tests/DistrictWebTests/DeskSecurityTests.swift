@@ -3,6 +3,7 @@ import EnrollCore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Sign-in, sessions, cookies, CSRF and roles, over HTTP.
