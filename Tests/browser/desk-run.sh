@@ -27,7 +27,10 @@ trap cleanup EXIT
 mkdir -p "$out"
 
 store="$work/store"
-keys="$root/SampleBundles/keys"
+# The sample keys with the secret ones at mode 0600 (git keeps 0644; signing refuses that).
+cp -r "$root/SampleBundles/keys" "$work/keys"
+chmod 600 "$work/keys/"*.sec
+keys="$work/keys"
 "$bin" import --store "$store" --trust "$keys/trust" --schemas "$root/Schemas" "$root/SampleBundles/valid" --format json >/dev/null
 password="browser-pass-1"
 for account in wang.admin:admin li.clerk:reviewer zhao.clerk:reviewer; do
