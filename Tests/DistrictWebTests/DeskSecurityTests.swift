@@ -156,7 +156,7 @@ import Testing
             var browser = Browser(client)
             let page = try await browser.get("/login")
             #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
-            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
             #expect(page.headers[.cacheControl] == "no-store")
             let script = try await browser.get("/assets/desk.js")
             #expect(script.status == .ok && script.text.contains("rotate"))
