@@ -20,7 +20,9 @@ enum DeskAssets {
         .problem { border: 2px solid #b02a37; padding: .5rem 1rem; background: #fff5f5; }
         .notice { border: 2px solid #146c43; padding: .5rem 1rem; background: #f3fff7; }
         .section { display: grid; grid-template-columns: minmax(18rem, 1fr) minmax(18rem, 1.2fr); gap: 1rem; border-top: 2px solid #17365d; padding: .5rem 0; }
-        dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dl.fields dt { color: #555; }
+        .section > div { min-width: 0; }
+        dl.fields { display: grid; grid-template-columns: minmax(8rem, 45%) minmax(0, 1fr); gap: .2rem 1rem; } dl.fields dt { color: #555; }
+        dl.fields dd { margin: 0; overflow-wrap: anywhere; }
         figure.document { margin: 0 0 1rem; } figure.document .frame { overflow: hidden; border: 1px solid #aaa; max-height: 32rem; }
         figure.document img { max-width: 100%; transition: transform .2s; transform-origin: center center; }
         .changes del { color: #b02a37; } .changes ins { color: #146c43; text-decoration: none; }
