@@ -113,9 +113,12 @@ struct Browser {
 
 extension Browser {
     /// Posts a URL-encoded form the way a page's `<form>` does (the token in the action's query).
-    func postEncodedForm(_ client: some TestClientProtocol, _ uri: String, fields: [(name: String, value: String)]) async throws -> (status: HTTPResponse.Status, location: String?, body: String) {
+    func postEncodedForm(
+        _ client: some TestClientProtocol, _ uri: String, fields: [(name: String, value: String)], origin: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, location: String?, body: String) {
         let text = fields.map { Self.encode($0.name) + "=" + Self.encode($0.value) }.joined(separator: "&")
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let origin { headers[.origin] = origin }
         if !cookie.isEmpty { headers[.cookie] = cookie }
         let response: TestResponse = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: text))
         return (response.status, response.headers[.location], String(buffer: response.body))

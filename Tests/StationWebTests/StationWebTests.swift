@@ -89,6 +89,10 @@ struct StationWebTests {
             #expect(wrong.status == .forbidden)
             #expect(wrong.body.contains("web.csrf"))
             #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().isEmpty, "nothing was saved")
+            // The right token from another site's page (its Origin) is refused too.
+            let crossSite = try await browser.postEncodedForm(client, "/status?_csrf=\(browser.token)", fields: [], origin: "http://evil.example")
+            #expect(crossSite.status == .forbidden)
+            #expect(crossSite.body.contains("web.csrf"))
             let accepted = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "张三")])
             #expect(accepted.status == .seeOther)
         }

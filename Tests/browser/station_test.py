@@ -141,7 +141,7 @@ def run_form(registrar, args, form):
             registrar.fill(pointer, wrong)
             registrar.wait.until(lambda d: registrar.control(id_pointer).get_attribute("aria-invalid") == "true")
             message = registrar.message(id_pointer)
-            assert "form.format.cn-resident-id" in message, message
+            assert "form.format.cn-" in message and ("身份证" in message or "居住证" in message), message
             registrar.scroll(registrar.control(id_pointer))
             registrar.shot(form + "-2-wrong-id")
             registrar.fill(pointer, text)
@@ -161,7 +161,12 @@ def run_form(registrar, args, form):
 
     # 暂存, then reload: the draft is all there.
     driver.find_element(By.CSS_SELECTOR, 'button[name="_action"][value="save"]').click()
-    registrar.wait.until(EC.url_contains("saved="))
+    try:
+        registrar.wait.until(EC.url_contains("saved="))
+    except Exception:
+        registrar.shot(form + "-4-save-failed")
+        problems = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".msg, .summary") if e.text.strip()]
+        raise AssertionError("暂存 did not go through (%s): %s" % (driver.current_url, problems[:10] or driver.page_source[:2000]))
     driver.refresh()
     registrar.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "form[data-check]")))
     for pointer, text in fields:

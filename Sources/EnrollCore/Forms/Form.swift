@@ -298,13 +298,6 @@ private struct FieldIndexer {
             }
             fields[key] = field
         }
-        if let reference = object["$ref"]?.stringValue,
-           let absolute = URL(string: reference, relativeTo: URL(string: base))?.absoluteString,
-           let target = schema.schemaValue(at: absolute.contains("#") ? absolute : absolute + "#")
-        {
-            let targetBase = String(absolute.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
-            walk(target, base: targetBase, path: path, required: false, depth: depth + 1, conditional: conditional)
-        }
         let requiredNames = Set(object["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if let properties = object["properties"]?.objectValue {
             for (name, child) in properties {
@@ -314,6 +307,15 @@ private struct FieldIndexer {
         if let items = object["items"] { walk(items, base: base, path: path + ["0"], required: false, depth: depth + 1, conditional: conditional) }
         for (position, item) in (object["prefixItems"]?.arrayValue ?? []).enumerated() {
             walk(item, base: base, path: path + [String(position)], required: false, depth: depth + 1, conditional: conditional)
+        }
+        // A node's own properties before its `$ref`: their order and labels are the form's, not
+        // those of a shared definition the reference brings in (`idNumberMatchesType`).
+        if let reference = object["$ref"]?.stringValue,
+           let absolute = URL(string: reference, relativeTo: URL(string: base))?.absoluteString,
+           let target = schema.schemaValue(at: absolute.contains("#") ? absolute : absolute + "#")
+        {
+            let targetBase = String(absolute.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            walk(target, base: targetBase, path: path, required: false, depth: depth + 1, conditional: conditional)
         }
         for keyword in ["allOf", "anyOf", "oneOf"] {
             for child in object[keyword]?.arrayValue ?? [] { walk(child, base: base, path: path, required: false, depth: depth + 1, conditional: conditional) }

@@ -28,6 +28,7 @@ public enum WebAssets {
     .field.check label { display: inline; color: var(--ink); }
     input[type=text], input[type=tel], input[type=date], select, textarea { width: 100%; padding: .45rem .5rem; font: inherit; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
     input:focus, select:focus { outline: 2px solid var(--accent); outline-offset: 1px; }
+    input:disabled, select:disabled { background: #eef1f4; color: #6b7583; }
     [aria-invalid="true"] { border-color: var(--bad) !important; background: #fff5f4; }
     .req { color: var(--bad); }
     .msg { color: var(--bad); margin: .2rem 0 0; font-size: .88rem; min-height: 0; }

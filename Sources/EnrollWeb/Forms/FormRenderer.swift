@@ -353,7 +353,7 @@ public struct FormRenderer: Sendable {
             let thumbs = present.map { file -> HTML in
                 let removeID = id + "-remove-" + file.name.filter { $0.isLetter || $0.isNumber }
                 return """
-                <li><img src="\(file.url)" alt="\(slot.label.text(in: language)) \(file.name)" loading="lazy">\
+                <li><img src="\(file.url)" alt="\(slot.label.text(in: language)) \(file.name)">\
                 \(context.readOnly ? "" : HTML("<input type=\"checkbox\" id=\"\(removeID)\" name=\"remove:\(slot.id)/\(file.name)\" value=\"true\"> <label for=\"\(removeID)\">\(text(zh: "删除", en: "Remove"))</label>"))</li>
                 """
             }

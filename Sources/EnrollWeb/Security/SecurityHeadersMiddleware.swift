@@ -4,7 +4,7 @@ import Hummingbird
 
 /// Sets the headers every page of the web apps carries: a content security policy that allows
 /// only the app's own scripts, styles and images (and `blob:` thumbnails), no framing, no
-/// MIME sniffing, no referrer.
+/// MIME sniffing, no referrer to other sites.
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Creates the middleware.
     public init() {}
@@ -23,7 +23,9 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         response.headers[HTTPField.Name("Content-Security-Policy")!] =
             "default-src 'self'; img-src 'self' blob:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on form posts,
+        // which the CSRF check must refuse.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
