@@ -11,11 +11,12 @@ build: setup
 	$(SWIFT) build
 
 # Every test: unit, conformance suites, interop with bagit-python and signify, end-to-end CLI,
-# and the station web app in a real headless Chromium (Tests/browser/run.sh).
+# the station web app and the district review desk in a real headless Chromium (Tests/browser/).
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	bash Tests/browser/run.sh
+	bash Tests/browser/desk-run.sh
 
 # libFuzzer on every parser (scripts/fuzz.sh --list): SECONDS each, two at a time.
 SECONDS_EACH ?= 300

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // C libraries, each behind its own system-library target.
@@ -115,6 +116,7 @@ let package = Package(
                 "PrintKit",
                 "DigestKit",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -147,6 +149,19 @@ let package = Package(
             ]
         ),
 
+        // The district's review desk web app (`enroll district serve`): accounts, sessions,
+        // the queue, one application beside its photos, decisions, the office's admin work.
+        .target(
+            name: "DistrictWeb",
+            dependencies: [
+                "EnrollWeb", "EnrollCore", "JSONSchema", "CalendarDates", "AgeKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The thin command-line front end: parse, call, print.
         .executableTarget(
             name: "enroll",
@@ -157,6 +172,7 @@ let package = Package(
                 "JSONSchema",
                 "SampleKit",
                 "StationWeb",
+                "DistrictWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -230,6 +246,14 @@ let package = Package(
             name: "StationWebTests",
             dependencies: [
                 "StationWeb", "EnrollWeb", "EnrollCore", "SampleKit", "JSONSchema",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "DistrictWebTests",
+            dependencies: [
+                "DistrictWeb", "EnrollCore", "SampleKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

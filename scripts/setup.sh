@@ -7,7 +7,7 @@ apt_packages=(libarchive-dev libzstd-dev libxml2-dev libsqlite3-dev pkg-config
               libarchive-tools signify-openbsd zstd unzip libjpeg-turbo-progs
               libcairo2-dev libpango1.0-dev libqrencode-dev libturbojpeg0-dev fonts-noto-cjk
               fonts-dejavu-core poppler-utils zbar-tools age pigz libssl-dev
-              chromium chromium-driver)
+              chromium chromium-driver openssl curl)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -27,7 +27,7 @@ if [ -n "$python" ]; then
   "$python" -c "import jsonschema" 2>/dev/null || pip_missing+=(jsonschema)
   "$python" -c "import junitparser" 2>/dev/null || pip_missing+=(junitparser)  # reads validate's JUnit in the CLI tests
   "$python" -c "import openpyxl" 2>/dev/null || pip_missing+=(openpyxl)
-  "$python" -c "import selenium" 2>/dev/null || pip_missing+=(selenium)  # the station's browser tests (Tests/browser)
+  "$python" -c "import selenium" 2>/dev/null || pip_missing+=(selenium)  # the web apps' browser tests (Tests/browser)
   if [ ${#pip_missing[@]} -gt 0 ]; then
     echo "setup: pip installing ${pip_missing[*]}"
     "$python" -m pip install -q "${pip_missing[@]}"

@@ -16,7 +16,7 @@ struct Enroll: AsyncParsableCommand {
         subcommands: [
             Keys.self, New.self, Sign.self, Verify.self, Validate.self, Revise.self, Withdraw.self,
             Pack.self, List.self, Unpack.self, Import.self, Review.self, Status.self, Export.self, Trust.self, Log.self,
-            Forms.self, Schema.self, Sample.self, Bag.self, Print.self, Numbers.self, Store.self, Schools.self, Station.self,
+            Forms.self, Schema.self, Sample.self, Bag.self, Print.self, Numbers.self, Store.self, Schools.self, Station.self, District.self,
         ]
     )
 

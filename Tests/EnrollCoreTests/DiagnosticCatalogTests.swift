@@ -31,7 +31,7 @@ struct DiagnosticCatalogTests {
 
     /// Every Swift source file of the targets that raise diagnostics.
     static func sources() throws -> [(path: String, text: String)] {
-        try ["EnrollCore", "enroll", "SampleKit", "EnrollWeb", "StationWeb"].flatMap { target in
+        try ["EnrollCore", "enroll", "SampleKit", "EnrollWeb", "StationWeb", "DistrictWeb"].flatMap { target in
             try DirectoryWalker.walk(repositoryRoot + "/Sources/" + target).filter { $0.kind == .file && $0.path.hasSuffix(".swift") }.map {
                 let path = repositoryRoot + "/Sources/" + target + "/" + $0.path
                 return (path, try read(path))

@@ -221,7 +221,7 @@ struct StoreTests {
         let events = try district.store.events(application: admitted.applicationId)
         #expect(events.map(\.action.rawValue) == ["import.new", "review.reject", "review.verify", "review.admit"])
         #expect(events.map(\.actor) == ["test", "clerk", "clerk", "clerk"])
-        #expect(events[1].detail == ["from": "received", "to": "rejected", "revision": "1", "reasons": "缺少居住证"])
+        #expect(events[1].detail == ["from": "received", "to": "rejected", "revision": "1", "reason.1": "缺少居住证"])
         #expect(events[3].detail["school"] == "第一小学")
     }
 

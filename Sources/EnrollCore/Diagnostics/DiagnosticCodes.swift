@@ -423,6 +423,43 @@ extension DiagnosticCode {
     /// Admitting needs the school (--school).
     public static let reviewSchoolMissing = DiagnosticCode("review.school-missing")
 
+    /// The application was changed by someone else (a decision or a new revision) after the reviewer opened it; the decision was not saved. Open it again, look, then decide.
+    public static let reviewStale = DiagnosticCode("review.stale")
+
+    // MARK: The district's clerks (accounts of the review desk)
+
+    /// The account … exists already. To change its password use `enroll district user passwd`.
+    public static let accountExists = DiagnosticCode("account.exists")
+
+    /// There is no account …. See `enroll district user list` for the accounts.
+    public static let accountUnknown = DiagnosticCode("account.unknown")
+
+    /// This account is disabled; ask an administrator.
+    public static let accountDisabled = DiagnosticCode("account.disabled")
+
+    /// Too many wrong passwords: the account is locked until …. Try later, or ask an administrator to set a new password.
+    public static let accountLocked = DiagnosticCode("account.locked")
+
+    /// Wrong account name or password. After repeated failures you must wait, and then the account is locked for a while.
+    public static let accountSignInFailed = DiagnosticCode("account.sign-in-failed")
+
+    /// The account name … is not valid: use 1-64 letters, digits, dots, underscores or hyphens.
+    public static let accountNameInvalid = DiagnosticCode("account.name-invalid")
+
+    /// The password must be at least 8 characters and at most 72 bytes.
+    public static let accountPasswordWeak = DiagnosticCode("account.password-weak")
+
+    // MARK: The district's review desk (`enroll district serve`)
+
+    /// This page of the review desk needs a signed-in clerk (or the session has expired). Sign in again.
+    public static let webSignInRequired = DiagnosticCode("web.sign-in-required")
+
+    /// This is an administrator's action; a reviewer's account cannot do it. Ask an administrator.
+    public static let webForbidden = DiagnosticCode("web.forbidden")
+
+    /// No application of that id that this account may see, or no document of that number in it.
+    public static let webUnknownApplication = DiagnosticCode("web.unknown-application")
+
     // MARK: Printing (`enroll print`)
 
     /// The printout's content does not match its signature: it was altered or forged. Do not accept it.
@@ -600,6 +637,8 @@ extension DiagnosticCode {
         .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn, .importRevisionHeld, .importOutsideWindow, .importCollectionNumber, .importWrongDistrict,
         .storeUnavailable, .storeDistrictMismatch, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .stationNumberBlock, .reviewNotAllowed,
         .reviewReasonMissing, .reviewSchoolMissing, .reviewNoHeldRevision,
+        .reviewStale, .accountExists, .accountUnknown, .accountDisabled, .accountLocked, .accountSignInFailed, .accountNameInvalid,
+        .accountPasswordWeak, .webSignInRequired, .webForbidden, .webUnknownApplication,
         .printAltered, .printCodeUnknown, .printFieldUnprintable, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
         .ioExists, .ioFailed,
         .ioNotFound, .usageAttach, .usageBadName, .usageEncryption, .usageKeyId,

@@ -55,13 +55,18 @@ public final class DistrictStore: Sendable {
     public func exportRows() throws -> [ExportRow] { try backend.exportRows() }
 
     /// Records a review decision; the decision and the audit event commit together.
+    /// - Parameter expectedVersion: The version the reviewer saw (``ApplicationSummary/version``);
+    ///   when given and the application changed since, nothing is written.
     /// - Returns: The application after the decision.
-    /// - Throws: `import.review-*` when the move is not allowed or details are missing.
+    /// - Throws: `review.*` when the move is not allowed or details are missing,
+    ///   `review.stale` when the application changed since `expectedVersion`.
     @discardableResult
     public func review(
-        _ action: ReviewAction, _ reference: String, reasons: [String] = [], school: String? = nil, reviewer: String
+        _ action: ReviewAction, _ reference: String, reasons: [String] = [], school: String? = nil, reviewer: String,
+        expectedVersion: Int64? = nil
     ) throws -> ApplicationSummary {
-        try backend.review(ReviewDecision(action, reference, reasons: reasons, school: school, reviewer: reviewer))
+        try backend.review(
+            ReviewDecision(action, reference, reasons: reasons, school: school, reviewer: reviewer, expectedVersion: expectedVersion))
     }
 
     /// Accepts the revision the submit lock held: it becomes current, the status and decision

@@ -76,10 +76,11 @@ public enum StatusArchive {
     /// Writes the status archive of every application (or one station's).
     /// - Parameter recipients: When set, the archive is encrypted to these age recipients (a
     ///   station's `.age.pub`) while it is written; only ciphertext reaches the disk.
+    /// - Parameter actor: Who exports, for the audit log (the desk passes the clerk's account).
     /// - Returns: How many applications it holds.
     public static func export(
         from store: DistrictStore, key: SignifySecretKey, district: String, station: String? = nil, to output: String,
-        recipients: [AgeRecipient]? = nil
+        recipients: [AgeRecipient]? = nil, actor: String = DistrictStore.defaultActor
     ) throws -> Int {
         let schools = Dictionary(try store.backend.schools().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let entries = try store.backend.statusRows(station: station).map { row in
@@ -109,7 +110,7 @@ public enum StatusArchive {
         } catch {
             throw error.enrollError(archive: output)
         }
-        try store.backend.append(AuditEntry(actor: DistrictStore.defaultActor, action: .statusExport, detail: [
+        try store.backend.append(AuditEntry(actor: actor, action: .statusExport, detail: [
             "archive": output, "count": String(entries.count), "station": station ?? "all", "keyId": key.keyID.description,
         ]))
         return entries.count

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The district store's operations, split by job. A backend (SQLite today, PostgreSQL for a
 /// city) implements all of them over its database; ``DistrictStore`` is what callers use.
 ///
@@ -105,11 +107,60 @@ public protocol ImportTarget {
 }
 
 /// A district store backend: every job, plus the content-addressed objects beside it.
-public protocol StoreBackend: AnyObject, ApplicationRepository, HeldRevisions, NumberBlockRegistry, DistrictSetting, SchoolDirectory, AuditLog, TrustRegistry, ImportTarget {
+public protocol StoreBackend: AnyObject, ApplicationRepository, HeldRevisions, NumberBlockRegistry, DistrictSetting, SchoolDirectory, AuditLog, TrustRegistry, ImportTarget, AccountDirectory, ReviewQueue {
     /// Where the bundles' files are kept.
     var objects: ObjectStore { get }
     /// Takes the store's import lock: one import at a time; readers and reviewers never wait
     /// for it. Released when the returned lock is released or deinitialised.
     /// - Throws: `import.store-busy` when another import holds it.
     func lockForImport() throws -> ImportLock
+}
+
+/// The district's clerks: accounts (bcrypt password hashes, roles, sign-in failures and locks)
+/// and their signed-in sessions.
+public protocol AccountDirectory {
+    /// Every account, by name.
+    func accounts() throws -> [Account]
+    /// One account, or nil.
+    func account(named name: String) throws -> Account?
+    /// Adds an account and logs it.
+    /// - Throws: `account.exists` when the name is taken.
+    func addAccount(_ account: Account) throws
+    /// Replaces an account's role, hash, disabled flag, failures and lock; logs `action` when given.
+    /// - Throws: `account.unknown`.
+    func updateAccount(_ account: Account, event: AuditEntry?) throws
+    /// Applies one sign-in attempt (``LoginRule``) to the account's failure count and lock in
+    /// one transaction, and logs a new lock.
+    /// - Returns: The account after, and the outcome; nil when there is no such account.
+    func recordSignIn(_ name: String, passwordCorrect: Bool, now: Date, policy: LoginPolicy) throws -> (Account, LoginRule.Outcome)?
+    /// Stores a new session.
+    func createSession(_ session: DeskSession) throws
+    /// The session with this token digest, or nil.
+    func session(tokenDigest: String) throws -> DeskSession?
+    /// Ends one session.
+    func deleteSession(tokenDigest: String) throws
+    /// Ends every session of an account (disabled, new password).
+    func deleteSessions(account: String) throws
+    /// The common rejection reasons, in the order they were added.
+    func reviewReasons() throws -> [ReviewReason]
+    /// Adds a common rejection reason.
+    func addReviewReason(_ text: String, actor: String) throws
+    /// Removes a common rejection reason.
+    func removeReviewReason(id: Int64, actor: String) throws
+}
+
+/// What the review desk reads beyond plain listing: a filtered, sorted page of the queue, the
+/// search by number, and the form data of every revision.
+public protocol ReviewQueue {
+    /// One page of the queue.
+    func queue(_ query: QueueQuery) throws -> QueuePage
+    /// The applications a clerk's search names: an 8-digit collection number, an application
+    /// id or id prefix, or the child's ID number.
+    func search(_ text: String) throws -> [ApplicationSummary]
+    /// The applications whose current revision shares a guardian phone with this one's.
+    func sharingPhone(with applicationID: String) throws -> [ApplicationSummary]
+    /// The applications for the same child (ID number) as this one.
+    func sameChild(as applicationID: String) throws -> [ApplicationSummary]
+    /// Every revision of an application with its form data, oldest first.
+    func revisionForms(_ reference: String) throws -> [RevisionForm]
 }

@@ -10,3 +10,22 @@ enum StoreErrors {
                 : "No application \"\(reference)\" (use the application id or the 8-digit collection number).")
     }
 }
+
+/// The errors of the clerks' accounts.
+enum AccountErrors {
+    /// The account name is taken.
+    static func exists(_ name: String) -> EnrollError {
+        EnrollError.invalid(
+            .accountExists, Location(),
+            zh: "账号“\(name)”已存在。要改密码请用 `enroll district user passwd`。",
+            en: "The account \"\(name)\" exists already. To change its password use `enroll district user passwd`.")
+    }
+
+    /// No account of that name.
+    static func unknown(_ name: String) -> EnrollError {
+        EnrollError.invalid(
+            .accountUnknown, Location(),
+            zh: "没有账号“\(name)”。用 `enroll district user list` 查看已有账号。",
+            en: "There is no account \"\(name)\". See `enroll district user list` for the accounts.")
+    }
+}

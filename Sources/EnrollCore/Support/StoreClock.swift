@@ -50,9 +50,17 @@ public enum StoreClock {
     }
 
     /// Now as the store records it (ISO 8601, UTC, seconds).
-    static func now() -> String {
+    static func now() -> String { string(date()) }
+
+    /// A time as the store records it (ISO 8601, UTC, seconds).
+    static func string(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date())
+        return formatter.string(from: date)
+    }
+
+    /// A recorded time read back (nil when it is not ISO 8601).
+    static func date(_ text: String) -> Date? {
+        ISO8601DateFormatter().date(from: text)
     }
 }

@@ -13,6 +13,32 @@ public struct ApplicationSummary: Sendable, Codable, Hashable {
     public var reasons: [String]
     public var flags: [ReviewFlag]
     public var updatedAt: String
+    /// The application's version: the sequence number of its latest audit event. A decision
+    /// that names the version it was made on is refused (`review.stale`) once another
+    /// decision or import has changed the application since.
+    public var version: Int64 = 0
+}
+
+extension ApplicationSummary {
+    private enum CodingKeys: String, CodingKey {
+        case applicationId, collectionNumber, form, status, revision, station, school, reasons, flags, updatedAt, version
+    }
+
+    /// Decodes a summary; one written before `version` existed reads as version 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        applicationId = try container.decode(String.self, forKey: .applicationId)
+        collectionNumber = try container.decode(String.self, forKey: .collectionNumber)
+        form = try container.decode(String.self, forKey: .form)
+        status = try container.decode(ApplicationStatus.self, forKey: .status)
+        revision = try container.decode(Int.self, forKey: .revision)
+        station = try container.decode(String.self, forKey: .station)
+        school = try container.decodeIfPresent(String.self, forKey: .school)
+        reasons = try container.decode([String].self, forKey: .reasons)
+        flags = try container.decode([ReviewFlag].self, forKey: .flags)
+        updatedAt = try container.decode(String.self, forKey: .updatedAt)
+        version = try container.decodeIfPresent(Int64.self, forKey: .version) ?? 0
+    }
 }
 
 /// Which applications to list.

@@ -109,6 +109,18 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     /// A document was printed for an application (`enroll print`); the detail holds its
     /// kind, 校验码, key ID and issue time, so `print verify --number --code` can find it.
     public static let printIssued = AuditAction(rawValue: "print.issued")
+    /// A clerk's account was created (its name and role).
+    public static let accountAdd = AuditAction(rawValue: "account.add")
+    /// An account was disabled; its sessions ended.
+    public static let accountDisable = AuditAction(rawValue: "account.disable")
+    /// An account was given a new password; its sessions ended.
+    public static let accountPassword = AuditAction(rawValue: "account.passwd")
+    /// An account was locked after too many wrong passwords.
+    public static let accountLocked = AuditAction(rawValue: "account.locked")
+    /// A common rejection reason was added to the district's list.
+    public static let reasonAdd = AuditAction(rawValue: "reason.add")
+    /// A common rejection reason was removed from the district's list.
+    public static let reasonRemove = AuditAction(rawValue: "reason.remove")
 
     /// Harbin's 修改学生姓名 became current (detail: field, from → to).
     public static let importNameChange = AuditAction(rawValue: "import.name-change")

@@ -42,13 +42,20 @@ public struct ReviewDecision: Sendable, Hashable {
     public var school: String?
     /// Who decides (an account or a login name), recorded in the audit log.
     public var reviewer: String
+    /// The application's version the reviewer saw (``ApplicationSummary/version``); when
+    /// given, the decision is refused with `review.stale` if the application changed since.
+    public var expectedVersion: Int64?
 
-    public init(_ action: ReviewAction, _ reference: String, reasons: [String] = [], school: String? = nil, reviewer: String) {
+    public init(
+        _ action: ReviewAction, _ reference: String, reasons: [String] = [], school: String? = nil, reviewer: String,
+        expectedVersion: Int64? = nil
+    ) {
         self.action = action
         self.reference = reference
         self.reasons = reasons
         self.school = school
         self.reviewer = reviewer
+        self.expectedVersion = expectedVersion
     }
 }
 

@@ -81,6 +81,10 @@ extension SQLiteBackend {
     public func review(_ decision: ReviewDecision) throws -> ApplicationSummary {
         try database.write { db in
             var record = try Self.application(db, decision.reference)
+            if let expected = decision.expectedVersion {
+                let current = try Self.versions(db, [record.id])[record.id] ?? 0
+                guard current == expected else { throw Self.staleDecision(record, decision) }
+            }
             let before = ReviewRule.State(status: record.status, reasons: record.reasons, school: record.school)
             let after = try ReviewRule.apply(decision, to: before, collectionNumber: record.collectionNumber)
             record.status = after.status
@@ -89,7 +93,8 @@ extension SQLiteBackend {
             record.updatedAt = StoreClock.now()
             try record.update(db)
             var detail = ["from": before.status.rawValue, "to": after.status.rawValue, "revision": String(record.currentRevision)]
-            if !after.reasons.isEmpty { detail["reasons"] = after.reasons.joined(separator: " | ") }
+            // Each reason an entry of its own: reason.1, reason.2, … (never one joined string).
+            for (index, reason) in after.reasons.enumerated() { detail["reason.\(index + 1)"] = reason }
             if decision.action == .admit, let school = after.school { detail["school"] = school }
             try Self.append(AuditEntry(actor: decision.reviewer, application: record.id, action: .review(decision.action), detail: detail), in: db)
             return try Self.summaries(db, [record])[0]
@@ -131,11 +136,34 @@ extension SQLiteBackend {
                 flagsByApplication[flag.applicationId, default: []].insert(flag.flag)
             }
         }
+        let versions = try Self.versions(db, ids)
         return records.map { record in
             ApplicationSummary(
                 applicationId: record.id, collectionNumber: record.collectionNumber, form: record.form, status: record.status,
                 revision: record.currentRevision, station: record.station, school: record.school, reasons: record.reasons,
-                flags: (flagsByApplication[record.id] ?? []).sorted { $0.rawValue < $1.rawValue }, updatedAt: record.updatedAt)
+                flags: (flagsByApplication[record.id] ?? []).sorted { $0.rawValue < $1.rawValue }, updatedAt: record.updatedAt,
+                version: versions[record.id] ?? 0)
         }
+    }
+
+    /// Each application's version: the sequence number of its latest audit event.
+    static func versions(_ db: Database, _ ids: [String]) throws -> [String: Int64] {
+        var versions: [String: Int64] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT application_id, MAX(seq) FROM events WHERE application_id IN (\(databaseQuestionMarks(count: chunk.count))) GROUP BY application_id",
+                arguments: StatementArguments(chunk))
+            for row in rows { versions[row[0]] = row[1] }
+        }
+        return versions
+    }
+
+    /// The refusal of a decision made on an application that changed since the reviewer saw it.
+    static func staleDecision(_ record: ApplicationRecord, _ decision: ReviewDecision) -> EnrollError {
+        EnrollError.invalid(
+            .reviewStale, Location(),
+            zh: "申请 \(record.collectionNumber) 在您打开后已被他人处理或更新（当前状态：\(record.status.familyText.zh)），您的“\(decision.action.rawValue)”未保存。请重新打开该申请查看后再决定。",
+            en: "Application \(record.collectionNumber) was changed by someone else after you opened it (now \(record.status.rawValue)); your \(decision.action.rawValue) was not saved. Open it again, look, then decide.")
     }
 }

@@ -200,3 +200,69 @@ extension EventRecord {
         AuditEvent(seq: seq ?? 0, at: at, actor: actor, applicationID: applicationId, action: action, detail: detail)
     }
 }
+
+extension AccountRole: DatabaseValueConvertible {}
+
+/// A clerk's account.
+struct AccountRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "accounts"
+
+    var name: String
+    var role: AccountRole
+    var passwordHash: String
+    var disabled: Bool
+    var failedLogins: Int
+    var lockedUntil: String?
+    var createdAt: String
+    var createdBy: String
+
+    enum Columns {
+        static let name = Column("name")
+    }
+
+    init(_ account: Account) {
+        name = account.name
+        role = account.role
+        passwordHash = account.passwordHash
+        disabled = account.disabled
+        failedLogins = account.failedLogins
+        lockedUntil = account.lockedUntil
+        createdAt = account.createdAt
+        createdBy = account.createdBy
+    }
+
+    var account: Account {
+        Account(
+            name: name, role: role, passwordHash: passwordHash, disabled: disabled, failedLogins: failedLogins,
+            lockedUntil: lockedUntil, createdAt: createdAt, createdBy: createdBy)
+    }
+}
+
+/// A signed-in session (the token's SHA-256 only).
+struct SessionRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "sessions"
+
+    var tokenDigest: String
+    var account: String
+    var createdAt: String
+    var expiresAt: String
+
+    enum Columns {
+        static let tokenDigest = Column("token_digest")
+        static let account = Column("account")
+    }
+}
+
+/// A common rejection reason.
+struct ReviewReasonRecord: Codable, SnakeCaseRecord {
+    static let databaseTableName = "review_reasons"
+
+    var id: Int64?
+    var text: String
+    var addedBy: String
+    var addedAt: String
+
+    enum Columns {
+        static let id = Column("id")
+    }
+}

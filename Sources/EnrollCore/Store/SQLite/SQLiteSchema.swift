@@ -98,6 +98,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v4-number-blocks", migrate: SQLiteSchema.v4)
         migrator.registerMigration("v5-store-district", migrate: SQLiteSchema.v5)
         migrator.registerMigration("v6-schools", migrate: SQLiteSchema.v6)
+        migrator.registerMigration("v7-accounts", migrate: SQLiteSchema.v7Accounts)
         return migrator
     }
 
@@ -271,6 +272,41 @@ enum SQLiteSchema {
                 contact TEXT NOT NULL,
                 phone TEXT NOT NULL
             );
+            """)
+    }
+
+    /// `v7-accounts`: the review desk's clerks (bcrypt hashes, roles, sign-in failures and
+    /// locks), their sessions (the token's SHA-256 only), the common rejection reasons, and the
+    /// indexes the queue sorts and filters by.
+    static func v7Accounts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE accounts (
+                name TEXT PRIMARY KEY NOT NULL CHECK (name <> '' AND length(name) <= 64),
+                role TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+                password_hash TEXT NOT NULL CHECK (password_hash GLOB '$2[abxy]$*'),
+                disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+                failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+                locked_until TEXT,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            );
+            CREATE TABLE sessions (
+                token_digest TEXT PRIMARY KEY NOT NULL CHECK (length(token_digest) = 64 AND token_digest NOT GLOB '*[^0-9a-f]*'),
+                account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            );
+            CREATE INDEX sessions_on_account ON sessions(account);
+            CREATE TABLE review_reasons (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                text TEXT NOT NULL UNIQUE CHECK (text <> ''),
+                added_by TEXT NOT NULL,
+                added_at TEXT NOT NULL
+            );
+            CREATE INDEX applications_on_form ON applications(form);
+            CREATE INDEX applications_on_school ON applications(school);
+            CREATE INDEX applications_on_updated_at ON applications(updated_at);
+            CREATE INDEX applications_on_first_imported_at ON applications(first_imported_at);
             """)
     }
 }

@@ -1,0 +1,65 @@
+import AgeKit
+import EnrollCore
+import Foundation
+
+/// How the review desk runs: which store, which forms, cookies, sign-in policy.
+public struct DeskConfiguration: Sendable {
+    /// The district store's location (a directory). The desk opens it per request and never
+    /// holds it between requests, so the CLI works on the same store meanwhile.
+    public var storeLocation: String
+    /// The forms' schemas (labels for the sections and fields).
+    public var catalog: FormCatalog
+    /// Whether cookies carry `Secure` (set when serving over TLS).
+    public var secureCookies: Bool
+    /// When sign-in slows down and locks.
+    public var loginPolicy: LoginPolicy
+    /// How long a session lasts.
+    public var sessionLifetime: Duration
+    /// Applications per queue page.
+    public var pageSize: Int
+    /// The office's own work (admins only): where archives are imported from and written to.
+    public var office: OfficeSetup?
+
+    /// Creates a configuration.
+    public init(
+        storeLocation: String, catalog: FormCatalog, secureCookies: Bool = false, loginPolicy: LoginPolicy = .standard,
+        sessionLifetime: Duration = .seconds(8 * 3600), pageSize: Int = 50
+    ) {
+        self.storeLocation = storeLocation
+        self.catalog = catalog
+        self.secureCookies = secureCookies
+        self.loginPolicy = loginPolicy
+        self.sessionLifetime = sessionLifetime
+        self.pageSize = pageSize
+    }
+
+    /// The directories and keys of the admin's import and export work, fixed when the desk
+    /// starts: a request only ever picks a file *listed* in ``importDirectory``, and the desk
+    /// names every file it writes into ``outputDirectory`` itself.
+    public struct OfficeSetup: Sendable {
+        /// Where the transfer archives arrive (the USB stick's mount point).
+        public var importDirectory: String
+        /// Where status archives and exports are written.
+        public var outputDirectory: String
+        /// The district's signing key for status archives, and the district's name.
+        public var districtKey: SignifySecretKey?
+        /// The district's name in status archives.
+        public var districtName: String
+        /// The identities that decrypt `.age` transfer archives.
+        public var identities: [AgeIdentity]?
+
+        /// Creates the setup.
+        public init(
+            importDirectory: String, outputDirectory: String, districtKey: SignifySecretKey?, districtName: String, identities: [AgeIdentity]?
+        ) {
+            self.importDirectory = importDirectory
+            self.outputDirectory = outputDirectory
+            self.districtKey = districtKey
+            self.districtName = districtName
+            self.identities = identities
+        }
+    }
+
+    /// Opens the store for one request.
+    func openStore() throws -> DistrictStore { try DistrictStore(location: storeLocation) }
+}
