@@ -21,9 +21,9 @@ public struct StationConfiguration: Sendable {
     public var districtTrust: TrustStore?
     /// The station's age identities, to open an encrypted status archive.
     public var identities: [AgeIdentity]?
-    /// The clock 提交 is judged by against the form's collection window (set for tests and
-    /// training, as the CLI's clock can be).
-    public var clock: @Sendable () -> Date = { Date() }
+    /// The clock 提交 is judged by against the form's collection window: the CLI's clock
+    /// (`ENROLL_NOW` when set, for tests, training and the demo; else the system clock).
+    public var clock: @Sendable () -> Date = { StoreClock.date() }
 
     /// Creates a configuration.
     public init(

@@ -162,6 +162,35 @@ struct StationWebTests {
         }
     }
 
+    @Test("提交 outside the form's collection window asks for the registrar's reason and signs it into the bundle")
+    func submitOutsideWindowNeedsReason() async throws {
+        var fixture = try StationFixture()
+        defer { fixture.remove() }
+        // A week after Harbin's window (2024-06-03 – 06-14) closed.
+        fixture.configuration.clock = { ISO8601DateFormatter().date(from: "2024-06-21T09:00:00+08:00")! }
+        let form = "harbin-public-primary-2024"
+        let sample = try StationFixture.sample(form)
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.open(client, "/forms/\(form)/new")
+            let files = sample.attachments.map { (name: "attachment:\($0.slot)", fileName: $0.fileName, bytes: $0.bytes) }
+            let fields = StationFixture.controls(sample.document) + [("_action", "submit")]
+            let refused = try await browser.post(client, "/drafts?form=\(form)", fields: fields, files: files)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("name=\"_late_reason\""), "the page asks for the reason")
+            #expect(try StationRecords(directory: fixture.configuration.directory).records().isEmpty, "nothing signed without a reason")
+            let draft = try #require(DraftStore(stationDirectory: fixture.configuration.directory).list().first)
+            let etag = "\(draft.etag)"
+            let retried = try await browser.post(
+                client, "/drafts/\(draft.id.uuidString.lowercased())",
+                fields: StationFixture.controls(sample.document) + [("_etag", etag), ("_action", "submit"), ("_late_reason", "家长出差\n返回后补报")])
+            #expect(retried.status == .seeOther, "\(retried.body.prefix(2000))")
+            let record = try #require(try StationRecords(directory: fixture.configuration.directory).records().first)
+            let info = String(decoding: try Data(contentsOf: URL(fileURLWithPath: record.path + "/bag-info.txt")), as: UTF8.self)
+            #expect(info.contains("Enroll-Late-Reason: 家长出差 返回后补报\n"), "\(info)")
+        }
+    }
+
     @Test("a submitted application changes only through a new revision (chained to it) or 撤销, both from its page")
     func reviseAndWithdraw() async throws {
         let fixture = try StationFixture()

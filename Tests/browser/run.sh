@@ -13,6 +13,8 @@ python3 -c "import selenium" 2>/dev/null || { echo "browser tests: selenium is m
 [ -x "$bin" ] || { echo "browser tests: $bin is missing; run swift build --build-tests first" >&2; exit 1; }
 
 work=$(mktemp -d)
+# Inside the Harbin collection window (Beijing 2025 has none): the clock every enroll command reads.
+export ENROLL_NOW=2024-06-05T10:00:00+08:00
 server=""
 cleanup() {
   if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then kill -INT "$server"; wait "$server" || true; fi
@@ -45,6 +47,8 @@ python3 "$root/Tests/browser/station_test.py" --url "http://127.0.0.1:$port" --s
 kill -INT "$server"
 status=0
 wait "$server" || status=$?
+# Inside the Harbin collection window (Beijing 2025 has none): the clock every enroll command reads.
+export ENROLL_NOW=2024-06-05T10:00:00+08:00
 server=""
 [ "$status" -eq 0 ] || { cat "$work/server.log" >&2; echo "browser tests: the server exited with $status on SIGINT" >&2; exit 1; }
 echo "browser tests: passed (screenshots in $out)"

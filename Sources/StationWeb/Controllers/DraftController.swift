@@ -140,7 +140,8 @@ struct DraftController {
             return StationPage.redirect("/drafts/\(snapshot.id.uuidString.lowercased())?saved=\(snapshot.etag)&\(StationPage.langQuery(language))")
         }
         do {
-            let submitted = try DraftSubmission(configuration: configuration).submit(snapshot)
+            let lateReason = received.fields.last(where: { $0.name == "_late_reason" })?.value
+            let submitted = try DraftSubmission(configuration: configuration).submit(snapshot, lateReason: lateReason)
             drafts.remove(snapshot.id)
             return StationPage.redirect("/applications/\(submitted.header.applicationID.uuidString.lowercased())?submitted=1&\(StationPage.langQuery(language))")
         } catch let error as EnrollError {
@@ -173,12 +174,17 @@ struct DraftController {
         }
         let fields = FormRenderer(form: form, language: language).render(document: document, problems: problems, attachments: attachments)
         let title = form.label.text(in: language)
+        // Outside the collection window 提交 needs the registrar's reason (as `--late-reason`).
+        let lateReason: HTML = problems.contains(where: { $0.code == .formOutsideWindow }) ? """
+            <div class="field"><label for="late-reason">\(StationPage.text(language, zh: "逾期提交原因", en: "Reason for submitting outside the collection window"))</label>\
+            <input id="late-reason" name="_late_reason" type="text" required></div>
+            """ : ""
         let revision = snapshot.map { $0.header.revision > 1 ? StationPage.text(language, zh: "（第 \($0.header.revision) 版修改）", en: " (revision \($0.header.revision))") : "" } ?? ""
         let body: HTML = """
         <h1>\(title)\(revision)</h1>\(notice)\
         <form method="post" action="\(action)" enctype="multipart/form-data" novalidate data-check="/forms/\(form.id)/check?\(lang)" data-csrf="\(token)">\
         <input type="hidden" name="_etag" value="\(snapshot?.etag ?? 0)">\
-        \(fields)\
+        \(fields)\(lateReason)\
         <div class="actions"><button type="submit" name="_action" value="save">\(StationPage.text(language, zh: "暂存", en: "Save draft (暂存)"))</button>\
         <button type="submit" name="_action" value="submit" class="primary">\(StationPage.text(language, zh: "提交", en: "Submit (提交)"))</button></div></form>
         """

@@ -6,11 +6,12 @@ import Foundation
 struct DraftSubmission {
     let configuration: StationConfiguration
 
-    /// Signs a copy of the draft into `bundles/<application id>-r<revision>`.
+    /// Signs a copy of the draft into `bundles/<application id>-r<revision>`; outside the form's
+    /// collection window only with the registrar's `lateReason` (kept as `Enroll-Late-Reason`).
     /// - Returns: The signed bundle.
     /// - Throws: `EnrollError` with every problem when the application does not pass its form
     ///   (nothing is written then, and the draft stays as it is).
-    func submit(_ draft: DraftSnapshot) throws -> (path: String, header: BundleHeader) {
+    func submit(_ draft: DraftSnapshot, lateReason: String? = nil) throws -> (path: String, header: BundleHeader) {
         let name = "\(draft.header.applicationID.uuidString.lowercased())-r\(draft.header.revision)"
         let target = configuration.bundlesDirectory + "/" + name
         if FileManager.default.fileExists(atPath: target) {
@@ -30,7 +31,7 @@ struct DraftSubmission {
         let station = configuration.signer.station
         let catalog = configuration.catalog
         // The next collection number of the station's blocks, as `enroll new --station-dir` gives it.
-        let finished = try BundleOperations().finish(staging, validator: validator, signer: configuration.signer, submission: Submission(signedAt: configuration.clock()), numbering: { header in
+        let finished = try BundleOperations().finish(staging, validator: validator, signer: configuration.signer, submission: Submission(signedAt: configuration.clock(), lateReason: lateReason), numbering: { header in
             try StationNumbers(directory: directory).number(
                 for: header.applicationID.uuidString.lowercased(), station: station, year: try? catalog.form(header.form).year)
         })

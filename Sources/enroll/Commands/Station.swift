@@ -57,7 +57,8 @@ extension Enroll.Station {
         func run() async throws {
             let (host, port) = Self.parse(listen)!
             let configuration = try reportingErrors(common) {
-                StationConfiguration(
+                _ = try StoreClock.current() // a malformed ENROLL_NOW is a usage error now, not at the first 提交
+                return StationConfiguration(
                     directory: stationDir, signer: try signing.signer(), catalog: try schemaOptions.catalog(), exportDirectories: usbDir,
                     districtTrust: try trust.map { try TrustStore(directory: $0) }, identities: try identity.identities())
             }
