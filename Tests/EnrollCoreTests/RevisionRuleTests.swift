@@ -38,7 +38,7 @@ struct RevisionRuleTests {
         let problems = Self.harbin.check(kind: .application, previous: before, next: after, file: "r2/data/form.json")
         #expect(Self.codes(problems) == ["form.immutable-field", "form.immutable-field"])
         #expect(problems.map(\.location.pointer) == ["/student/idNumber", "/student/birthDate"])
-        #expect(problems[0].message.zh.contains("身份证号码") && problems[0].message.zh.contains("不能修改"), "\(problems[0].message.zh)")
+        #expect(problems[0].message.zh.contains("学生证件号码") && problems[0].message.zh.contains("不能修改"), "\(problems[0].message.zh)")
         #expect(problems[0].location.file == "r2/data/form.json")
         #expect(Self.harbin.check(kind: .application, previous: before, next: before, file: "x").isEmpty)
     }

@@ -164,10 +164,11 @@ struct StationWebTests {
 
     @Test("提交 outside the form's collection window asks for the registrar's reason and signs it into the bundle")
     func submitOutsideWindowNeedsReason() async throws {
-        var fixture = try StationFixture()
-        defer { fixture.remove() }
+        var late = try StationFixture()
         // A week after Harbin's window (2024-06-03 – 06-14) closed.
-        fixture.configuration.clock = { ISO8601DateFormatter().date(from: "2024-06-21T09:00:00+08:00")! }
+        late.configuration.clock = { ISO8601DateFormatter().date(from: "2024-06-21T09:00:00+08:00")! }
+        let fixture = late
+        defer { fixture.remove() }
         let form = "harbin-public-primary-2024"
         let sample = try StationFixture.sample(form)
         try await fixture.application().test(.router) { client in
