@@ -177,7 +177,7 @@ import Testing
         #expect(FormChanges.between(old, new) == [
             FormChange(pointer: "/student/name", before: "王小明", after: "王晓明"),
             FormChange(pointer: "/permits/1/number", before: nil, after: "2"),
-            FormChange(pointer: "/gone", before: "true", after: nil),
+            FormChange(pointer: "/gone", before: "是 / yes", after: nil),
         ])
         #expect(FormChanges.between(new, new).isEmpty)
     }

@@ -44,7 +44,7 @@ public enum FormChanges {
             return items.enumerated().flatMap { index, item in leaves(item, at: pointer + "/" + String(index)) }
         case .string(let text): return [(pointer, text)]
         case .number(let number): return [(pointer, number.description)]
-        case .bool(let flag): return [(pointer, flag ? "true" : "false")]
+        case .bool(let flag): return [(pointer, flag ? "是 / yes" : "否 / no")] // as the forms word a 是/否 choice
         case .null: return [(pointer, "null")]
         }
     }
