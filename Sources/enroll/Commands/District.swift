@@ -159,6 +159,16 @@ extension Enroll.District {
             }
         }
 
+        /// `user disable|enable`: one account's disabled flag, audited as the CLI's actor.
+        static func setDisabled(_ disabled: Bool, account name: String, common: CommonOptions, storeOptions: StoreOptions) throws {
+            try reportingErrors(common) {
+                try storeOptions.open().setDisabled(name, disabled, actor: DistrictStore.defaultActor)
+                Terminal.out(common.language == .zh
+                    ? (disabled ? "已停用账号 \(name)。" : "已启用账号 \(name)。")
+                    : (disabled ? "Disabled account \(name)." : "Enabled account \(name)."))
+            }
+        }
+
         struct Disable: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Disable an account and end its sessions. 停用账号。")
             @OptionGroup var common: CommonOptions
@@ -166,10 +176,7 @@ extension Enroll.District {
             @Argument(help: "The account.") var name: String
 
             func run() async throws {
-                try reportingErrors(common) {
-                    try storeOptions.open().setDisabled(name, true, actor: DistrictStore.defaultActor)
-                    Terminal.out(common.language == .zh ? "已停用账号 \(name)。" : "Disabled account \(name).")
-                }
+                try User.setDisabled(true, account: name, common: common, storeOptions: storeOptions)
             }
         }
 
@@ -180,10 +187,7 @@ extension Enroll.District {
             @Argument(help: "The account.") var name: String
 
             func run() async throws {
-                try reportingErrors(common) {
-                    try storeOptions.open().setDisabled(name, false, actor: DistrictStore.defaultActor)
-                    Terminal.out(common.language == .zh ? "已启用账号 \(name)。" : "Enabled account \(name).")
-                }
+                try User.setDisabled(false, account: name, common: common, storeOptions: storeOptions)
             }
         }
 
