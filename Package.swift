@@ -7,6 +7,8 @@ let package = Package(
         .executable(name: "enroll", targets: ["enroll"]),
         .library(name: "EnrollCore", targets: ["EnrollCore"]),
         .library(name: "PrintKit", targets: ["PrintKit"]),
+        // For bench/guard, the regression guard's own package.
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

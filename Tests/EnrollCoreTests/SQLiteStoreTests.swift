@@ -32,6 +32,27 @@ struct SQLiteStoreTests {
         #expect(try district.store.events().count == 2, "import.run and import.new are still there")
     }
 
+    /// A store directory whose database file is something else (a copied spreadsheet, a
+    /// damaged file): `store.unavailable`, saying it is not a store database and what to do,
+    /// and the file is left as it was.
+    @Test func aFileThatIsNotAStoreDatabaseIsNamedAndLeftAlone() throws {
+        let dir = TemporaryDirectory()
+        let store = dir("store")
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        let garbage = Data(repeating: 0x5A, count: 8192)
+        try garbage.write(to: URL(fileURLWithPath: store + "/" + SQLiteBackend.databaseName))
+        do {
+            _ = try DistrictStore(directory: store)
+            Issue.record("a garbage database opened")
+        } catch let error as EnrollError {
+            #expect(error.diagnostics.map(\.code.rawValue) == ["store.unavailable"])
+            #expect(error.diagnostics.first?.message.en.contains("not an enroll store database") == true, "\(error)")
+            #expect(error.diagnostics.first?.message.zh.contains("不是 enroll 的数据库") == true, "\(error)")
+            #expect(error.diagnostics.first?.location.file == store + "/" + SQLiteBackend.databaseName)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store + "/" + SQLiteBackend.databaseName)) == garbage)
+    }
+
     @Test func checksAndForeignKeysRefuseWhatTheCodeNeverWrites() throws {
         let dir = TemporaryDirectory()
         let district = try DistrictFixture(dir)

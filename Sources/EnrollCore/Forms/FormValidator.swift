@@ -57,24 +57,34 @@ public struct FormValidator: Sendable {
     /// - Returns: Every problem found.
     public func validate(_ input: FormInput, root: String) -> [Diagnostic] {
         let file = root + "/" + BundleLayout.form
-        let document: JSONDocument
-        switch Self.parse(input.formJSON, file: file) {
-        case .success(let parsed): document = parsed
-        case .failure(let error):
-            return error.diagnostics + AttachmentChecker(form: form).check(input.attachments, document: nil, root: root)
+        // Most applications are valid: parse without the position table, and build it (a
+        // second, recording parse of the same bytes) only when a problem must be located.
+        let value: JSONValue
+        var document: JSONDocument?
+        if let parsed = try? JSONParser.parse(input.formJSON) {
+            value = parsed
+        } else {
+            switch Self.parse(input.formJSON, file: file) {
+            case .success(let parsed):
+                value = parsed.root
+                document = parsed
+            case .failure(let error):
+                return error.diagnostics + AttachmentChecker(form: form).check(input.attachments, document: nil, root: root)
+            }
         }
         func locate(_ pointer: JSONPointer) -> Location {
+            if document == nil { document = try? JSONDocument(bytes: input.formJSON) }
             var probe = pointer
-            var position = document.location(of: probe)
+            var position = document?.location(of: probe)
             while position == nil, !probe.tokens.isEmpty {
                 probe = JSONPointer(tokens: Array(probe.tokens.dropLast()))
-                position = document.location(of: probe)
+                position = document?.location(of: probe)
             }
             return Location(file: file, pointer: pointer.description, line: position?.line, column: position?.column)
         }
-        var diagnostics = schemaDiagnostics(document.root, locate: locate)
-        diagnostics += FormRuleEvaluator(form: form).evaluate(document.root, file: file, locate: locate)
-        diagnostics += AttachmentChecker(form: form).check(input.attachments, document: document.root, root: root)
+        var diagnostics = schemaDiagnostics(value, locate: locate)
+        diagnostics += FormRuleEvaluator(form: form).evaluate(value, file: file, locate: locate)
+        diagnostics += AttachmentChecker(form: form).check(input.attachments, document: value, root: root)
         return diagnostics
     }
 

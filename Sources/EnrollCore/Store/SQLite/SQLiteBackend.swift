@@ -33,10 +33,29 @@ public final class SQLiteBackend: StoreBackend, Sendable {
             database = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(database)
         } catch {
-            throw EnrollError.io(
-                .storeUnavailable, Location(file: path),
-                zh: "无法打开数据库：\(error)", en: "Cannot open the store's database: \(error)")
+            throw Self.unavailable(error, path: path)
         }
+    }
+
+    /// Why the database could not be opened, in words that say what to do: a full disk, a file
+    /// that is not (or no longer) a store database, or one this user may not write.
+    static func unavailable(_ error: any Error, path: String) -> EnrollError {
+        let code = (error as? DatabaseError)?.resultCode
+        let (zh, en): (String, String)
+        if code == .SQLITE_FULL {
+            zh = "数据库所在的磁盘已满，无法打开（\(error)）。请腾出空间后重新运行；已存储的数据不受影响。"
+            en = "The disk holding the store's database is full, so it cannot be opened (\(error)). Free some space and run the command again; nothing stored is lost."
+        } else if code == .SQLITE_NOTADB || code == .SQLITE_CORRUPT {
+            zh = "该文件不是 enroll 的数据库，或已损坏（\(error)）。请检查 --store 是否指向数据库目录；若已损坏，请从备份恢复。"
+            en = "This file is not an enroll store database, or it is damaged (\(error)). Check that --store names the store directory; if it is damaged, restore it from a backup."
+        } else if code == .SQLITE_READONLY || code == .SQLITE_PERM || code == .SQLITE_CANTOPEN || code == .SQLITE_AUTH {
+            zh = "无法以读写方式打开数据库（\(error)）。请检查该目录和文件的权限，以及磁盘是否以只读方式挂载。"
+            en = "The store's database cannot be opened for reading and writing (\(error)). Check the permissions of the directory and its files, and whether the disk is mounted read-only."
+        } else {
+            zh = "无法打开数据库：\(error)"
+            en = "Cannot open the store's database: \(error)"
+        }
+        return EnrollError.io(.storeUnavailable, Location(file: path), zh: zh, en: en)
     }
 
     public func lockForImport() throws -> ImportLock {
