@@ -244,10 +244,12 @@ let package = Package(
             name: "SampleKitTests",
             dependencies: ["SampleKit", "EnrollCore", "JSONSchema", "CalendarDates"]
         ),
+        // What the web apps' HTTP tests share (reading a downloaded PDF back).
+        .target(name: "WebTestSupport", path: "Tests/WebTestSupport"),
         .testTarget(
             name: "StationWebTests",
             dependencies: [
-                "StationWeb", "EnrollWeb", "EnrollCore", "SampleKit", "JSONSchema",
+                "StationWeb", "EnrollWeb", "EnrollCore", "SampleKit", "JSONSchema", "WebTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -255,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "DistrictWebTests",
             dependencies: [
-                "DistrictWeb", "EnrollCore", "SampleKit",
+                "DistrictWeb", "EnrollCore", "SampleKit", "WebTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

@@ -19,6 +19,9 @@ public struct DeskConfiguration: Sendable {
     public var pageSize: Int
     /// The office's own work (admins only): where archives are imported from and written to.
     public var office: OfficeSetup?
+    /// Who signs the printed 学龄人口信息采集表 and 入学通知书 (the district's key, `--key`);
+    /// without it the print buttons are disabled and say why.
+    public var issuer: DocumentIssuer?
 
     /// Creates a configuration.
     public init(

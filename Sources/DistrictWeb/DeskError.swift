@@ -16,6 +16,12 @@ struct DeskError: Error, HTTPResponseError, Sendable {
         diagnostic = .error(code, Location(), zh: zh, en: en)
     }
 
+    /// An error with a diagnostic made elsewhere (the shared CSRF middleware's `web.csrf`).
+    init(_ status: HTTPResponse.Status, _ diagnostic: Diagnostic) {
+        self.status = status
+        self.diagnostic = diagnostic
+    }
+
     /// An error of the library, with the status its kind calls for.
     init(_ error: EnrollError) {
         diagnostic = error.diagnostics.first ?? .error(.ioFailed, Location(), zh: "\(error)", en: "\(error)")

@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -18,7 +19,9 @@ public enum ReviewDesk {
     public static func router(configuration: DeskConfiguration) -> Router<DeskContext> {
         let router = Router(context: DeskContext.self)
         router.add(middleware: DeskHeadersMiddleware())
-        router.add(middleware: DeskCSRFMiddleware(secure: configuration.secureCookies))
+        router.add(middleware: CSRFMiddleware<DeskContext>(
+            tokens: CSRFTokens(), cookieName: "desk-csrf", secure: configuration.secureCookies,
+            refusal: { DeskError(.forbidden, $0) }))
         router.add(middleware: SessionMiddleware(configuration: configuration))
         router.get("assets/desk.css") { _, _ -> Response in DeskAssets.response(DeskAssets.stylesheet, type: "text/css; charset=utf-8") }
         router.get("assets/desk.js") { _, _ -> Response in DeskAssets.response(DeskAssets.script, type: "text/javascript; charset=utf-8") }

@@ -66,13 +66,19 @@ struct DeskFixture {
     /// The store as the CLI would open it, beside the server.
     func openStore() throws -> DistrictStore { try DistrictStore(directory: storePath) }
 
-    func configuration(secureCookies: Bool = false, pageSize: Int = 50) -> DeskConfiguration {
-        DeskConfiguration(storeLocation: storePath, catalog: Self.catalog, secureCookies: secureCookies, loginPolicy: Self.policy, pageSize: pageSize)
+    func configuration(secureCookies: Bool = false, pageSize: Int = 50, issuer: DocumentIssuer? = nil) -> DeskConfiguration {
+        var configuration = DeskConfiguration(
+            storeLocation: storePath, catalog: Self.catalog, secureCookies: secureCookies, loginPolicy: Self.policy, pageSize: pageSize)
+        configuration.issuer = issuer
+        return configuration
     }
 
-    /// Runs `body` against the desk's router.
-    func test(secureCookies: Bool = false, pageSize: Int = 50, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: ReviewDesk.router(configuration: configuration(secureCookies: secureCookies, pageSize: pageSize)))
+    /// Runs `body` against the desk's router (printing with `issuer`'s key when given).
+    func test(
+        secureCookies: Bool = false, pageSize: Int = 50, issuer: DocumentIssuer? = nil,
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let app = Application(router: ReviewDesk.router(configuration: configuration(secureCookies: secureCookies, pageSize: pageSize, issuer: issuer)))
         try await app.test(.router, body)
     }
 }

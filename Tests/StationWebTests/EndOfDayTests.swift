@@ -35,7 +35,7 @@ struct EndOfDayTests {
             #expect(home.body.contains("<option value=\"1\">\(usb)</option>"))
 
             // 打包 onto the stick (the second directory offered), and follow its progress.
-            let packed = try await browser.postEncodedForm(client, "/pack?_csrf=\(browser.token)", fields: [("target", "1")])
+            let packed = try await browser.postEncodedForm(client, "/pack", fields: [("target", "1")])
             #expect(packed.status == .seeOther)
             let job = try #require(packed.location).prefix { $0 != "?" }
             var finished = false
@@ -62,13 +62,13 @@ struct EndOfDayTests {
             _ = try store.review(.reject, application.applicationId, reasons: ["户口簿照片不清晰", "缺少房产证"], reviewer: "clerk")
             _ = try StatusArchive.export(from: store, key: districtKey, district: "district", to: usb + "/status.tar.zst")
 
-            let takeIn = try await browser.postEncodedForm(client, "/status?_csrf=\(browser.token)", fields: [("archive", "1/status.tar.zst")])
+            let takeIn = try await browser.postEncodedForm(client, "/status", fields: [("archive", "1/status.tar.zst")])
             #expect(takeIn.status == .seeOther)
             let after = try await browser.open(client, try #require(takeIn.location))
             #expect(after.body.contains("驳回：户口簿照片不清晰；缺少房产证"))
 
             // A name outside the listing is refused: nothing a request names becomes a path.
-            let outside = try await browser.postEncodedForm(client, "/status?_csrf=\(browser.token)", fields: [("archive", "1/../../bundles.tsv")])
+            let outside = try await browser.postEncodedForm(client, "/status", fields: [("archive", "1/../../bundles.tsv")])
             #expect(outside.status == .notFound)
         }
     }

@@ -69,20 +69,20 @@ struct Browser {
         let body = String(buffer: response.body)
         if let range = body.range(of: "data-csrf=\""), let end = body[range.upperBound...].firstIndex(of: "\"") {
             token = String(body[range.upperBound..<end])
-        } else if let range = body.range(of: "_csrf="), let end = body[range.upperBound...].firstIndex(where: { $0 == "&" || $0 == "\"" }) {
+        } else if let range = body.range(of: "name=\"_csrf\" value=\""), let end = body[range.upperBound...].firstIndex(of: "\"") {
             token = String(body[range.upperBound..<end])
         }
         return (response.status, body)
     }
 
-    /// Posts a multipart form.
+    /// Posts a multipart form, the token first (as the page's hidden field is) unless `withToken` is false.
     func post(
         _ client: some TestClientProtocol, _ uri: String, fields: [(name: String, value: String)],
         files: [(name: String, fileName: String, bytes: [UInt8])] = [], withToken: Bool = true
     ) async throws -> (status: HTTPResponse.Status, location: String?, body: String) {
         let boundary = "----enrolltest" + UUID().uuidString.prefix(8)
         var body: [UInt8] = []
-        for field in fields {
+        for field in (withToken ? [("_csrf", token)] : []) + fields {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field.name)\"\r\n\r\n\(field.value)\r\n".utf8)
         }
         for file in files {
@@ -90,11 +90,9 @@ struct Browser {
             body += file.bytes + Array("\r\n".utf8)
         }
         body += Array("--\(boundary)--\r\n".utf8)
-        let separator = uri.contains("?") ? "&" : "?"
-        let target = withToken ? uri + separator + "_csrf=" + token : uri
         var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
         if !cookie.isEmpty { headers[.cookie] = cookie }
-        let response: TestResponse = try await client.execute(uri: target, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        let response: TestResponse = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
         return (response.status, response.headers[.location], String(buffer: response.body))
     }
 
@@ -115,11 +113,12 @@ struct Browser {
 }
 
 extension Browser {
-    /// Posts a URL-encoded form the way a page's `<form>` does (the token in the action's query).
+    /// Posts a URL-encoded form the way a page's `<form>` does (the token in its hidden field,
+    /// unless `withToken` is false).
     func postEncodedForm(
-        _ client: some TestClientProtocol, _ uri: String, fields: [(name: String, value: String)], origin: String? = nil
+        _ client: some TestClientProtocol, _ uri: String, fields: [(name: String, value: String)], origin: String? = nil, withToken: Bool = true
     ) async throws -> (status: HTTPResponse.Status, location: String?, body: String) {
-        let text = fields.map { Self.encode($0.name) + "=" + Self.encode($0.value) }.joined(separator: "&")
+        let text = ((withToken ? [("_csrf", token)] : []) + fields).map { Self.encode($0.name) + "=" + Self.encode($0.value) }.joined(separator: "&")
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         if let origin { headers[.origin] = origin }
         if !cookie.isEmpty { headers[.cookie] = cookie }

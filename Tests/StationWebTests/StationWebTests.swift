@@ -90,11 +90,36 @@ struct StationWebTests {
             #expect(wrong.body.contains("web.csrf"))
             #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().isEmpty, "nothing was saved")
             // The right token from another site's page (its Origin) is refused too.
-            let crossSite = try await browser.postEncodedForm(client, "/status?_csrf=\(browser.token)", fields: [], origin: "http://evil.example")
+            let crossSite = try await browser.postEncodedForm(client, "/status", fields: [], origin: "http://evil.example")
             #expect(crossSite.status == .forbidden)
             #expect(crossSite.body.contains("web.csrf"))
             let accepted = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "张三")])
             #expect(accepted.status == .seeOther)
+        }
+    }
+
+    @Test("the CSRF token travels in a hidden field or the X-CSRF-Token header, never in a URL: a token in the query is refused")
+    func csrfTokenNotInURLs() async throws {
+        let fixture = try StationFixture()
+        defer { fixture.remove() }
+        try await fixture.application().test(.router) { client in
+            var browser = Browser()
+            let home = try await browser.open(client, "/")
+            let form = try await browser.open(client, "/forms/\(Self.harbin)/new")
+            for page in [home.body, form.body] {
+                #expect(!page.contains("_csrf="), "no URL carries the token")
+                #expect(page.contains("<input type=\"hidden\" name=\"_csrf\" value=\"\(browser.token)\">"))
+            }
+            #expect(form.body.contains("enctype=\"multipart/form-data\" novalidate data-check=\"/forms/\(Self.harbin)/check?lang=zh\" data-csrf=\"\(browser.token)\"><input type=\"hidden\" name=\"_csrf\""),
+                    "the multipart form sends the token as its first part")
+            let inQuery = try await browser.postEncodedForm(client, "/pack?_csrf=\(browser.token)", fields: [("target", "0")], withToken: false)
+            #expect(inQuery.status == .forbidden)
+            #expect(inQuery.body.contains("web.csrf"))
+            let notFirst = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "张三"), ("_csrf", browser.token)], withToken: false)
+            #expect(notFirst.status == .forbidden, "a multipart body is checked from its first part")
+            let first = try await browser.post(client, "/drafts?form=\(Self.harbin)", fields: [("/student/name", "张三")])
+            #expect(first.status == .seeOther)
+            #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().count == 1, "the body after the token still reached the handler")
         }
     }
 
@@ -224,11 +249,11 @@ struct StationWebTests {
             #expect(v2.header?.previousRevision == v1.tagManifestDigest)
             #expect(v2.isSigned && v2.isValid)
             _ = try await browser.open(client, page)
-            let withdrawn = try await browser.postEncodedForm(client, page + "/withdraw?_csrf=\(browser.token)", fields: [("reason", "家长决定不再申请")])
+            let withdrawn = try await browser.postEncodedForm(client, page + "/withdraw", fields: [("reason", "家长决定不再申请")])
             #expect(withdrawn.status == .seeOther)
             let after = try StationRecords(directory: fixture.configuration.directory).records()
             #expect(after.first { $0.revision == 3 }?.kind == .withdrawal)
-            let again = try await browser.postEncodedForm(client, page + "/withdraw?_csrf=\(browser.token)", fields: [("reason", "再次")])
+            let again = try await browser.postEncodedForm(client, page + "/withdraw", fields: [("reason", "再次")])
             #expect(again.status == .conflict)
             #expect(again.body.contains("web.submitted"))
         }

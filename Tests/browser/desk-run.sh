@@ -5,7 +5,7 @@
 #
 # Two clerks in two browsers: one finds an application from the queue, opens its photos
 # (zoom, rotate) and rejects it with two reasons; the other admits another application. Then
-# `enroll log` must show both clerks' accounts and the status archive exported afterwards must
+# `enroll log` must show both clerks' accounts (and the second's printed admission notice) and the status archive exported afterwards must
 # carry both answers.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,7 +38,7 @@ for account in wang.admin:admin li.clerk:reviewer zhao.clerk:reviewer; do
 done
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-"$bin" district serve --store "$store" --listen "127.0.0.1:$port" --schemas "$root/Schemas" --lang en >"$work/server.log" 2>&1 &
+"$bin" district serve --store "$store" --listen "127.0.0.1:$port" --schemas "$root/Schemas" --key "$keys/sample-district.sec" --lang en >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   grep -q "http://127.0.0.1:$port/" "$work/server.log" 2>/dev/null && break
@@ -62,6 +62,7 @@ events = log if isinstance(log, list) else log.get("events", [])
 actions = {(e["actor"], e["action"]) for e in events}
 assert ("li.clerk", "review.reject") in actions, sorted(actions)
 assert ("zhao.clerk", "review.admit") in actions, sorted(actions)
+assert ("zhao.clerk", "print.issued") in actions, sorted(actions)
 def show(number):
     done = subprocess.run([enroll, "status", "show", number, "--station-dir", work + "/station", "--format", "json"],
                           capture_output=True, text=True, check=True)

@@ -1,6 +1,6 @@
 """The district review desk in a real headless Chromium, two clerks at once.
 
-Finds controls the way a person does, by their labels. Prints what was decided as JSON for
+Finds controls the way a person does, by their labels; downloads an admission notice. Prints what was decided as JSON for
 desk-run.sh, which checks the audit log and the status archive afterwards.
 """
 import argparse
@@ -11,6 +11,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from printed import fetch_pdf, pdf_text
 
 
 def browser():
@@ -113,6 +115,9 @@ def main():
         decide(second, "admit")
         assert "status-admitted" in second.page_source
         second.save_screenshot(args.out + "/admitted.png")
+        # 打印入学通知书: the notice, signed with the district key, names the number and the school.
+        notice = pdf_text(fetch_pdf(second, second.find_element(By.ID, "print-admission-notice")))
+        assert other in notice and "北京市东城区第一小学" in notice, notice[:400]
 
         # Clerk 1's queue shows clerk 2's decision.
         first.get(args.url + "/queue?status=admitted")

@@ -2,7 +2,8 @@
 """Fills a Harbin and a Beijing 2025 application in the station web app in headless Chromium,
 field by field from a generated sample's data, as a registrar would: sees the inline error for
 a wrong ID check digit, attaches the photos, 暂存, reloads, 提交. Then the bundle must pass
-`enroll validate --trust` and its form.json must equal the data typed."""
+`enroll validate --trust`, its form.json must equal the data typed, and 打印回执 must download
+the receipt."""
 import argparse
 import glob
 import json
@@ -18,6 +19,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from printed import fetch_pdf, pdf_text
 
 FORMS = ["harbin-public-primary-2024", "beijing-nonlocal-primary-2025"]
 
@@ -207,6 +210,13 @@ def run_form(registrar, args, form):
         slot = os.path.basename(slot_dir)
         assert len(os.listdir(os.path.join(submitted[0], "data", "attachments", slot))) == len(os.listdir(slot_dir)), slot
     print("browser: %s submitted as %s, validated with the station key" % (form, application_id))
+
+    # 打印回执 downloads the signed receipt; the collection form waits for the district's number.
+    receipt = pdf_text(fetch_pdf(driver, driver.find_element(By.ID, "print-receipt")))
+    assert application_id in receipt, "the receipt names the application ID"
+    assert driver.find_element(By.ID, "print-collection-form").get_attribute("disabled") is not None
+    why = driver.find_element(By.ID, "print-collection-form-why")
+    assert why.get_attribute("data-code") == "print.number-missing" and "collection number" in why.text, why.text
 
 
 def main():

@@ -1,4 +1,5 @@
 import EnrollCore
+import EnrollWeb
 import Hummingbird
 
 /// The signed-in clerk of a request.
@@ -11,10 +12,10 @@ public struct Clerk: Sendable, Hashable {
 
 /// The review desk's request context: the browser's CSRF token, the signed-in clerk and
 /// the store opened for this request.
-public struct DeskContext: RequestContext {
+public struct DeskContext: CSRFRequestContext {
     /// Hummingbird's own per-request storage.
     public var coreContext: CoreRequestContextStorage
-    /// The CSRF token pages put into their forms (set by ``DeskCSRFMiddleware``).
+    /// The CSRF token pages put into their forms (set by EnrollWeb's `CSRFMiddleware`).
     public var csrfToken = ""
     /// The clerk signed in, set by ``SessionMiddleware`` (nil on the sign-in page).
     public var clerk: Clerk?

@@ -53,7 +53,7 @@ struct AdminController {
     @Sendable func addReason(_ request: Request, context: DeskContext) async throws -> Response {
         let (clerk, store) = try context.signedIn()
         var request = request
-        try store.addReviewReason(try await FormBody.read(&request)["text"] ?? "", actor: clerk.name)
+        try store.addReviewReason(try await URLEncodedForm.read(&request)["text"] ?? "", actor: clerk.name)
         return DeskResponse.redirect("/admin")
     }
 
@@ -67,7 +67,7 @@ struct AdminController {
     @Sendable func revoke(_ request: Request, context: DeskContext) async throws -> Response {
         let (clerk, store) = try context.signedIn()
         var request = request
-        let reason = try await FormBody.read(&request)["reason"] ?? ""
+        let reason = try await URLEncodedForm.read(&request)["reason"] ?? ""
         guard let raw = context.parameters.get("key"), let keyID = KeyID(raw) else { throw DeskError.unknownApplication() }
         try store.revoke(keyID, actor: clerk.name, reason: reason)
         return DeskResponse.redirect("/admin")

@@ -67,7 +67,7 @@ struct OfficeController {
         let (clerk, _) = try context.signedIn()
         let office = try office()
         var request = request
-        let chosen = try await FormBody.read(&request)["archive"] ?? ""
+        let chosen = try await URLEncodedForm.read(&request)["archive"] ?? ""
         // Only a name the listing shows: the request never forms a path.
         guard let name = Self.archives(in: office.importDirectory).first(where: { $0 == chosen }) else {
             throw DeskError(.badRequest, .usageBadName, zh: "请从列表中选择一个归档。", en: "Pick an archive from the list.")
@@ -110,7 +110,7 @@ struct OfficeController {
             throw DeskError(.badRequest, .usageBadName, zh: "本审核台启动时未指定区密钥（--key）。", en: "The desk was started without the district key (--key).")
         }
         var request = request
-        let chosen = try await FormBody.read(&request)["station"] ?? ""
+        let chosen = try await URLEncodedForm.read(&request)["station"] ?? ""
         let stations = Set(try store.trustedKeys().map(\.station))
         let station: String? = chosen.isEmpty ? nil : chosen
         if let station, !stations.contains(station) {

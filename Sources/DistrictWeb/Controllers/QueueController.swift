@@ -74,7 +74,7 @@ struct QueueController {
     @Sendable func search(_ request: Request, context: DeskContext) async throws -> Response {
         let (clerk, store) = try context.signedIn()
         var request = request
-        let text = try await FormBody.read(&request)["q"] ?? ""
+        let text = try await URLEncodedForm.read(&request)["q"] ?? ""
         let found = try store.search(text)
         if found.count == 1 { return DeskResponse.redirect("/applications/" + found[0].applicationId) }
         let page = QueuePage(total: found.count, items: found)
@@ -88,7 +88,7 @@ struct QueueController {
     @Sendable func bulk(_ request: Request, context: DeskContext) async throws -> Response {
         let (clerk, store) = try context.signedIn()
         var request = request
-        let body = try await FormBody.read(&request)
+        let body = try await URLEncodedForm.read(&request)
         let form = try DecisionForm(body)
         var outcomes: [HTML] = []
         for item in body.all("app") {
@@ -127,7 +127,7 @@ struct DecisionForm {
     var reasons: [String]
     var school: String?
 
-    init(_ body: FormBody) throws {
+    init(_ body: URLEncodedForm) throws {
         guard let raw = body["action"], let action = ReviewAction(rawValue: raw) else {
             throw DeskError(
                 .badRequest, .usageBadName, zh: "请选择一个决定（通过、暂缓、驳回或录取）。", en: "Pick a decision: verify, hold, reject or admit.")

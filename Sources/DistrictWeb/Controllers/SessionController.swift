@@ -22,7 +22,7 @@ struct SessionController {
 
     @Sendable func signIn(_ request: Request, context: DeskContext) async throws -> Response {
         var request = request
-        let body = try await FormBody.read(&request)
+        let body = try await URLEncodedForm.read(&request)
         guard let store = context.store else { throw DeskError.signInRequired() }
         let name = body["username"] ?? ""
         switch try store.signIn(name, password: body["password"] ?? "", policy: configuration.loginPolicy, lifetime: configuration.sessionLifetime) {

@@ -17,6 +17,8 @@ struct ApplicationPageView {
     var sameChild: [ApplicationSummary]
     var samePhone: [ApplicationSummary]
     var reasons: [ReviewReason]
+    /// The print buttons (set by the controller, which knows whether the desk has a key).
+    var printing: HTML = ""
 
     static func load(store: DistrictStore, id: String, catalog: FormCatalog) throws -> ApplicationPageView {
         let detail = try store.detail(id)
@@ -43,7 +45,7 @@ struct ApplicationPageView {
             <p>\(Layout.status(s.status)) · \(s.form) · 采集点 / station \(s.station) · 第 \(s.revision) 版 / revision \(s.revision)\
             \(s.school.map { school -> HTML in " · 学校 / school \(school)" } ?? "")</p>\(reasonsShown)\
             <p class="id">申请编号 / Application ID <code>\(s.applicationId)</code></p>\
-            \(decisionForm(csrf: csrf))\(flags)\(sections)\(history)\(audit)</main>
+            \(printing)\(decisionForm(csrf: csrf))\(flags)\(sections)\(history)\(audit)</main>
             """
         return Layout.page(title: "申请 \(s.collectionNumber)", clerk: clerk, csrf: csrf, body: body)
     }

@@ -22,9 +22,7 @@ enum Layout {
             """
     }
 
-    static func csrfField(_ token: String) -> HTML {
-        "<input type=\"hidden\" name=\"\(DeskCSRFMiddleware.fieldName)\" value=\"\(token)\">"
-    }
+    static func csrfField(_ token: String) -> HTML { CSRFTokens.field(token) }
 
     static func bilingual(_ text: LocalizedText) -> HTML {
         "<span lang=\"zh-Hans\">\(text.zh)</span> / <span lang=\"en\">\(text.en)</span>"

@@ -483,6 +483,9 @@ extension DiagnosticCode {
     /// The QR text is not an enroll printout payload (…). Scan it again or check the text entered.
     public static let printPayloadMalformed = DiagnosticCode("print.payload-malformed")
 
+    /// No signing key was given to the web app, so it cannot issue this document. Start it with `--key`.
+    public static let printKeyMissing = DiagnosticCode("print.key-missing")
+
     /// The PDF cannot be written: … (PrintKit's message: font, cairo or file error).
     public static let printRenderFailed = DiagnosticCode("print.render-failed")
 
@@ -639,7 +642,7 @@ extension DiagnosticCode {
         .reviewReasonMissing, .reviewSchoolMissing, .reviewNoHeldRevision,
         .reviewStale, .accountExists, .accountUnknown, .accountDisabled, .accountLocked, .accountSignInFailed, .accountNameInvalid,
         .accountPasswordWeak, .webSignInRequired, .webForbidden, .webUnknownApplication,
-        .printAltered, .printCodeUnknown, .printFieldUnprintable, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
+        .printAltered, .printCodeUnknown, .printFieldUnprintable, .printKeyMissing, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
         .ioExists, .ioFailed,
         .ioNotFound, .usageAttach, .usageBadName, .usageEncryption, .usageKeyId,
         .usageMap, .usageSet, .usageClock, .schemaInvalid, .schemaMalformed,

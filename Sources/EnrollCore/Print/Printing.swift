@@ -18,37 +18,55 @@ public struct DocumentIssuer: Sendable {
     }
 
     /// Writes the 学龄人口信息采集表.
-    /// - Throws: `print.not-verified` for a non-local form before 审核通过, `print.withdrawn`,
-    ///   `print.number-missing` when the district has not given a collection number yet,
-    ///   `print.render-failed`.
+    /// - Throws: ``collectionFormRefusal(_:)``'s error, `print.render-failed`.
     public func collectionForm(_ application: PrintedApplication, to path: String) throws -> PrintSeal {
-        let number = try Self.requirePrintable(application)
-        if application.needsVerificationBeforeCollectionForm && !(application.status == .verified || application.status == .admitted) {
-            let state = application.status.map { "“\($0.familyText.zh)”" } ?? "未知（尚无区教育局的答复）"
-            let stateEn = application.status.map { "\"\($0.rawValue)\"" } ?? "unknown (no answer from the district yet)"
-            throw EnrollError.invalid(
-                .printNotVerified, Location(),
-                zh: "申请 \(number) 使用非本市户籍表单（\(application.form.id)），须审核通过后才能打印信息采集表；当前状态为\(state)。",
-                en: "Application \(number) is on a non-local form (\(application.form.id)); its collection form can be printed only once it is verified (审核通过). Its status is \(stateEn).")
-        }
-        let seal = try seal(.collectionForm, application, number: number, extra: "")
+        if let refusal = Self.collectionFormRefusal(application) { throw refusal }
+        let seal = try seal(.collectionForm, application, number: application.collectionNumber ?? "", extra: "")
         try renderer.writeCollectionForm(application, seal: seal, signer: name, to: path)
         return seal
     }
 
-    /// Writes the 入学通知书.
-    /// - Throws: `print.not-admitted` unless the application is 录取, `print.render-failed`.
-    public func admissionNotice(_ application: PrintedApplication, to path: String) throws -> PrintSeal {
-        let number = try Self.requirePrintable(application)
-        guard application.status == .admitted, let school = application.school else {
-            throw EnrollError.invalid(
-                .printNotAdmitted, Location(),
-                zh: "申请 \(number) 尚未录取（当前状态：\(application.status?.familyText.zh ?? "未知")），不能打印入学通知书。",
-                en: "Application \(number) has not been admitted (status: \(application.status?.rawValue ?? "unknown")); no admission notice can be printed.")
+    /// Why the collection form of an application may not be printed yet, or nil when it may:
+    /// `print.withdrawn`, `print.number-missing` when the district has not given a collection
+    /// number yet, `print.not-verified` for a non-local form before 审核通过. The web apps ask
+    /// it to disable their button with the reason; ``collectionForm(_:to:)`` throws it.
+    public static func collectionFormRefusal(_ application: PrintedApplication) -> EnrollError? {
+        let number: String
+        switch printable(application) {
+        case .failure(let error): return error
+        case .success(let found): number = found
         }
-        let seal = try seal(.admissionNotice, application, number: number, extra: school)
+        if !application.needsVerificationBeforeCollectionForm || application.status == .verified || application.status == .admitted { return nil }
+        let state = application.status.map { "“\($0.familyText.zh)”" } ?? "未知（尚无区教育局的答复）"
+        let stateEn = application.status.map { "\"\($0.rawValue)\"" } ?? "unknown (no answer from the district yet)"
+        return EnrollError.invalid(
+            .printNotVerified, Location(),
+            zh: "申请 \(number) 使用非本市户籍表单（\(application.form.id)），须审核通过后才能打印信息采集表；当前状态为\(state)。",
+            en: "Application \(number) is on a non-local form (\(application.form.id)); its collection form can be printed only once it is verified (审核通过). Its status is \(stateEn).")
+    }
+
+    /// Writes the 入学通知书.
+    /// - Throws: ``admissionNoticeRefusal(_:)``'s error, `print.render-failed`.
+    public func admissionNotice(_ application: PrintedApplication, to path: String) throws -> PrintSeal {
+        if let refusal = Self.admissionNoticeRefusal(application) { throw refusal }
+        let seal = try seal(.admissionNotice, application, number: application.collectionNumber ?? "", extra: application.school ?? "")
         try renderer.writeAdmissionNotice(application, seal: seal, signer: name, to: path)
         return seal
+    }
+
+    /// Why the admission notice of an application may not be printed, or nil when it may:
+    /// `print.withdrawn`, `print.number-missing`, `print.not-admitted` unless it is 录取.
+    public static func admissionNoticeRefusal(_ application: PrintedApplication) -> EnrollError? {
+        let number: String
+        switch printable(application) {
+        case .failure(let error): return error
+        case .success(let found): number = found
+        }
+        if application.status == .admitted, application.school != nil { return nil }
+        return EnrollError.invalid(
+            .printNotAdmitted, Location(),
+            zh: "申请 \(number) 尚未录取（当前状态：\(application.status?.familyText.zh ?? "未知")），不能打印入学通知书。",
+            en: "Application \(number) has not been admitted (status: \(application.status?.rawValue ?? "unknown")); no admission notice can be printed.")
     }
 
     /// Writes the station's receipt, numbered with the collection number when the district
@@ -66,20 +84,21 @@ public struct DocumentIssuer: Sendable {
             district: application.district, extra: extra, issuedAt: now(), key: key)
     }
 
-    private static func requirePrintable(_ application: PrintedApplication) throws -> String {
+    /// The collection number of an application documents may be printed for, or why none may be.
+    private static func printable(_ application: PrintedApplication) -> Result<String, EnrollError> {
         if application.status == .withdrawn {
-            throw EnrollError.invalid(
+            return .failure(EnrollError.invalid(
                 .printWithdrawn, Location(),
                 zh: "申请 \(application.collectionNumber ?? application.applicationID) 已撤销，不再打印它的文书。",
-                en: "Application \(application.collectionNumber ?? application.applicationID) was withdrawn; no documents are printed for it.")
+                en: "Application \(application.collectionNumber ?? application.applicationID) was withdrawn; no documents are printed for it."))
         }
         guard let number = application.collectionNumber else {
-            throw EnrollError.invalid(
+            return .failure(EnrollError.invalid(
                 .printNumberMissing, Location(),
                 zh: "申请 \(application.applicationID) 还没有信息采集编号。请先导入区教育局的状态归档（enroll status），再打印。",
-                en: "Application \(application.applicationID) has no collection number yet. Take in the district's status archive (enroll status) first, then print.")
+                en: "Application \(application.applicationID) has no collection number yet. Take in the district's status archive (enroll status) first, then print."))
         }
-        return number
+        return .success(number)
     }
 }
 

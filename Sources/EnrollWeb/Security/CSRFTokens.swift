@@ -7,17 +7,18 @@ import Hummingbird
 /// CSRF tokens bound to a browser: a random cookie, and the token = HMAC-SHA256 of that
 /// cookie under a key that lives only in the server's memory (swift-crypto).
 ///
-/// A page puts the token into every state-changing request (the `X-CSRF-Token` header, or the
-/// `_csrf` query item of a form's `action`); another site's page can neither read the cookie
-/// nor compute the token. Tokens are compared in constant time
+/// A page puts the token into every state-changing request: the `X-CSRF-Token` header from a
+/// script, or the hidden `_csrf` field of a form (the first field of a multipart form) — never
+/// the URL, so tokens stay out of logs and the browser's history. Another site's page can
+/// neither read the cookie nor compute the token. Tokens are compared in constant time
 /// (`HMAC.isValidAuthenticationCode`).
 public struct CSRFTokens: Sendable {
-    /// The cookie that carries the browser's random value.
+    /// The station's cookie that carries the browser's random value.
     public static let cookieName = "enroll-csrf"
     /// The header a script sends the token in.
     public static let headerName = "X-CSRF-Token"
-    /// The query item a form's `action` carries the token in.
-    public static let queryName = "_csrf"
+    /// The hidden form field a form sends the token in.
+    public static let fieldName = "_csrf"
 
     private let key: SymmetricKey
 
@@ -40,6 +41,12 @@ public struct CSRFTokens: Sendable {
     public func isValid(token: String, cookie: String) -> Bool {
         guard let code = Self.base64urlDecode(token), code.count == SHA256.byteCount else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Array(cookie.utf8), using: key)
+    }
+
+    /// The hidden form field carrying a token (first in its form: a multipart body is checked
+    /// from its first part).
+    public static func field(_ token: String) -> HTML {
+        "<input type=\"hidden\" name=\"\(fieldName)\" value=\"\(token)\">"
     }
 
     static func base64url(_ bytes: [UInt8]) -> String {
@@ -74,37 +81,71 @@ public struct WebRequestContext: CSRFRequestContext {
 }
 
 /// Gives every browser a CSRF cookie and refuses a state-changing request (POST, PUT, PATCH,
-/// DELETE) whose token is missing or wrong, or whose `Origin` is another site, with 403 and
-/// `web.csrf`.
+/// DELETE) whose token is missing or wrong, or whose `Origin` is another site, with `web.csrf`.
+///
+/// The token is read from the `X-CSRF-Token` header, else from the `_csrf` field of a
+/// URL-encoded body (read with ``URLEncodedForm/read(_:limit:)``, the handler reads it again)
+/// or from the first part of a multipart body (``Multipart/firstField(_:boundary:)``, the
+/// rest still streams to the handler). The station and the desk differ only in the cookie's
+/// name, whether it is `Secure` (TLS), and the error type their pages render.
 public struct CSRFMiddleware<Context: CSRFRequestContext>: RouterMiddleware {
     let tokens: CSRFTokens
+    let cookieName: String
+    let secure: Bool
+    let refusal: @Sendable (Diagnostic) -> any Error
 
     /// Creates the middleware.
-    public init(tokens: CSRFTokens) {
+    /// - Parameters:
+    ///   - tokens: The server's token key.
+    ///   - cookieName: The cookie carrying the browser's random value.
+    ///   - secure: Whether the cookie carries `Secure` (served over TLS).
+    ///   - refusal: The error a refused request throws, made from the `web.csrf` diagnostic
+    ///     (a ``WebError`` 403 unless the app renders its own).
+    public init(
+        tokens: CSRFTokens, cookieName: String = CSRFTokens.cookieName, secure: Bool = false,
+        refusal: @escaping @Sendable (Diagnostic) -> any Error = { WebError(.forbidden, diagnostics: [$0]) }
+    ) {
         self.tokens = tokens
+        self.cookieName = cookieName
+        self.secure = secure
+        self.refusal = refusal
     }
 
     /// Checks the request, then passes it on.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let existing = request.cookies[CSRFTokens.cookieName]?.value
+        var request = request
+        let existing = request.cookies[cookieName]?.value
         let cookie = existing ?? tokens.newCookieValue()
         context.csrfToken = tokens.token(forCookie: cookie)
         if [.post, .put, .patch, .delete].contains(request.method) {
-            let sent = request.headers[HTTPField.Name(CSRFTokens.headerName)!]
-                ?? request.uri.queryParameters[Substring(CSRFTokens.queryName)].map(String.init)
+            let sent = try await Self.sentToken(&request)
             guard let existing, let sent, tokens.isValid(token: sent, cookie: existing), Self.sameOrigin(request) else {
-                throw WebError(
-                    .forbidden, .webCsrf,
+                throw refusal(.error(
+                    .webCsrf, Location(),
                     zh: "请求缺少有效的安全令牌（CSRF），已拒绝。请重新打开本页后再操作（不要从其他网站或旧页面提交）。",
-                    en: "The request lacks a valid security token (CSRF) and was refused. Open this page again and retry (do not submit from another site or an old page).")
+                    en: "The request lacks a valid security token (CSRF) and was refused. Open this page again and retry (do not submit from another site or an old page)."))
             }
         }
         var response = try await next(request, context)
         if existing == nil {
-            response.setCookie(Cookie(name: CSRFTokens.cookieName, value: cookie, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(name: cookieName, value: cookie, path: "/", secure: secure, httpOnly: true, sameSite: .strict))
         }
         return response
+    }
+
+    /// The token a request carries: the header, the `_csrf` field of a URL-encoded body, or
+    /// the first part of a multipart body when that part is `_csrf`.
+    static func sentToken(_ request: inout Request) async throws -> String? {
+        if let header = request.headers[HTTPField.Name(CSRFTokens.headerName)!] { return header }
+        let type = request.headers[.contentType]
+        if type?.hasPrefix("application/x-www-form-urlencoded") == true {
+            return try await URLEncodedForm.read(&request)[CSRFTokens.fieldName]
+        }
+        if let boundary = Multipart.boundary(contentType: type), let first = try await Multipart.firstField(&request, boundary: boundary) {
+            return first.name == CSRFTokens.fieldName ? first.value : nil
+        }
+        return nil
     }
 
     /// Whether the request's `Origin` (when a browser sends one) is this server.

@@ -1,6 +1,7 @@
 import EnrollCore
 import Foundation
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import SystemPackage
 
@@ -91,6 +92,65 @@ public enum Multipart {
             throw error
         }
     }
+}
+
+extension Multipart {
+    /// How far into a body ``firstField(_:boundary:)`` looks for the end of the first part.
+    public static let firstFieldLimit = 8 << 10
+
+    /// The first part of a multipart body when it is a text field (the hidden `_csrf` a form
+    /// puts first), read without taking it from the handler: the request is given a body that
+    /// replays the bytes read, then streams the rest (files are still never held whole).
+    /// - Returns: The field's name and value, or nil when the first part is a file or does not
+    ///   end within ``firstFieldLimit`` bytes.
+    public static func firstField(_ request: inout Request, boundary: String) async throws -> (name: String, value: String)? {
+        var iterator = request.body.makeAsyncIterator()
+        var read: [ByteBuffer] = []
+        var bytes: [UInt8] = []
+        var field: (name: String, value: String)?
+        while field == nil, bytes.count < firstFieldLimit, let chunk = try await iterator.next() {
+            read.append(chunk)
+            bytes += chunk.readableBytesView
+            field = firstField(in: bytes, boundary: boundary)
+        }
+        request.body = RequestBody(asyncSequence: ReplayedBody(read: read, rest: iterator))
+        return field
+    }
+
+    /// The first part's name and value once `bytes` hold all of it; nil before, or for a file part.
+    static func firstField(in bytes: [UInt8], boundary: String) -> (name: String, value: String)? {
+        let opening = Array("--\(boundary)\r\n".utf8)
+        guard bytes.starts(with: opening), let headersEnd = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else { return nil }
+        let headers = String(decoding: bytes[opening.count..<headersEnd.lowerBound], as: UTF8.self)
+        guard !headers.contains("filename="), let nameStart = headers.range(of: "name=\"") else { return nil }
+        let name = String(headers[nameStart.upperBound...].prefix { $0 != "\"" })
+        let rest = bytes[headersEnd.upperBound...]
+        guard let end = rest.firstRange(of: Array("\r\n--\(boundary)".utf8)) else { return nil }
+        return (name, String(decoding: rest[..<end.lowerBound], as: UTF8.self))
+    }
+}
+
+/// A request body that yields the chunks already read, then the rest of the original stream.
+///
+/// `@unchecked Sendable`: the original body's iterator is not Sendable; it is handed on once,
+/// to the request's single reader (the handler), and never touched by the middleware again.
+struct ReplayedBody: AsyncSequence, @unchecked Sendable {
+    typealias Element = ByteBuffer
+
+    let read: [ByteBuffer]
+    let rest: RequestBody.AsyncIterator
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var read: [ByteBuffer]
+        var rest: RequestBody.AsyncIterator
+
+        mutating func next() async throws -> ByteBuffer? {
+            if !read.isEmpty { return read.removeFirst() }
+            return try await rest.next()
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(read: read, rest: rest) }
 }
 
 /// The state machine behind ``Multipart/read(_:boundary:into:limits:)``. Not Sendable: one

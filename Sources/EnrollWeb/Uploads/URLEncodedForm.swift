@@ -1,9 +1,35 @@
 import Foundation
+import Hummingbird
 
-/// `application/x-www-form-urlencoded` bodies and query strings, read as ordered pairs.
-public enum URLEncodedForm {
+/// An `application/x-www-form-urlencoded` body (or query string) as ordered pairs: the one
+/// form parser of both web apps.
+public struct URLEncodedForm: Sendable {
+    /// The pairs, in request order.
+    public var pairs: [(name: String, value: String)]
+
+    /// The largest form body read (forms without uploads: search, decisions, sign-in).
+    public static let limit = 1 << 20
+
+    /// Parses a body.
+    public init(_ bytes: some Collection<UInt8>) {
+        pairs = Self.pairs(bytes)
+    }
+
+    /// Reads and parses a request's body (at most `limit` bytes). The body is kept in the
+    /// request, so the CSRF middleware and then the handler can both read it.
+    /// - Throws: Hummingbird's 413 when the body is larger than `limit`.
+    public static func read(_ request: inout Request, limit: Int = limit) async throws -> URLEncodedForm {
+        URLEncodedForm(try await request.collectBody(upTo: limit).readableBytesView)
+    }
+
+    /// The first value of a field.
+    public subscript(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+    /// Every value of a field, in order.
+    public func all(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
+
     /// The pairs of a body, in order; `+` is a space and `%XX` a byte (UTF-8, invalid bytes replaced).
-    public static func pairs(_ bytes: some Collection<UInt8>) -> [(name: String, value: String)] {
+    static func pairs(_ bytes: some Collection<UInt8>) -> [(name: String, value: String)] {
         var pairs: [(String, String)] = []
         for item in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = item.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)

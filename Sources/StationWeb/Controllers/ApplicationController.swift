@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import JSONSchema
 
-/// Submitted applications: the read-only page (what the family takes home), its photos, and
+/// Submitted applications: the read-only page (what the family takes home), its photos, the
+/// printed receipt and collection form (`enroll print receipt|collection-form --bundle`), and
 /// 撤销 (withdrawal), the only change a submitted revision allows besides a new revision.
 struct ApplicationController {
     let configuration: StationConfiguration
@@ -13,6 +14,8 @@ struct ApplicationController {
         let group = router.group("applications")
         group.get(":id", use: show)
         group.get(":id/files/:slot/:name", use: file)
+        group.get(":id/receipt.pdf", use: receipt)
+        group.get(":id/collection-form.pdf", use: collectionForm)
         group.post(":id/withdraw", use: withdraw)
         group.post(":id/revise", use: revise)
     }
@@ -55,7 +58,8 @@ struct ApplicationController {
         <dt>\(t("版本", "Revision"))</dt><dd>\(String(record.revision))</dd>\
         <dt>\(t("报名点", "Station"))</dt><dd>\(header.station ?? configuration.signer.station)</dd>\
         <dt>\(t("学生证件号码", "Child's ID number"))</dt><dd>\(record.idNumber.map(Privacy.maskIDNumber) ?? "—")</dd></dl>\
-        <p>\(t("凭申请编号可在本报名点查询区教育局的审核结果；如需修改，请回到本报名点。", "With the application ID the family can ask this station for the district's answer; to change anything, come back to this station."))</p></section>
+        <p>\(t("凭申请编号可在本报名点查询区教育局的审核结果；如需修改，请回到本报名点。", "With the application ID the family can ask this station for the district's answer; to change anything, come back to this station."))</p>\
+        \(printButtons(record, kind: header.kind, language: language))</section>
         """
         if header.kind == .withdrawal {
             body += "<p class=\"summary\">\(t("该申请已撤销。", "This application has been withdrawn."))</p>"
@@ -67,15 +71,75 @@ struct ApplicationController {
             let fields = FormRenderer(form: form, language: language).render(document: document, attachments: files, readOnly: true)
             body += """
             <form class="readonly" aria-readonly="true">\(fields)</form>\
-            <form method="post" action="/applications/\(id)/revise?_csrf=\(context.csrfToken)&\(lang)"><fieldset class="section"><legend><h2>\(t("修改（新版本）", "Change (a new revision)"))</h2></legend>\
+            <form method="post" action="/applications/\(id)/revise?\(lang)">\(CSRFTokens.field(context.csrfToken))<fieldset class="section"><legend><h2>\(t("修改（新版本）", "Change (a new revision)"))</h2></legend>\
             <p>\(t("已提交的申请不能直接改动。驳回后需修改时，在此制作新版本：打开一份草稿，改好后重新提交。", "A submitted application is never changed in place. When it was rejected and needs changes, make a new revision here: it opens as a draft to correct and submit again."))</p>\
             <p><button type="submit">\(t("制作新版本", "Make a new revision"))</button></p></fieldset></form>\
-            <form method="post" action="/applications/\(id)/withdraw?_csrf=\(context.csrfToken)&\(lang)"><fieldset class="section"><legend><h2>\(t("撤销申请", "Withdraw the application"))</h2></legend>\
+            <form method="post" action="/applications/\(id)/withdraw?\(lang)">\(CSRFTokens.field(context.csrfToken))<fieldset class="section"><legend><h2>\(t("撤销申请", "Withdraw the application"))</h2></legend>\
             <div class="field"><label for="withdraw-reason">\(t("撤销原因（家长所述）", "Reason (as the family said it)"))</label><input type="text" id="withdraw-reason" name="reason"></div>\
             <p><button type="submit">\(t("撤销", "Withdraw"))</button></p></fieldset></form>
             """
         }
         return StationPage.html(StationPage.page(title: t("申请", "Application"), station: configuration.signer.station, language: language, path: "/applications/\(id)", body: body))
+    }
+
+    /// 打印回执 and 打印采集表: the receipt of a submitted application; the collection form once
+    /// the station may print it (``DocumentIssuer/collectionFormRefusal(_:)``), else disabled
+    /// with the reason.
+    private func printButtons(_ record: StationRecords.Record, kind: BundleKind, language: Language) -> HTML {
+        guard kind == .application else { return "" }
+        let base = "/applications/\(record.applicationId)"
+        let refusal: Diagnostic?
+        do {
+            refusal = DocumentIssuer.collectionFormRefusal(try printed(record))?.diagnostics.first
+        } catch let error as EnrollError {
+            refusal = error.diagnostics.first
+        } catch {
+            refusal = .error(.ioFailed, Location(file: record.path), zh: "\(error)", en: "\(error)")
+        }
+        return """
+            <p class="actions">\(PrintDownload.button(id: "print-receipt", label: StationPage.text(language, zh: "打印回执", en: "Print receipt"), href: base + "/receipt.pdf", refusal: nil, language: language)) \
+            \(PrintDownload.button(id: "print-collection-form", label: StationPage.text(language, zh: "打印采集表", en: "Print collection form"), href: base + "/collection-form.pdf", refusal: refusal, language: language))</p>
+            """
+    }
+
+    /// A submitted revision as the printouts show it, with the district's answer from the status copy.
+    private func printed(_ record: StationRecords.Record) throws -> PrintedApplication {
+        try PrintedApplication.fromBundle(record.path, stationDirectory: configuration.directory, catalog: configuration.catalog)
+    }
+
+    private var issuer: DocumentIssuer {
+        var issuer = DocumentIssuer(key: configuration.signer.key, name: configuration.signer.station)
+        issuer.now = configuration.clock
+        return issuer
+    }
+
+    /// The receipt (`enroll print receipt`), signed with the station key.
+    @Sendable func receipt(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let (record, verification) = try latest(context.parameters.get("id"))
+        guard verification.header?.kind == .application else {
+            throw WebError(PrintDownload.refusedStatus, .printWithdrawn,
+                           zh: "该申请已撤销，不再打印它的文书。", en: "This application was withdrawn; no documents are printed for it.")
+        }
+        return try download(record, .receipt) { try issuer.receipt($0, to: $1) }
+    }
+
+    /// The collection form (`enroll print collection-form --bundle --station-dir`), signed with
+    /// the station key; refused with the rule's code while it may not be printed.
+    @Sendable func collectionForm(_ request: Request, context: WebRequestContext) async throws -> Response {
+        let (record, _) = try latest(context.parameters.get("id"))
+        return try download(record, .collectionForm) { try issuer.collectionForm($0, to: $1) }
+    }
+
+    /// The PDF `write` makes of a record; a document the rules refuse is a 422 with their code.
+    private func download(
+        _ record: StationRecords.Record, _ kind: PrintedDocumentKind, _ write: (PrintedApplication, String) throws -> PrintSeal
+    ) throws -> Response {
+        do {
+            let application = try printed(record)
+            return try PrintDownload.response(in: configuration.uploadsDirectory, kind: kind) { try write(application, $0) }
+        } catch let error as EnrollError where error.exitStatus == .invalid {
+            throw WebError(PrintDownload.refusedStatus, diagnostics: error.diagnostics)
+        }
     }
 
     @Sendable func file(_ request: Request, context: WebRequestContext) async throws -> Response {
@@ -115,8 +179,7 @@ struct ApplicationController {
     @Sendable func withdraw(_ request: Request, context: WebRequestContext) async throws -> Response {
         let (record, verification) = try latest(context.parameters.get("id"))
         var request = request
-        let body = try await request.collectBody(upTo: 64 << 10)
-        let reason = URLEncodedForm.pairs(body.readableBytesView).last(where: { $0.name == "reason" })?.value ?? ""
+        let reason = try await URLEncodedForm.read(&request, limit: 64 << 10)["reason"] ?? ""
         let language = StationPage.language(request)
         guard let header = verification.header, header.kind == .application else {
             throw WebError(.conflict, .webSubmitted, zh: "该申请已撤销。", en: "This application has already been withdrawn.")

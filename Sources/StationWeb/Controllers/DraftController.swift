@@ -58,13 +58,12 @@ struct DraftController {
     @Sendable func check(_ request: Request, context: WebRequestContext) async throws -> Response {
         let form = try self.form(context.parameters.get("form"))
         var request = request
-        let body = try await request.collectBody(upTo: 1 << 20)
-        let pairs = URLEncodedForm.pairs(body.readableBytesView)
-        guard let field = pairs.last(where: { $0.name == "_field" })?.value, field.hasPrefix("/") else {
+        let body = try await URLEncodedForm.read(&request)
+        guard let field = body["_field"], field.hasPrefix("/") else {
             throw WebError(.badRequest, .webUploadMalformed, zh: "缺少要检查的字段（_field）。", en: "The field to check (_field) is missing.")
         }
         let language = StationPage.language(request)
-        let results = FieldCheck(form: form).check(field: field, pairs: pairs.filter { $0.name.hasPrefix("/") })
+        let results = FieldCheck(form: form).check(field: field, pairs: body.pairs.filter { $0.name.hasPrefix("/") })
         let renderer = FormRenderer(form: form, language: language)
         let json = JSONLines.object([("results", .array(results.map { result in
             let id = FormRenderer.controlID(result.pointer)
@@ -168,7 +167,7 @@ struct DraftController {
         let language = StationPage.language(request)
         let lang = StationPage.langQuery(language)
         let token = context.csrfToken
-        let action = snapshot.map { "/drafts/\($0.id.uuidString.lowercased())?_csrf=\(token)&\(lang)" } ?? "/drafts?form=\(form.id)&_csrf=\(token)&\(lang)"
+        let action = snapshot.map { "/drafts/\($0.id.uuidString.lowercased())?\(lang)" } ?? "/drafts?form=\(form.id)&\(lang)"
         let attachments = (snapshot?.attachments ?? []).map { entry in
             RenderedAttachment(slot: entry.slot, name: entry.name, url: "/drafts/\(snapshot!.id.uuidString.lowercased())/files/\(entry.slot)/\(entry.name)")
         }
@@ -182,7 +181,7 @@ struct DraftController {
         let revision = snapshot.map { $0.header.revision > 1 ? StationPage.text(language, zh: "（第 \($0.header.revision) 版修改）", en: " (revision \($0.header.revision))") : "" } ?? ""
         let body: HTML = """
         <h1>\(title)\(revision)</h1>\(notice)\
-        <form method="post" action="\(action)" enctype="multipart/form-data" novalidate data-check="/forms/\(form.id)/check?\(lang)" data-csrf="\(token)">\
+        <form method="post" action="\(action)" enctype="multipart/form-data" novalidate data-check="/forms/\(form.id)/check?\(lang)" data-csrf="\(token)">\(CSRFTokens.field(token))\
         <input type="hidden" name="_etag" value="\(snapshot?.etag ?? 0)">\
         \(fields)\(lateReason)\
         <div class="actions"><button type="submit" name="_action" value="save">\(StationPage.text(language, zh: "暂存", en: "Save draft (暂存)"))</button>\

@@ -85,14 +85,14 @@ struct HomeController {
         var out: HTML = "<section><h2>\(t("打包与回执", "Pack and take in answers"))</h2>"
         if let notice { out += "<p class=\"notice\" role=\"status\">\(t("已导入 \(notice) 条区教育局答复。", "Took in \(notice) answers from the district."))</p>" }
         out += """
-        <form method="post" action="/pack?_csrf=\(token)&\(lang)"><p>\(t("待打包：\(waiting) 个已提交申请。", "Waiting to be packed: \(waiting) submitted applications."))\
+        <form method="post" action="/pack?\(lang)">\(CSRFTokens.field(token))<p>\(t("待打包：\(waiting) 个已提交申请。", "Waiting to be packed: \(waiting) submitted applications."))\
         \(encrypted ? "" : HTML(" <strong>\(t("本站目录中没有 district.age.pub，归档将不加密。", "No district.age.pub in the station directory: the archive will not be encrypted."))</strong>"))</p>\
         <div class="field"><label for="pack-target">\(t("打包到（U 盘）", "Pack onto (USB stick)"))</label><select id="pack-target" name="target">\(options)</select></div>\
         <p><button type="submit"\(waiting == 0 ? HTML(" disabled") : "")>\(t("打包", "Pack"))</button></p></form>
         """
         if configuration.districtTrust != nil {
             out += """
-            <form method="post" action="/status?_csrf=\(token)&\(lang)"><div class="field"><label for="status-archive">\(t("区教育局回执（U 盘上的状态归档）", "The district's status archive (on the USB stick)"))</label>\
+            <form method="post" action="/status?\(lang)">\(CSRFTokens.field(token))<div class="field"><label for="status-archive">\(t("区教育局回执（U 盘上的状态归档）", "The district's status archive (on the USB stick)"))</label>\
             <select id="status-archive" name="archive">\(archives)</select></div><p><button type="submit"\(archives.isEmpty ? HTML(" disabled") : "")>\(t("导入回执", "Take in answers"))</button></p></form>
             """
         }

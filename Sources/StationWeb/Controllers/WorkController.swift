@@ -27,9 +27,9 @@ struct WorkController {
     }
 
     /// The pick of a target directory by its place in ``StationConfiguration/packTargets()``.
-    private func target(_ pairs: [(name: String, value: String)], _ name: String) throws -> String {
+    private func target(_ choice: String?) throws -> String {
         let targets = configuration.packTargets()
-        guard let text = pairs.last(where: { $0.name == name })?.value, let index = Int(text), targets.indices.contains(index) else {
+        guard let choice, let index = Int(choice), targets.indices.contains(index) else {
             throw WebError(.badRequest, .webNotFound, zh: "请从列表中选择一个目录。", en: "Choose a directory from the list.")
         }
         return targets[index]
@@ -37,9 +37,7 @@ struct WorkController {
 
     @Sendable func pack(_ request: Request, context: WebRequestContext) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: 64 << 10)
-        let pairs = URLEncodedForm.pairs(body.readableBytesView)
-        let directory = try target(pairs, "target")
+        let directory = try target(try await URLEncodedForm.read(&request, limit: 64 << 10)["target"])
         let bundles = unpacked()
         let language = StationPage.language(request)
         guard !bundles.isEmpty else {
@@ -109,8 +107,7 @@ struct WorkController {
 
     @Sendable func takeIn(_ request: Request, context: WebRequestContext) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: 64 << 10)
-        let pairs = URLEncodedForm.pairs(body.readableBytesView)
+        let form = try await URLEncodedForm.read(&request, limit: 64 << 10)
         let language = StationPage.language(request)
         guard let trust = configuration.districtTrust else {
             throw WebError(.conflict, .sigTrustMissing,
@@ -118,10 +115,10 @@ struct WorkController {
                            en: "The district's public key is not configured, so a status archive cannot be checked. Start with enroll station serve --trust DIR.")
         }
         // The archive is picked from a listing of a target directory, by name.
-        let choice = pairs.last(where: { $0.name == "archive" })?.value ?? ""
+        let choice = form["archive"] ?? ""
         let parts = choice.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw StationPage.notFound("文件") }
-        let directory = try target([("source", parts[0])], "source")
+        let directory = try target(parts[0])
         let name = parts[1]
         let listing = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         guard listing.contains(name), !name.hasPrefix(".") else { throw StationPage.notFound("文件") }

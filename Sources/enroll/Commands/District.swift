@@ -20,7 +20,7 @@ extension Enroll {
 }
 
 extension Enroll.District {
-    /// `enroll district serve --store DIR [--listen 127.0.0.1:8443] [--tls-cert F --tls-key F]`.
+    /// `enroll district serve --store DIR [--listen 127.0.0.1:8443] [--tls-cert F --tls-key F] [--key DISTRICT.sec]`.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve the review desk until stopped (Ctrl-C). 启动区审核台，按 Ctrl-C 停止。",
@@ -46,7 +46,7 @@ extension Enroll.District {
         @Option(name: .long, help: ArgumentHelp("Where admins' status archives are written.", valueName: "dir"))
         var outputDir: String?
 
-        @Option(name: .long, help: ArgumentHelp("The district's secret key, to sign status archives.", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("The district's secret key: signs printed collection forms and admission notices, and status archives.", valueName: "file"))
         var key: String?
 
         @Option(name: .long, help: ArgumentHelp("The district's age identity, to decrypt .age transfer archives.", valueName: "file"))
@@ -77,8 +77,9 @@ extension Enroll.District {
             let configuration = try reportingErrors(common) { () throws -> DeskConfiguration in
                 _ = try storeOptions.open()
                 var configuration = DeskConfiguration(storeLocation: storeOptions.store, catalog: try schemaOptions.catalog())
+                let signer = try key.map { try KeyFiles.signer(keyFile: $0) }
+                configuration.issuer = signer.map { DocumentIssuer(key: $0.key, name: $0.station) }
                 if let importDir, let outputDir {
-                    let signer = try key.map { try KeyFiles.signer(keyFile: $0) }
                     configuration.office = DeskConfiguration.OfficeSetup(
                         importDirectory: importDir, outputDirectory: outputDir, districtKey: signer?.key,
                         districtName: signer?.station ?? "district", identities: try identity.map { try ArchiveEncryption.readIdentities($0) })
