@@ -39,7 +39,8 @@ struct StationWebTests {
     }
 
     @Test("every form of Schemas/ renders with a label for each control and a control for each field of a valid application",
-          arguments: ["harbin-public-primary-2024", "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025"])
+          arguments: ["harbin-public-primary-2024", "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2024",
+                     "beijing-nonlocal-primary-2025"])
     func rendersEveryForm(form: String) async throws {
         let fixture = try StationFixture()
         defer { fixture.remove() }
