@@ -73,6 +73,10 @@ public struct ApplicationValidator: Sendable {
                 zh: "申请包按表单版本 \(header.formVersion) 填写，本机表单为 \(form.version) 版；按本机版本校验。",
                 en: "The bundle was filled in with form version \(header.formVersion); this installation has \(form.version) and checks against it."))
         }
+        diagnostics += NoticeRule.check(header.noticesAccepted, form: form, file: root + "/bag-info.txt")
+        if header.revision == 1, let document = try? JSONParser.parse(input.formJSON) {
+            diagnostics += RevisionRules(form: form).checkFirst(kind: header.kind, document: document, file: root + "/" + BundleLayout.form)
+        }
         return diagnostics + FormValidator(form: form).validate(input, root: root)
     }
 
