@@ -38,6 +38,10 @@ struct WorkflowCLITests {
         #expect(signed.stdout.contains("\"signedAt\":\"2024-06-20T10:00:00+08:00\"") || signed.stdout.contains("\"signedAt\" : \"2024-06-20T10:00:00+08:00\""), "\(signed.stdout)")
         let info = try String(contentsOfFile: dir + "/late/bag-info.txt", encoding: .utf8)
         #expect(info.contains("Enroll-Late-Reason: 家长住院 / parent in hospital\n"))
+        // 提交 records the 报名须知 read (Harbin's has no checkbox), its digest and the signing time.
+        let notice = try #require(info.split(separator: "\n").first { $0.hasPrefix("Enroll-Notice-Accepted: ") }).split(separator: " ")
+        #expect(notice.count == 5 && notice[1] == "registration-notice" && notice[2] == "2024.1" && notice[4] == "2024-06-20T10:00:00+08:00", "\(info)")
+        #expect(notice.count == 5 && notice[3].count == 64)
 
         // A store for one district, a block of numbers for the station, the number given at 提交.
         let district = try (JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/" + sample + "/data/form.json"))) as! [String: Any])

@@ -139,10 +139,12 @@ struct AuthorizationTests {
 
     @Test func theFormDeclaresBothKindsWithTheirValues() throws {
         let kinds = Self.form.revisionKinds
+        let granted = try JSONPointer(parsing: "/authorization/granted")
         #expect(kinds.map(\.kind) == [.authorization, .authorizationRevoked])
         #expect(kinds.map(\.label.zh) == ["去授权", "取消授权"])
-        #expect(kinds[0].sets == [.init(pointer: try JSONPointer(parsing: "/authorization/granted"), value: .bool(true))])
-        #expect(kinds[1].requires == [.init(pointer: try JSONPointer(parsing: "/authorization/granted"), value: .bool(true))])
+        #expect(kinds[0].sets == [RevisionKindRule.FieldValue(pointer: granted, value: .bool(true))])
+        #expect(kinds[1].sets == [RevisionKindRule.FieldValue(pointer: granted, value: .bool(false))])
+        #expect(kinds[1].requires == [RevisionKindRule.FieldValue(pointer: granted, value: .bool(true))])
     }
 
     @Test func grantingAndRevokingFollowTheRules() throws {

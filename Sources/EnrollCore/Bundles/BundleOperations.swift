@@ -201,13 +201,17 @@ public struct BundleOperations: Sendable {
     ///     the district.
     ///   - check: Extra checks the bundle must pass first (the form, once known; the collection
     ///     window); it returns problems, and any error refuses the signature.
+    ///   - notices: The notice texts of the bundle's form, once known (``Form/notices``), when
+    ///     the submission names none: each one the form data accepts is recorded
+    ///     (`Enroll-Notice-Accepted`).
     /// - Returns: The signed bundle's header.
     /// - Throws: `EnrollError` with every problem if the bundle cannot be signed.
     @discardableResult
     public func sign(
         _ directory: String, key: SignifySecretKey, station: String, submission: Submission? = nil,
         check: (BundleVerification) throws -> [Diagnostic] = { _ in [] },
-        numbering: ((BundleHeader) throws -> String?)? = nil
+        numbering: ((BundleHeader) throws -> String?)? = nil,
+        notices: ((BundleHeader) -> [FormNotice])? = nil
     ) throws -> BundleHeader {
         var submission = try submission ?? Submission.now()
         let verification = try BundleVerifier(trust: nil).verify(directory: directory)
@@ -226,8 +230,9 @@ public struct BundleOperations: Sendable {
         if header.collectionNumber == nil, header.kind.carriesForm, submission.collectionNumber == nil, let numbering {
             submission.collectionNumber = try numbering(header)
         }
-        let document = header.kind.carriesForm && !submission.notices.isEmpty
-            ? try JSONParser.parse(try FileIO.readAll(directory + "/" + BundleLayout.form)) : nil
+        if submission.notices.isEmpty, let notices { submission.notices = notices(header) }
+        let document: JSONValue? = try header.kind.carriesForm && !submission.notices.isEmpty
+            ? JSONParser.parse(FileIO.readAll(directory + "/" + BundleLayout.form)) : nil
         submission.stamp(&header, form: document)
         var info = verification.bag.info
         header.apply(to: &info)

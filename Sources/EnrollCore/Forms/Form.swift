@@ -177,8 +177,8 @@ public struct Form: Sendable {
         revisionKinds = (document["x-enroll-revision-kinds"]?.arrayValue ?? []).compactMap { entry in
             guard let kind = entry["kind"]?.stringValue.flatMap(BundleKind.init(rawValue:)) else { return nil }
             func values(_ key: String) -> [RevisionKindRule.FieldValue] {
-                (entry[key]?.objectValue ?? JSONObject()).compactMap { key, value in
-                    (try? JSONPointer(parsing: key)).map { RevisionKindRule.FieldValue(pointer: $0, value: value) }
+                (entry[key]?.objectValue ?? JSONObject()).compactMap { name, value in
+                    (try? JSONPointer(parsing: name)).map { RevisionKindRule.FieldValue(pointer: $0, value: value) }
                 }
             }
             return RevisionKindRule(

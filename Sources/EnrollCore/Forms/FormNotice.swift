@@ -105,7 +105,7 @@ public enum NoticeRule {
     /// - Returns: `form.notice-unknown` for a notice id or version the form does not ship,
     ///   `form.notice-digest` for a digest that is not the shipped text's.
     public static func check(_ acceptances: [NoticeAcceptance], form: Form, file: String) -> [Diagnostic] {
-        acceptances.compactMap { acceptance in
+        acceptances.compactMap { acceptance -> Diagnostic? in
             let location = Location(file: file)
             guard let notice = form.notices.first(where: { $0.id == acceptance.notice && $0.version == acceptance.version }) else {
                 let known = form.notices.map { "\($0.id) \($0.version)" }.joined(separator: ", ")

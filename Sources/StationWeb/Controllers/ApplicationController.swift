@@ -91,7 +91,7 @@ struct ApplicationController {
     @Sendable func revise(_ request: Request, context: WebRequestContext) async throws -> Response {
         let (record, verification) = try latest(context.parameters.get("id"))
         let language = StationPage.language(request)
-        guard let header = verification.header, header.kind == .application, let digest = verification.tagManifestDigest, verification.isSigned else {
+        guard let header = verification.header, header.kind.carriesForm, let digest = verification.tagManifestDigest, verification.isSigned else {
             throw WebError(.conflict, .webSubmitted, zh: "该申请已撤销，不能再修改。", en: "This application has been withdrawn and cannot be changed.")
         }
         let drafts = DraftStore(stationDirectory: configuration.directory)
@@ -118,7 +118,7 @@ struct ApplicationController {
         let body = try await request.collectBody(upTo: 64 << 10)
         let reason = URLEncodedForm.pairs(body.readableBytesView).last(where: { $0.name == "reason" })?.value ?? ""
         let language = StationPage.language(request)
-        guard let header = verification.header, header.kind == .application else {
+        guard let header = verification.header, header.kind.carriesForm else {
             throw WebError(.conflict, .webSubmitted, zh: "该申请已撤销。", en: "This application has already been withdrawn.")
         }
         let target = configuration.bundlesDirectory + "/\(record.applicationId)-r\(header.revision + 1)"

@@ -9,7 +9,7 @@ import EnrollWeb
 enum NoticeView {
     /// The notices' sections, or nothing for a form without notices.
     static func render(_ notices: [FormNotice], form: Form, language: Language) -> HTML {
-        HTML(notices.map { notice in
+        HTML(notices.map { notice -> HTML in
             let heading = "\(notice.label.text(in: language))（\(notice.version)）"
             let how: String
             if let pointer = notice.acceptedBy {
