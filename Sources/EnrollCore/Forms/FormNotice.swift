@@ -109,13 +109,13 @@ public enum NoticeRule {
             let location = Location(file: file)
             guard let notice = form.notices.first(where: { $0.id == acceptance.notice && $0.version == acceptance.version }) else {
                 let known = form.notices.map { "\($0.id) \($0.version)" }.joined(separator: ", ")
-                return .error(
+                return Diagnostic.error(
                     .formNoticeUnknown, location,
                     zh: "申请包记录同意了“\(acceptance.notice)”第 \(acceptance.version) 版，本表单没有这一文本（本机有：\(known.isEmpty ? "无" : known)）。请更新表单定义，或在采集点重新确认。",
                     en: "The bundle records acceptance of \"\(acceptance.notice)\" version \(acceptance.version), which this form does not ship (known: \(known.isEmpty ? "none" : known)). Update the form schemas, or have the text accepted again at the station.")
             }
             guard acceptance.sha256 == notice.sha256 else {
-                return .error(
+                return Diagnostic.error(
                     .formNoticeDigest, location,
                     zh: "申请包记录同意的“\(notice.label.zh)”第 \(notice.version) 版摘要为 \(acceptance.sha256)，与随表单发布的文本（\(notice.sha256)）不一致：监护人同意的不是这份文本。请在采集点重新阅读并同意后提交。",
                     en: "The bundle records acceptance of \"\(notice.label.en)\" version \(notice.version) with the digest \(acceptance.sha256), but the text shipped with the form has \(notice.sha256): the guardian did not accept this text. Have it read and accepted again at the station.")

@@ -187,8 +187,14 @@ public struct RevisionRules: Sendable, Hashable {
     }
 
     /// The pointers of the values that differ between two documents (an object's keys one by
-    /// one, anything else as a whole).
+    /// one, a missing object read as an empty one, anything else as a whole).
+    /// The changes found inside an object that appeared or went, or the object itself when it
+    /// was empty.
+    private static func nonEmpty(_ inner: [JSONPointer], _ pointer: JSONPointer) -> [JSONPointer] { inner.isEmpty ? [pointer] : inner }
+
     static func changedPointers(_ a: JSONValue?, _ b: JSONValue?, at pointer: JSONPointer = .root) -> [JSONPointer] {
+        if case .object? = b, a == nil { return Self.nonEmpty(changedPointers(.object(JSONObject()), b, at: pointer), pointer) }
+        if case .object? = a, b == nil { return Self.nonEmpty(changedPointers(a, .object(JSONObject()), at: pointer), pointer) }
         if case .object(let left)? = a, case .object(let right)? = b {
             let keys = left.keys + right.keys.filter { left[$0] == nil }
             return keys.flatMap { changedPointers(left[$0], right[$0], at: pointer.appending($0)) }
