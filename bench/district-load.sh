@@ -19,8 +19,8 @@ mkdir -p "$cache"
 store="$cache/store-$n"
 if [ ! -f "$store/.complete" ]; then
   rm -rf "$store" "$cache/data-$n"
-  per=$(( n / 4 )) seed=200
-  for form in harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025; do
+  per=$(( n / 5 )) seed=200
+  for form in harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2024 beijing-nonlocal-primary-2025; do
     "$bin" sample generate --form "$form" --count "$per" --out "$cache/data-$n" --key "$cache/keys/bench.sec" --seed $seed --small \
       --schemas "$root/Schemas" >/dev/null
     seed=$((seed + 1))

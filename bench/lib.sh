@@ -121,11 +121,12 @@ enroll_build() {
 #       Prints the release binary to measure: $ENROLL_BIN when set, else
 #       PKGDIR/.build-bench/release/enroll, built first with enroll_build when missing.
 #   generate_set BIN KEY DIR COUNT SEED [--small]
-#       COUNT signed bundles spread evenly over the four forms into DIR, once: a DIR with its
+#       COUNT signed bundles spread evenly over the forms (BENCH_FORMS) into DIR, once: a DIR with its
 #       .complete marker is reused. Records the generation's seconds in DIR/.gen-seconds.
 #   need_time
 #       Makes sure GNU time (/usr/bin/time -v, for peak RSS) is installed.
-BENCH_FORMS=(harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025)
+BENCH_FORMS=(harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2024
+  beijing-nonlocal-primary-2025)
 
 release_binary() {
   local pkg="$1"
@@ -140,8 +141,9 @@ generate_set() {
   rm -rf "$dir"; mkdir -p "$dir"
   echo "== generating $n bundles into $dir ${flag:+(small)}" >&2
   t0=$SECONDS
-  for i in 0 1 2 3; do
-    c=$(( n / 4 + (i < n % 4 ? 1 : 0) ))
+  local forms=${#BENCH_FORMS[@]}
+  for ((i = 0; i < forms; i++)); do
+    c=$(( n / forms + (i < n % forms ? 1 : 0) ))
     [ "$c" -gt 0 ] || continue
     # shellcheck disable=SC2086
     "$bin" sample generate --form "${BENCH_FORMS[$i]}" --count "$c" --out "$dir" --key "$key" --seed $((seed + i)) $flag >/dev/null

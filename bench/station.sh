@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/keys" "$root/bench/.cache/station"
 "$bin" keys generate --out "$work/keys" --name bench-station --no-age >/dev/null
-forms="harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025"
+forms="harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2024 beijing-nonlocal-primary-2025"
 for form in $forms; do
   "$bin" sample generate --form "$form" --count 1 --out "$work/samples/$form" --key "$work/keys/bench-station.sec" \
     --seed 3 --small --schemas "$root/Schemas" --format json >/dev/null

@@ -20,7 +20,7 @@ rm "$out/keys/rogue/rogue-station.pub"
 key="$out/keys/sample-station.sec"
 
 seed=20240603
-for form in harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025; do
+for form in harbin-public-primary-2024 beijing-local-primary-2024 beijing-nonlocal-primary-2021 beijing-nonlocal-primary-2025 beijing-nonlocal-primary-2024; do
   "$enroll" sample generate --form "$form" --count 3 --out "$out/valid" --key "$key" --seed "$seed" --small >/dev/null
   seed=$((seed + 1))
 done

@@ -38,7 +38,11 @@ public enum SampleBundles {
                 en: "A bundle of that name already exists in the output directory and will not be overwritten. Choose another directory.")
         }
         let plans = try (0..<count).map { _ in try generator.nextPlan() }
-        let submission = Submission(signedAt: signingTime(for: formEntry))
+        let submission = {
+            var submission = Submission(signedAt: signingTime(for: formEntry))
+            submission.notices = formEntry.notices
+            return submission
+        }()
         let validator = ApplicationValidator(catalog: catalog, trust: nil)
         let failures = FailureList()
         let finished = Counter()

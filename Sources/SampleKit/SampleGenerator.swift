@@ -66,7 +66,7 @@ public struct SampleGenerator: Sendable {
     /// The forms this generator can fill.
     public static let supportedForms = [
         "harbin-public-primary-2024", "beijing-local-primary-2024", "beijing-nonlocal-primary-2021",
-        "beijing-nonlocal-primary-2025",
+        "beijing-nonlocal-primary-2024", "beijing-nonlocal-primary-2025",
     ]
 
     /// What was read from the form schema.

@@ -38,6 +38,10 @@ struct WorkflowCLITests {
         #expect(signed.stdout.contains("\"signedAt\":\"2024-06-20T10:00:00+08:00\"") || signed.stdout.contains("\"signedAt\" : \"2024-06-20T10:00:00+08:00\""), "\(signed.stdout)")
         let info = try String(contentsOfFile: dir + "/late/bag-info.txt", encoding: .utf8)
         #expect(info.contains("Enroll-Late-Reason: 家长住院 / parent in hospital\n"))
+        // 提交 records the 报名须知 read (Harbin's has no checkbox), its digest and the signing time.
+        let notice = try #require(info.split(separator: "\n").first { $0.hasPrefix("Enroll-Notice-Accepted: ") }).split(separator: " ")
+        #expect(notice.count == 5 && notice[1] == "registration-notice" && notice[2] == "2024.1" && notice[4] == "2024-06-20T10:00:00+08:00", "\(info)")
+        #expect(notice.count == 5 && notice[3].count == 64)
 
         // A store for one district, a block of numbers for the station, the number given at 提交.
         let district = try (JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/" + sample + "/data/form.json"))) as! [String: Any])
@@ -80,5 +84,49 @@ struct WorkflowCLITests {
         #expect(noReason.status == 2 && noReason.stderr.contains("review.reason-missing"), "\(noReason.stderr)")
         let accepted = try cli.enroll(["review", "accept-revision", "24000001", "--store", "store", "--format", "json"], in: dir)
         #expect(accepted.status == 0 && accepted.stdout.contains("\"admitted\""), "\(accepted.stdout)\(accepted.stderr)")
+    }
+    /// Beijing 2025's 去授权 / 取消授权 (003 §六(一)): signed revisions of their own that keep the
+    /// decision; `review show` and the family's status answer give the status.
+    @Test func authorizationAndItsRevocation() throws {
+        let dir = try cli.scratch()
+        #expect(try cli.enroll(["keys", "generate", "--out", "keys", "--name", "st"], in: dir).status == 0)
+        #expect(try cli.enroll(["keys", "generate", "--out", "district", "--name", "district"], in: dir).status == 0)
+        let made = try cli.enroll(["sample", "generate", "--form", "beijing-nonlocal-primary-2025", "--count", "1", "--out", "day",
+                                   "--key", "keys/st.sec", "--small", "--seed", "5"], in: dir)
+        #expect(made.status == 0, "\(made.stderr)")
+        let sample = "day/beijing-nonlocal-primary-2025-000001"
+        let info = try String(contentsOfFile: dir + "/" + sample + "/bag-info.txt", encoding: .utf8)
+        #expect(info.contains("Enroll-Notice-Accepted: guardian-notice 2024.1 "), "the sample records the 监护人须知 it accepted: \(info)")
+        let id = try #require(info.split(separator: "\n").first { $0.hasPrefix("Enroll-Application-ID: ") }?.dropFirst(23)).description
+        #expect(try cli.enroll(["trust", "add", "keys/st.pub", "--store", "store"], in: dir).status == 0)
+        #expect(try cli.enroll(["import", sample, "--store", "store"], in: dir).status == 0)
+        #expect(try cli.enroll(["review", "verify", id, "--store", "store"], in: dir).status == 0)
+
+        let granted = try cli.enroll(["revise", sample, "--kind", "authorization", "--key", "keys/st.sec", "--out", "a2"], in: dir)
+        #expect(granted.status == 0, "\(granted.stderr)")
+        #expect(try String(contentsOfFile: dir + "/a2/bag-info.txt", encoding: .utf8).contains("Enroll-Kind: authorization\n"))
+        let again = try cli.enroll(["revise", "a2", "--kind", "authorization", "--key", "keys/st.sec", "--out", "a2x", "--lang", "en"], in: dir)
+        #expect(again.status == 1 && again.stderr.contains("form.revision-kind"), "already granted: \(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a2x"))
+        #expect(try cli.enroll(["import", "a2", "--store", "store"], in: dir).status == 0)
+        let shown = try cli.enroll(["review", "show", id, "--store", "store", "--format", "json"], in: dir)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])["summary"] as? [String: Any]
+        #expect(summary?["authorization"] as? String == "granted", "\(shown.stdout)")
+        #expect(summary?["status"] as? String == "verified", "an authorization keeps the decision")
+
+        let revoked = try cli.enroll(["revise", "a2", "--kind", "authorization-revoked", "--key", "keys/st.sec", "--out", "a3"], in: dir)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(try cli.enroll(["import", "a3", "--store", "store"], in: dir).status == 0)
+        let after = try cli.enroll(["review", "show", id, "--store", "store", "--format", "json"], in: dir)
+        let revokedSummary = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])["summary"] as? [String: Any]
+        #expect(revokedSummary?["authorization"] as? String == "revoked" && revokedSummary?["status"] as? String == "verified", "\(after.stdout)")
+
+        // The family's answer at the station: the status archive carries it in the manual's words.
+        let exported = try cli.enroll(["status", "export", "--store", "store", "--key", "district/district.sec", "--out", "status.tar.zst"], in: dir)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let taken = try cli.enroll(["status", "import", "status.tar.zst", "--station-dir", "station", "--trust", "district"], in: dir)
+        #expect(taken.status == 0, "\(taken.stderr)")
+        let answer = try cli.enroll(["status", "show", id, "--station-dir", "station", "--lang", "zh"], in: dir)
+        #expect(answer.status == 0 && answer.stdout.contains("授予法定监护人查看孩子的登记信息或办理入学业务的权限：当前未授权"), "\(answer.stdout)\(answer.stderr)")
     }
 }

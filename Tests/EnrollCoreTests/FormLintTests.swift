@@ -15,9 +15,9 @@ struct FormLintTests {
         try #require(FileManager.default.fileExists(atPath: Self.seeds), "the seed manuals are expected in \(Self.seeds)")
         let lint = try SchemaLint(directory: repositoryRoot + "/Schemas", seeds: Self.seeds)
         for problem in lint.problems { Issue.record("\(problem)") }
-        // Not vacuous: the four forms and five shared-definition files, every declared node.
-        #expect(lint.files.count == 9, "\(lint.files)")
-        #expect(lint.files.filter { $0.hasSuffix(".schema.json") }.count == 4)
+        // Not vacuous: the five forms and five shared-definition files, every declared node.
+        #expect(lint.files.count == 10, "\(lint.files)")
+        #expect(lint.files.filter { $0.hasSuffix(".schema.json") }.count == 5)
         #expect(lint.declaredNodes > 250, "only \(lint.declaredNodes) declared fields and sections were checked")
     }
 
@@ -96,7 +96,13 @@ struct FormLintTests {
         Violation(name: "a revision kind that changes an immutable field", find: #""changes": ["/application/phone"]"#,
                   replace: #""changes": ["/application/district"]"#, pointer: "/x-enroll-revision-kinds/0/changes/0", message: "immutable"),
         Violation(name: "an unknown revision kind", find: #""kind": "school-change""#, replace: #""kind": "grade-change""#,
-                  pointer: "/x-enroll-revision-kinds/0/kind", message: "name-change or school-change"),
+                  pointer: "/x-enroll-revision-kinds/0/kind", message: "authorization-revoked, name-change, school-change"),
+        Violation(name: "a revision kind that sets a field it does not change", find: #""changes": ["/application/phone"]}"#,
+                  replace: #""changes": ["/application/phone"], "sets": {"/application/choice": "甲"}}"#,
+                  pointer: "/x-enroll-revision-kinds/0/sets", message: "not among its changes"),
+        Violation(name: "a notice whose text is not shipped", find: #""x-enroll-notices": []"#,
+                  replace: #""x-enroll-notices": [{"id": "n", "version": "2024.1", "label": {"zh": "须知", "en": "Notice"}, "file": "notices/missing.txt"}]"#,
+                  pointer: "/x-enroll-notices/0/file", message: "inside the schema directory"),
         Violation(name: "a collection window in reverse", find: #""from": "2024-06-03T08:00:00+08:00""#,
                   replace: #""from": "2024-06-15T08:00:00+08:00""#, pointer: "/x-enroll-windows/0", message: "from before to"),
         Violation(name: "a collection window without its offset", find: #""to": "2024-06-14T23:59:59+08:00""#,
@@ -202,6 +208,7 @@ struct FormLintTests {
           "x-enroll-revision-kinds": [
             {"kind": "school-change", "label": {"zh": "修改填报学校", "en": "School change"}, "changes": ["/application/phone"]}
           ],
+          "x-enroll-notices": [],
           "x-enroll-windows": [
             {"from": "2024-06-03T08:00:00+08:00", "to": "2024-06-14T23:59:59+08:00", "label": {"zh": "报名", "en": "Registration"}}
           ],

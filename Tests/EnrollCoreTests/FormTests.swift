@@ -85,7 +85,8 @@ struct FormFixtureTests {
 
     @Test func everyFormIsPresentWithItsVocabulary() throws {
         #expect(sharedCatalog.ids == [
-            "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025", "harbin-public-primary-2024",
+            "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2024", "beijing-nonlocal-primary-2025",
+            "harbin-public-primary-2024",
         ])
         for form in try sharedCatalog.allForms() {
             #expect(!form.slots.isEmpty, "\(form.id) has no attachment slots")

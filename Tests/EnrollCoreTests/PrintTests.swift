@@ -14,7 +14,10 @@ struct PrintFixture {
     let number: String
     let form: String
 
-    static let forms = ["beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025", "harbin-public-primary-2024"]
+    static let forms = [
+        "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2024", "beijing-nonlocal-primary-2025",
+        "harbin-public-primary-2024",
+    ]
 
     init(_ dir: TemporaryDirectory, form: String, edit: ((inout [String: Any]) -> Void)? = nil) throws {
         self.dir = dir
@@ -201,7 +204,7 @@ struct PrintTests {
         #expect(try PrintRegister(store: fixture.district.store).find(number: fixture.number, code: seal.checkCode.lowercased()).detail["code"] == seal.checkCode)
     }
 
-    @Test(arguments: ["beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025"])
+    @Test(arguments: ["beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2024", "beijing-nonlocal-primary-2025"])
     func aNonLocalCollectionFormWaitsFor审核通过(form: String) throws {
         let dir = TemporaryDirectory()
         let fixture = try PrintFixture(dir, form: form)

@@ -148,7 +148,9 @@ struct ReviewRuleTests {
 /// 每个监护人手机号码最多允许注册三个账号 — an account is registered with one phone).
 @Suite("Phone quota keys")
 struct PhoneQuotaKeyTests {
-    @Test(arguments: ["beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025"])
+    @Test(arguments: [
+        "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2024", "beijing-nonlocal-primary-2025",
+    ])
     func beijingCountsTheRegistrationPhoneOnly(_ formID: String) throws {
         let form = try sharedCatalog.form(formID)
         let sample = repositoryRoot + "/SampleBundles/valid/\(formID)-000001/data/form.json"

@@ -39,7 +39,8 @@ struct StationWebTests {
     }
 
     @Test("every form of Schemas/ renders with a label for each control and a control for each field of a valid application",
-          arguments: ["harbin-public-primary-2024", "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2025"])
+          arguments: ["harbin-public-primary-2024", "beijing-local-primary-2024", "beijing-nonlocal-primary-2021", "beijing-nonlocal-primary-2024",
+                     "beijing-nonlocal-primary-2025"])
     func rendersEveryForm(form: String) async throws {
         let fixture = try StationFixture()
         defer { fixture.remove() }
@@ -160,7 +161,14 @@ struct StationWebTests {
         let sample = try StationFixture.sample(form)
         try await fixture.application().test(.router) { client in
             var browser = Browser()
-            _ = try await browser.open(client, "/forms/\(form)/new")
+            let blank = try await browser.open(client, "/forms/\(form)/new")
+            // The notice texts are shown with their version before the form.
+            let notices = try fixture.configuration.catalog.form(form).notices
+            #expect(!notices.isEmpty)
+            for notice in notices {
+                #expect(blank.body.contains("<h2 id=\"notice-\(notice.id)-title\">\(notice.label.zh)（\(notice.version)）</h2>"), "\(notice.id)")
+                #expect(blank.body.contains(notice.sha256))
+            }
             let files = sample.attachments.map { (name: "attachment:\($0.slot)", fileName: $0.fileName, bytes: $0.bytes) }
             let fields = StationFixture.controls(sample.document) + [("_action", "submit")]
             let submitted = try await browser.post(client, "/drafts?form=\(form)", fields: fields, files: files)
@@ -177,6 +185,10 @@ struct StationWebTests {
             let verification = try ApplicationValidator(catalog: fixture.configuration.catalog, trust: trust).validate(directory: record.path)
             #expect(verification.isValid, "\(verification.diagnostics)")
             #expect(verification.signer?.name == "test-station")
+            // 提交 recorded each text accepted: its id, version and digest, at the signing time.
+            #expect(verification.header?.noticesAccepted.map(\.notice) == notices.map(\.id))
+            #expect(verification.header?.noticesAccepted.map(\.sha256) == notices.map(\.sha256))
+            #expect(verification.header?.noticesAccepted.allSatisfy { $0.acceptedAt == verification.header?.signedAt } == true)
             let stored = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: record.path + "/" + BundleLayout.form))))
             #expect(stored == sample.document)
             #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().isEmpty, "the draft became the bundle")

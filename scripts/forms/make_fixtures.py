@@ -211,6 +211,47 @@ b21_valid = {
     },
 }
 
+B24 = "beijing-nonlocal-primary-2024"
+b24_valid = {
+    # 通州区: hukou 河南省, two guardians (seed 001, the non-local 2024 service).
+    "valid-tongzhou-henan-two-guardians.json": {
+        "application": {"district": "通州区"},
+        "student": bj_student("周子涵", make_id("410105", "2018-03-21", "女", 118), "2018-03-21", "女", blood="A型"),
+        "hukou": {"province": "河南省", "address": "河南省郑州市金水区经三路66号", "type": "农业户口"},
+        "residence": {"district": "通州区", "address": "北京市通州区梨园镇云景东路21号院3号楼602"},
+        "guardian1": bj_guardian("周磊", "父亲", make_id("410105", "1987-07-11", "男", 35), "大学专科毕业",
+                                 "18612045573", "北京通州物流配送有限公司", "通州区", province="河南省"),
+        "guardian2": bj_guardian("郑丽", "母亲", make_id("410105", "1989-09-02", "女", 88), "普通高中毕业",
+                                 "13716620948", "北京通州区梨园社区卫生服务中心", "通州区", province="河南省"),
+        "commitment": CONSENT_2024,
+    },
+    # 丰台区: a foreign (Japanese) child with a passport; both guardians Japanese.
+    "valid-fengtai-foreign-japanese.json": {
+        "application": {"district": "丰台区"},
+        "student": bj_student("SATO HARUTO", "TR8816402", "2017-12-05", "男", ethnicity="其他",
+                              nationality="日本", idtype="护照", blood="O型"),
+        "hukou": {"province": "无", "address": "无", "type": "无"},
+        "residence": {"district": "丰台区", "address": "北京市丰台区丽泽路16号院2号楼1203"},
+        "guardian1": bj_guardian("SATO KENJI", "父亲", "TR5520193", "研究生毕业", "13911520476",
+                                 "北京丰台日资商贸有限公司", "丰台区", province="无", nationality="日本", idtype="护照"),
+        "guardian2": bj_guardian("SATO YUKI", "母亲", "TR5520877", "大学本科毕业", "13911523391",
+                                 "无", "无", province="无", nationality="日本", idtype="护照"),
+        "commitment": CONSENT_2024,
+    },
+    # 西城区: a Hong Kong child with a 港澳台居民居住证 (810000…), single guardian.
+    "valid-xicheng-hongkong-single-guardian.json": {
+        "application": {"district": "西城区"},
+        "student": bj_student("陈乐怡", make_hmt_permit("香港", "2018-07-30", "女", 42), "2018-07-30", "女",
+                              idtype="港澳台居民居住证", blood="B型", single=True),
+        "hukou": {"province": "香港特别行政区", "address": "香港特别行政区九龙旺角弥敦道700号", "type": "无"},
+        "residence": {"district": "西城区", "address": "北京市西城区德胜门外大街11号院5号楼401"},
+        "guardian1": bj_guardian("陈嘉豪", "父亲", make_hmt_permit("香港", "1984-05-14", "男", 17), "大学本科毕业",
+                                 "15011374620", "北京西城区港资金融服务有限公司", "西城区", province="香港特别行政区",
+                                 idtype="港澳台居民居住证"),
+        "commitment": CONSENT_2024,
+    },
+}
+
 B25 = "beijing-nonlocal-primary-2025"
 b25_valid = {
     # 昌平区: hukou 山东省, two guardians.
@@ -398,6 +439,8 @@ FORMS = {
                                    True, "valid-chaoyang-residence-single-guardian.json")),
     B21: (b21_valid, beijing_invalid(b21_valid, "valid-fengtai-hebei-two-guardians.json",
                                      ("130682", "2013-01-01", "男"), False, "valid-tongzhou-hongkong-permit.json")),
+    B24: (b24_valid, beijing_invalid(b24_valid, "valid-tongzhou-henan-two-guardians.json", ("410105", "2019-03-21", "女"),
+                                     False, "valid-xicheng-hongkong-single-guardian.json")),
     B25: (b25_valid, beijing_invalid(b25_valid, "valid-changping-shandong.json", ("370102", "2020-02-14", "男"),
                                      False, "valid-haidian-taiwan-residence-permit.json")),
 }

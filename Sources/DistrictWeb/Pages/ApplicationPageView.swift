@@ -45,6 +45,7 @@ struct ApplicationPageView {
             <p>\(Layout.status(s.status)) · \(s.form) · 采集点 / station \(s.station) · 第 \(s.revision) 版 / revision \(s.revision)\
             \(s.school.map { school -> HTML in " · 学校 / school \(school)" } ?? "")</p>\(reasonsShown)\
             <p class="id">申请编号 / Application ID <code>\(s.applicationId)</code></p>\
+            \(s.authorization.map { status -> HTML in "<p id=\"authorization\">\(status.line.zh) / \(status.line.en)</p>" } ?? "")\
             \(printing)\(decisionForm(csrf: csrf))\(flags)\(sections)\(history)\(audit)</main>
             """
         return Layout.page(title: "申请 \(s.collectionNumber)", clerk: clerk, csrf: csrf, body: body)

@@ -39,6 +39,19 @@ public struct BagInfo: Hashable {
         return fields.first { $0.label.lowercased() == key }
     }
 
+    /// Sets a label to these values (one field each, in order), replacing any it had; the
+    /// first takes the place of the label's first field, the others follow it.
+    public mutating func setAll(_ label: String, _ values: [String]) {
+        let key = label.lowercased()
+        guard let first = values.first else {
+            fields.removeAll { $0.label.lowercased() == key }
+            return
+        }
+        set(label, first)
+        let index = fields.firstIndex { $0.label.lowercased() == key }!
+        fields.insert(contentsOf: values.dropFirst().map { Field(label: label, value: $0, line: 0) }, at: index + 1)
+    }
+
     /// Sets a label to one value, replacing any values it had (kept in place) or appending it.
     public mutating func set(_ label: String, _ value: String?) {
         let key = label.lowercased()

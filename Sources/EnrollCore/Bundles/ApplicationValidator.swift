@@ -40,13 +40,13 @@ public struct ApplicationValidator: Sendable {
         return []
     }
 
-    /// The checks of 提交 itself: an application (not a withdrawal, which a family may make at
-    /// any time) signed outside its form's collection window needs the registrar's reason
-    /// (``CollectionWindowRule``).
+    /// The checks of 提交 itself: an application (not a withdrawal, nor a 去授权 / 取消授权, which
+    /// a family may make at any time) signed outside its form's collection window needs the
+    /// registrar's reason (``CollectionWindowRule``).
     /// - Returns: `form.outside-window`, or nothing (also for an unknown form: the content
     ///   checks report it).
     public func submissionDiagnostics(_ header: BundleHeader, _ submission: Submission, file: String?) -> [Diagnostic] {
-        guard header.kind.carriesForm, let form = try? catalog.form(header.form) else { return [] }
+        guard header.kind.carriesForm, !header.kind.keepsDecision, let form = try? catalog.form(header.form) else { return [] }
         return CollectionWindowRule.check(form: form, signedAt: submission.signedAt, lateReason: submission.lateReason, file: file)
     }
 
@@ -72,6 +72,10 @@ public struct ApplicationValidator: Sendable {
                 .formVersionMismatch, infoLocation,
                 zh: "申请包按表单版本 \(header.formVersion) 填写，本机表单为 \(form.version) 版；按本机版本校验。",
                 en: "The bundle was filled in with form version \(header.formVersion); this installation has \(form.version) and checks against it."))
+        }
+        diagnostics += NoticeRule.check(header.noticesAccepted, form: form, file: root + "/bag-info.txt")
+        if header.revision == 1, let document = try? JSONParser.parse(input.formJSON) {
+            diagnostics += RevisionRules(form: form).checkFirst(kind: header.kind, document: document, file: root + "/" + BundleLayout.form)
         }
         return diagnostics + FormValidator(form: form).validate(input, root: root)
     }

@@ -12,9 +12,19 @@ public enum BundleKind: String, Sendable, Codable, CaseIterable {
     /// Harbin's 修改填报学校 (本区域内): a revision that changes only the school, within the
     /// application district.
     case schoolChange = "school-change"
+    /// Beijing 2025's 去授权: the registering guardian grants the legal guardian(s) given in the
+    /// detailed information the right to view the child's registration and handle its
+    /// enrollment business (授予法定监护人查看孩子的登记信息或办理入学业务的权限).
+    case authorization
+    /// Beijing 2025's 取消授权: that right is taken back.
+    case authorizationRevoked = "authorization-revoked"
 
     /// Whether the bundle carries form data (`data/form.json`): every kind but a withdrawal.
     public var carriesForm: Bool { self != .withdrawal }
+
+    /// Whether the kind changes only who may act for the family, not what is reviewed: an
+    /// authorization or its revocation keeps the application's status and decision.
+    public var keepsDecision: Bool { self == .authorization || self == .authorizationRevoked }
 }
 
 /// The fixed file names of an application bundle.
@@ -62,6 +72,9 @@ public struct BundleHeader: Hashable, Sendable {
     /// The 8-digit 信息采集编号 the station gave at 提交 from its block
     /// (`Enroll-Collection-Number`); nil when the district assigns one at import.
     public var collectionNumber: String?
+    /// Which notice texts (须知, 个人信息保护政策) the guardian accepted and when
+    /// (`Enroll-Notice-Accepted`, one field each), carried from revision to revision.
+    public var noticesAccepted: [NoticeAcceptance] = []
 
     /// The signing time as a date, when recorded.
     public var signedDate: Date? { signedAt.flatMap(StoreClock.parse) }
@@ -154,6 +167,17 @@ public struct BundleHeader: Hashable, Sendable {
             invalid("Enroll-Collection-Number", collectionNumber, zh: "应为 8 位数字", en: "expected 8 digits")
         }
 
+        var notices: [NoticeAcceptance] = []
+        for value in info.values(NoticeAcceptance.label) {
+            if let acceptance = NoticeAcceptance(fieldValue: value) {
+                notices.append(acceptance)
+            } else {
+                invalid(
+                    NoticeAcceptance.label, value, zh: "应为“须知 id 版本 SHA-256 同意时间”，例如 privacy-policy 2024.1 <64 位十六进制> 2024-05-08T10:00:00+08:00",
+                    en: "expected \"NOTICE-ID VERSION SHA256 TIME\", e.g. privacy-policy 2024.1 <64 hex digits> 2024-05-08T10:00:00+08:00")
+            }
+        }
+
         guard let form, let formVersion, let id, let revision, let kind, !diagnostics.containsErrors else {
             return (nil, diagnostics)
         }
@@ -163,6 +187,7 @@ public struct BundleHeader: Hashable, Sendable {
         header.signedAt = signedAt
         header.lateReason = info["Enroll-Late-Reason"]
         header.collectionNumber = collectionNumber
+        header.noticesAccepted = notices
         return (header, diagnostics)
     }
 
@@ -179,5 +204,6 @@ public struct BundleHeader: Hashable, Sendable {
         info.set("Enroll-Signed-At", signedAt)
         info.set("Enroll-Late-Reason", lateReason)
         info.set("Enroll-Collection-Number", collectionNumber)
+        info.setAll(NoticeAcceptance.label, noticesAccepted.map(\.fieldValue))
     }
 }

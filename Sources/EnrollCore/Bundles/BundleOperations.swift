@@ -38,6 +38,9 @@ public struct Submission: Sendable, Hashable {
     public var lateReason: String?
     /// The 信息采集编号 from the station's block (`Enroll-Collection-Number`).
     public var collectionNumber: String?
+    /// The form's notice texts: at signing, each one the form data accepts is recorded
+    /// (`Enroll-Notice-Accepted`) with the signing time, unless already recorded.
+    public var notices: [FormNotice] = []
 
     /// Creates a submission; the reason's line breaks and runs of blanks become single spaces.
     public init(signedAt: Date, lateReason: String? = nil, collectionNumber: String? = nil) {
@@ -54,11 +57,16 @@ public struct Submission: Sendable, Hashable {
     }
 
     /// Writes the stamp into a header; a collection number the header already carries (from
-    /// the previous revision) stays.
-    func stamp(_ header: inout BundleHeader) {
-        header.signedAt = StoreClock.signingText(signedAt)
+    /// the previous revision) stays, and so do the notice acceptances it carries.
+    /// - Parameter document: The revision's form data, which says which notices were accepted.
+    func stamp(_ header: inout BundleHeader, form document: JSONValue?) {
+        let time = StoreClock.signingText(signedAt)
+        header.signedAt = time
         header.lateReason = lateReason
         if let collectionNumber { header.collectionNumber = collectionNumber }
+        if let document, header.kind.carriesForm {
+            header.noticesAccepted = NoticeRule.record(notices, document: document, signedAt: time, recorded: header.noticesAccepted)
+        }
     }
 }
 
@@ -122,11 +130,13 @@ public struct BundleOperations: Sendable {
         var next = BundleHeader(
             form: header.form, formVersion: header.formVersion, applicationID: header.applicationID,
             revision: header.revision + 1, previousRevision: digest, kind: kind)
-        // An application keeps the number the station gave it.
+        // An application keeps the number the station gave it, and the notices its guardian accepted.
         next.collectionNumber = header.collectionNumber
+        next.noticesAccepted = header.noticesAccepted
         let previousBytes = try FileIO.readAll(previous + "/" + BundleLayout.form)
         var formBytes = try data.map(readFormData) ?? previousBytes
         if !settings.isEmpty { formBytes = try FieldSetting.apply(settings, to: formBytes) }
+        if let own = rules?.kinds.first(where: { $0.kind == kind }) { formBytes = try FieldSetting.apply(own, to: formBytes) }
         if let rules {
             let problems = rules.check(
                 kind: kind, previous: try JSONParser.parse(previousBytes), next: try JSONParser.parse(formBytes),
@@ -191,13 +201,17 @@ public struct BundleOperations: Sendable {
     ///     the district.
     ///   - check: Extra checks the bundle must pass first (the form, once known; the collection
     ///     window); it returns problems, and any error refuses the signature.
+    ///   - notices: The notice texts of the bundle's form, once known (``Form/notices``), when
+    ///     the submission names none: each one the form data accepts is recorded
+    ///     (`Enroll-Notice-Accepted`).
     /// - Returns: The signed bundle's header.
     /// - Throws: `EnrollError` with every problem if the bundle cannot be signed.
     @discardableResult
     public func sign(
         _ directory: String, key: SignifySecretKey, station: String, submission: Submission? = nil,
         check: (BundleVerification) throws -> [Diagnostic] = { _ in [] },
-        numbering: ((BundleHeader) throws -> String?)? = nil
+        numbering: ((BundleHeader) throws -> String?)? = nil,
+        notices: ((BundleHeader) -> [FormNotice])? = nil
     ) throws -> BundleHeader {
         var submission = try submission ?? Submission.now()
         let verification = try BundleVerifier(trust: nil).verify(directory: directory)
@@ -216,7 +230,10 @@ public struct BundleOperations: Sendable {
         if header.collectionNumber == nil, header.kind.carriesForm, submission.collectionNumber == nil, let numbering {
             submission.collectionNumber = try numbering(header)
         }
-        submission.stamp(&header)
+        if submission.notices.isEmpty, let notices { submission.notices = notices(header) }
+        let document: JSONValue? = try header.kind.carriesForm && !submission.notices.isEmpty
+            ? JSONParser.parse(FileIO.readAll(directory + "/" + BundleLayout.form)) : nil
+        submission.stamp(&header, form: document)
         var info = verification.bag.info
         header.apply(to: &info)
         try FileIO.replaceAtomically(directory + "/bag-info.txt", info.rendered())
@@ -312,15 +329,28 @@ public struct FieldSetting: Sendable, Hashable {
     /// Sets each field in form data (objects along the way are created).
     /// - Returns: The data with sorted keys.
     static func apply(_ settings: [FieldSetting], to bytes: [UInt8]) throws -> [UInt8] {
+        try set(settings.map { ($0.pointer, $0.value as Any) }, in: bytes)
+    }
+
+    /// Sets a revision kind's fixed values (`sets`: 去授权 grants, 取消授权 revokes) in form data.
+    /// - Returns: The data with sorted keys, or the data unchanged when the kind sets nothing.
+    static func apply(_ kind: RevisionKindRule, to bytes: [UInt8]) throws -> [UInt8] {
+        guard !kind.sets.isEmpty else { return bytes }
+        return try set(try kind.sets.map { field in
+            (field.pointer, try JSONSerialization.jsonObject(with: Data(field.value.serialized().utf8), options: .fragmentsAllowed))
+        }, in: bytes)
+    }
+
+    private static func set(_ values: [(JSONPointer, Any)], in bytes: [UInt8]) throws -> [UInt8] {
         guard var root = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return bytes }
-        func set(_ tokens: ArraySlice<String>, _ value: String, in object: inout [String: Any]) {
+        func set(_ tokens: ArraySlice<String>, _ value: Any, in object: inout [String: Any]) {
             guard let first = tokens.first else { return }
             if tokens.count == 1 { object[first] = value; return }
             var child = object[first] as? [String: Any] ?? [:]
             set(tokens.dropFirst(), value, in: &child)
             object[first] = child
         }
-        for setting in settings { set(setting.pointer.tokens[...], setting.value, in: &root) }
+        for (pointer, value) in values { set(pointer.tokens[...], value, in: &root) }
         let data = try JSONSerialization.data(withJSONObject: root, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         return Array(data) + [0x0A]
     }

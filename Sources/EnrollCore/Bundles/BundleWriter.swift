@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 /// A file to put into a bundle's payload.
 public struct PayloadItem: Sendable {
@@ -61,6 +62,7 @@ public enum BundleWriter {
             try fileManager.createDirectory(atPath: staging + "/data", withIntermediateDirectories: true)
             var digests: [(path: String, digest: String)] = []
             var octets: Int64 = 0
+            var formDocument: JSONValue?
             for item in items {
                 precondition(item.path.hasPrefix("data/") && BagPath.escapeReason(item.path) == nil)
                 let target = staging + "/" + item.path
@@ -71,6 +73,7 @@ public enum BundleWriter {
                 case .bytes(let content): bytes = content
                 case .file(let source): bytes = try FileIO.readAll(source)
                 }
+                if item.path == BundleLayout.form, submission?.notices.isEmpty == false { formDocument = try? JSONParser.parse(bytes) }
                 bytes.withUnsafeBytes { hasher.update($0) }
                 try FileIO.createExclusive(target, bytes)
                 octets += Int64(bytes.count)
@@ -86,7 +89,7 @@ public enum BundleWriter {
             if let signer {
                 signedHeader.station = signer.station
                 signedHeader.keyID = signer.key.keyID
-                submission?.stamp(&signedHeader)
+                submission?.stamp(&signedHeader, form: formDocument)
             }
             signedHeader.apply(to: &info)
             try FileIO.createExclusive(staging + "/bagit.txt", Array("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8))

@@ -39,7 +39,8 @@ extension BundleOperations {
         guard let signer else {
             return FinishedBundle(path: path, header: header, isSigned: false, problems: problems)
         }
-        let submission = try submission ?? Submission.now()
+        var submission = try submission ?? Submission.now()
+        if submission.notices.isEmpty, let form = try? validator.catalog.form(header.form) { submission.notices = form.notices }
         let all = problems + validator.submissionDiagnostics(header, submission, file: path)
         guard !all.containsErrors else {
             try? FileManager.default.removeItem(atPath: path)

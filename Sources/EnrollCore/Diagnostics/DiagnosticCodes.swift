@@ -216,6 +216,12 @@ extension DiagnosticCode {
     /// Now is outside the form's collection window (x-enroll-windows), so the application cannot be submitted without the registrar's reason (--late-reason).
     public static let formOutsideWindow = DiagnosticCode("form.outside-window")
 
+    /// The bundle records acceptance (Enroll-Notice-Accepted) of a notice text — 须知 or 个人信息保护政策 — whose id or version its form does not ship (x-enroll-notices).
+    public static let formNoticeUnknown = DiagnosticCode("form.notice-unknown")
+
+    /// The bundle records acceptance of a notice text with a SHA-256 that is not the text shipped with the form: the guardian accepted another text.
+    public static let formNoticeDigest = DiagnosticCode("form.notice-digest")
+
     /// The form data is not valid JSON: …. Fix it and try again.
     public static let formJsonMalformed = DiagnosticCode("form.json-malformed")
 
@@ -625,7 +631,7 @@ extension DiagnosticCode {
         .sigAlreadySigned, .sigInvalid, .sigKeyCorrupt, .sigKeyEncrypted,
         .sigKeyMismatch, .sigKeyPermissions, .sigMalformed, .sigMissing,
         .sigRevocationMalformed, .sigRevokedKey, .sigStationMismatch, .sigTrustDuplicate,
-        .sigTrustMissing, .sigTrustRecipientMalformed, .sigUntrustedKey, .formJsonMalformed, .formImmutableField, .formRevisionKind, .formOutsideWindow, .formPattern,
+        .sigTrustMissing, .sigTrustRecipientMalformed, .sigUntrustedKey, .formJsonMalformed, .formImmutableField, .formRevisionKind, .formOutsideWindow, .formNoticeUnknown, .formNoticeDigest, .formPattern,
         .formRequired, .formSchemaInvalid, .formSchemasMissing, .formType,
         .formUnknown, .formUnknownField, .formVersionMismatch, .formWithdrawalMismatch,
         .attachmentCount, .attachmentLayout, .attachmentMediaType, .attachmentMissing,

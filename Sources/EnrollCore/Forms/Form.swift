@@ -85,6 +85,8 @@ public struct Form: Sendable {
     public let revisionKinds: [RevisionKindRule]
     /// When applications may be submitted (`x-enroll-windows`); empty: always.
     public let windows: [CollectionWindow]
+    /// The texts a guardian accepts before 提交 (`x-enroll-notices`), read from their files.
+    public let notices: [FormNotice]
     /// Field and section labels by instance path (array positions written `*`).
     let labels: [String: LocalizedText]
     /// The fields and sections in schema order.
@@ -174,9 +176,15 @@ public struct Form: Sendable {
         immutableFields = (document["x-enroll-immutable"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? JSONPointer(parsing: $0) } }
         revisionKinds = (document["x-enroll-revision-kinds"]?.arrayValue ?? []).compactMap { entry in
             guard let kind = entry["kind"]?.stringValue.flatMap(BundleKind.init(rawValue:)) else { return nil }
+            func values(_ key: String) -> [RevisionKindRule.FieldValue] {
+                (entry[key]?.objectValue ?? JSONObject()).compactMap { name, value in
+                    (try? JSONPointer(parsing: name)).map { RevisionKindRule.FieldValue(pointer: $0, value: value) }
+                }
+            }
             return RevisionKindRule(
                 kind: kind, label: Form.localized(entry["label"]) ?? LocalizedText(zh: kind.rawValue, en: kind.rawValue),
-                changes: (entry["changes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? JSONPointer(parsing: $0) } })
+                changes: (entry["changes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? JSONPointer(parsing: $0) } },
+                sets: values("sets"), requires: values("requires"))
         }
 
         windows = (document["x-enroll-windows"]?.arrayValue ?? []).compactMap { entry in
@@ -185,10 +193,46 @@ public struct Form: Sendable {
             return CollectionWindow(from: from, to: to, label: Form.localized(entry["label"]) ?? LocalizedText(zh: "", en: ""))
         }
 
+        notices = try (document["x-enroll-notices"]?.arrayValue ?? []).enumerated().map { index, entry in
+            try Form.notice(entry, index: index, path: path, directory: directory)
+        }
+
         var indexer = FieldIndexer(schema: schema)
         indexer.walk(document, base: base, path: [], required: true, depth: 0)
         fields = indexer.order.compactMap { indexer.fields[$0] }
         labels = indexer.fields.mapValues(\.label)
+    }
+
+    /// Reads one `x-enroll-notices` entry and its text file (relative to the schema directory).
+    /// - Throws: `form.schema-invalid` when the entry lacks its id, version or file, or the
+    ///   file cannot be read as UTF-8.
+    private static func notice(_ entry: JSONValue, index: Int, path: String, directory: String) throws -> FormNotice {
+        let pointer = "/x-enroll-notices/\(index)"
+        guard let id = entry["id"]?.stringValue, let version = entry["version"]?.stringValue, let file = entry["file"]?.stringValue,
+              !file.hasPrefix("/"), !file.split(separator: "/").contains("..")
+        else {
+            throw EnrollError.invalid(
+                .formSchemaInvalid, Location(file: path, pointer: pointer),
+                zh: "表单定义的须知条目需要 id、version 和 file（schemas 目录内的相对路径）。",
+                en: "A notice entry of the form schema needs id, version and file (a path inside the schema directory).")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.readAll(directory + "/" + file)
+        } catch {
+            throw EnrollError.invalid(
+                .formSchemaInvalid, Location(file: path, pointer: pointer + "/file"),
+                zh: "表单的须知文本 \(file) 无法读取：\(error)。请把它与表单定义一起安装。",
+                en: "The form's notice text \(file) cannot be read: \(error). Install it with the form schemas.")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw EnrollError.invalid(
+                .formSchemaInvalid, Location(file: directory + "/" + file),
+                zh: "须知文本 \(file) 不是 UTF-8。", en: "The notice text \(file) is not UTF-8.")
+        }
+        return FormNotice(
+            id: id, label: Form.localized(entry["label"]) ?? LocalizedText(zh: id, en: id), version: version, file: file, text: text,
+            sha256: FormNotice.digest(bytes), acceptedBy: entry["acceptedBy"]?.stringValue.flatMap { try? JSONPointer(parsing: $0) })
     }
 
     /// Every field and section in schema order.

@@ -291,9 +291,9 @@ public struct Importer: Sendable {
     }
 
     /// Why an application was signed outside its form's collection window, or nil (inside, a
-    /// withdrawal, or no `Enroll-Signed-At`).
+    /// withdrawal, an authorization or its revocation, or no `Enroll-Signed-At`).
     static func outsideWindow(_ header: BundleHeader, _ form: Form) -> String? {
-        guard header.kind.carriesForm, let signed = header.signedDate, !CollectionWindowRule.isInside(signed, form.windows) else { return nil }
+        guard header.kind.carriesForm, !header.kind.keepsDecision, let signed = header.signedDate, !CollectionWindowRule.isInside(signed, form.windows) else { return nil }
         return "signed \(header.signedAt ?? ""), outside \(form.windows.map(\.text).joined(separator: "; "))"
             + "; late reason: \(header.lateReason ?? "none given")"
     }

@@ -22,6 +22,8 @@ public struct StatusEntry: Sendable, Codable, Hashable {
     /// What the family is told, in the seeds' words for its form (``FamilyAnswer``), first the
     /// status line; the admitting school's address and contacts come from the district's list.
     public var answer: [LocalizedText]?
+    /// Beijing 2025's 授权 status (`granted`, `revoked`), absent when never granted.
+    public var authorization: AuthorizationStatus?
 
     /// Creates an entry.
     public init(
@@ -41,7 +43,7 @@ public struct StatusEntry: Sendable, Codable, Hashable {
 
     /// Every key an entry of `status.json` may have (version 2).
     public static let allowedKeys: Set<String> = [
-        "applicationId", "revision", "status", "reasons", "school", "collectionNumber", "station", "form", "updatedAt", "answer",
+        "applicationId", "revision", "status", "reasons", "school", "collectionNumber", "station", "form", "updatedAt", "answer", "authorization",
     ]
 }
 
@@ -92,7 +94,8 @@ public enum StatusArchive {
                 station: summary.station, form: summary.form, updatedAt: summary.updatedAt)
             entry.answer = FamilyAnswer.lines(
                 form: summary.form, status: summary.status, reasons: entry.reasons, school: summary.school,
-                info: summary.school.flatMap { schools[$0] })
+                info: summary.school.flatMap { schools[$0] }, authorization: summary.authorization)
+            entry.authorization = summary.authorization
             return entry
         }
         let encoder = JSONEncoder()

@@ -155,7 +155,7 @@ struct ApplicationController {
     @Sendable func revise(_ request: Request, context: WebRequestContext) async throws -> Response {
         let (record, verification) = try latest(context.parameters.get("id"))
         let language = StationPage.language(request)
-        guard let header = verification.header, header.kind == .application, let digest = verification.tagManifestDigest, verification.isSigned else {
+        guard let header = verification.header, header.kind.carriesForm, let digest = verification.tagManifestDigest, verification.isSigned else {
             throw WebError(.conflict, .webSubmitted, zh: "该申请已撤销，不能再修改。", en: "This application has been withdrawn and cannot be changed.")
         }
         let drafts = DraftStore(stationDirectory: configuration.directory)
@@ -181,7 +181,7 @@ struct ApplicationController {
         var request = request
         let reason = try await URLEncodedForm.read(&request, limit: 64 << 10)["reason"] ?? ""
         let language = StationPage.language(request)
-        guard let header = verification.header, header.kind == .application else {
+        guard let header = verification.header, header.kind.carriesForm else {
             throw WebError(.conflict, .webSubmitted, zh: "该申请已撤销。", en: "This application has already been withdrawn.")
         }
         let target = configuration.bundlesDirectory + "/\(record.applicationId)-r\(header.revision + 1)"

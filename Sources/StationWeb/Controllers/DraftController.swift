@@ -180,7 +180,7 @@ struct DraftController {
             """ : ""
         let revision = snapshot.map { $0.header.revision > 1 ? StationPage.text(language, zh: "（第 \($0.header.revision) 版修改）", en: " (revision \($0.header.revision))") : "" } ?? ""
         let body: HTML = """
-        <h1>\(title)\(revision)</h1>\(notice)\
+        <h1>\(title)\(revision)</h1>\(notice)\(NoticeView.render(form.notices, form: form, language: language))\
         <form method="post" action="\(action)" enctype="multipart/form-data" novalidate data-check="/forms/\(form.id)/check?\(lang)" data-csrf="\(token)">\(CSRFTokens.field(token))\
         <input type="hidden" name="_etag" value="\(snapshot?.etag ?? 0)">\
         \(fields)\(lateReason)\

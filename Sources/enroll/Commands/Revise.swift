@@ -9,8 +9,10 @@ extension Enroll {
             discussion: """
                 Basic information given at registration (the child's ID type and number, birth date, the application \
                 district) never changes (form.immutable-field). Harbin's 修改学生姓名 and 修改填报学校 are revisions of \
-                their own: --kind name-change --set /student/name=NAME, --kind school-change --set /application/school=SCHOOL.
-                注册时填写的基本信息不能修改；修改学生姓名、修改填报学校请用 --kind。
+                their own: --kind name-change --set /student/name=NAME, --kind school-change --set /application/school=SCHOOL. \
+                Beijing 2025's 去授权 / 取消授权 (the legal guardians' right to view the registration and handle the \
+                enrollment): --kind authorization, --kind authorization-revoked; the status and decision stay.
+                注册时填写的基本信息不能修改；修改学生姓名、修改填报学校、去授权、取消授权请用 --kind。
                 """
         )
 
@@ -26,7 +28,7 @@ extension Enroll {
         @Option(name: .long, help: "The new form data (default: keep the previous).")
         var data: String?
 
-        @Option(name: .long, help: "The revision's kind: application (a plain revision), name-change, school-change.")
+        @Option(name: .long, help: "The revision's kind: application (a plain revision), name-change, school-change, authorization, authorization-revoked.")
         var kind: BundleKind = .application
 
         @Option(name: .long, help: "Set a field to a text value, POINTER=VALUE (e.g. /student/name=张小明); repeat for more.")

@@ -34,7 +34,8 @@ extension Enroll {
                         try validator.contentDiagnostics(verification, directory: bundle)
                             + (verification.header.map { validator.submissionDiagnostics($0, submission, file: bundle) } ?? [])
                     },
-                    numbering: records.numbering(station: signer.station, catalog: catalog))
+                    numbering: records.numbering(station: signer.station, catalog: catalog),
+                    notices: { (try? catalog.form($0.form))?.notices ?? [] })
                 try records.record(bundle, header, catalog: catalog)
                 BundleMessages.signed(bundle, header, station: signer.station, keyID: signer.key.keyID, common)
             }

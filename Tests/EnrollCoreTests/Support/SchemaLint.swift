@@ -47,6 +47,8 @@ struct SchemaLint {
         "id", "label", "required", "requiredIf", "minCount", "maxCount", "mediaTypes", "maxBytes", "pixelSize", "$comment",
     ]
     static let requiredAttachmentKeys: Set<String> = ["id", "label", "required", "minCount", "maxCount", "mediaTypes", "maxBytes"]
+    /// The revision kinds of their own a form may declare (BundleKind's, less application and withdrawal).
+    static let revisionKinds: Set<String> = ["name-change", "school-change", "authorization", "authorization-revoked"]
     /// The rules FormRules implements, with the parameters each needs.
     static let rules: [String: Set<String>] = [
         "id-number-birth-date": ["idNumber", "birthDate"],
@@ -66,6 +68,7 @@ struct SchemaLint {
     /// How many declared fields and sections (of forms and shared definitions) were checked.
     private(set) var declaredNodes = 0
 
+    private var directory = ""
     private var documents: [String: JSONValue] = [:]
     private var checkedDefinitions: Set<String> = []
     private var filesByID: [String: String] = [:]
@@ -76,6 +79,7 @@ struct SchemaLint {
     ///   - seeds: The directory of the seed manuals `x-form.source` names.
     /// - Throws: If a file cannot be read or is not JSON (the forms' own loader reports that).
     init(directory: String, seeds: String) throws {
+        self.directory = directory
         let enumerator = FileManager.default.enumerator(atPath: directory)
         var names: [String] = []
         while let name = enumerator?.nextObject() as? String {
@@ -209,8 +213,18 @@ struct SchemaLint {
         for (index, entry) in (form["x-enroll-revision-kinds"]?.arrayValue ?? []).enumerated() {
             let path = ["x-enroll-revision-kinds", String(index)]
             let kind = entry["kind"]?.stringValue ?? ""
-            if !["name-change", "school-change"].contains(kind) || !kinds.insert(kind).inserted {
-                report(file, path + ["kind"], "a revision kind is name-change or school-change, once per form")
+            if !Self.revisionKinds.contains(kind) || !kinds.insert(kind).inserted {
+                report(file, path + ["kind"], "a revision kind is \(Self.revisionKinds.sorted().joined(separator: ", ")), once per form")
+            }
+            let changed = Set((entry["changes"]?.arrayValue ?? []).compactMap(\.stringValue))
+            for key in ["sets", "requires"] where entry[key] != nil {
+                guard let values = entry[key]?.objectValue else {
+                    report(file, path + [key], "a revision kind's \(key) is an object of pointer → value")
+                    continue
+                }
+                for (pointer, _) in values where !changed.contains(pointer) {
+                    report(file, path + [key], "a revision kind's \(key) names \(pointer), which is not among its changes")
+                }
             }
             if !isLabel(entry["label"]) { report(file, path + ["label"], "a revision kind needs a label {\"zh\": …, \"en\": …}") }
             let changes = entry["changes"]?.arrayValue ?? []
@@ -221,6 +235,19 @@ struct SchemaLint {
                 } else if fixed.contains(pointer.stringValue ?? "") {
                     report(file, path + ["changes", String(position)], "a revision kind cannot change an immutable field")
                 }
+            }
+        }
+        for (index, notice) in (form["x-enroll-notices"]?.arrayValue ?? []).enumerated() {
+            let path = ["x-enroll-notices", String(index)]
+            if (notice["id"]?.stringValue ?? "").isEmpty { report(file, path + ["id"], "a notice needs an id") }
+            if (notice["version"]?.stringValue ?? "").isEmpty { report(file, path + ["version"], "a notice needs a version") }
+            if !isLabel(notice["label"]) { report(file, path + ["label"], "a notice needs a label {\"zh\": …, \"en\": …}") }
+            let text = notice["file"]?.stringValue ?? ""
+            if text.isEmpty || text.hasPrefix("/") || text.contains("..") || !FileManager.default.fileExists(atPath: directory + "/" + text) {
+                report(file, path + ["file"], "a notice's file must be a text file inside the schema directory")
+            }
+            if let accepted = notice["acceptedBy"], !isDeclared(accepted.stringValue, in: form, file: file) {
+                report(file, path + ["acceptedBy"], "a notice's acceptedBy must point to a declared field")
             }
         }
         if form["x-enroll-revision-kinds"]?.arrayValue == nil {

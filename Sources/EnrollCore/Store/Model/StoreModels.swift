@@ -17,14 +17,17 @@ public struct ApplicationSummary: Sendable, Codable, Hashable {
     /// that names the version it was made on is refused (`review.stale`) once another
     /// decision or import has changed the application since.
     public var version: Int64 = 0
+    /// Beijing 2025's 授权 status (去授权 / 取消授权 revisions), nil when never granted.
+    public var authorization: AuthorizationStatus?
 }
 
 extension ApplicationSummary {
     private enum CodingKeys: String, CodingKey {
-        case applicationId, collectionNumber, form, status, revision, station, school, reasons, flags, updatedAt, version
+        case applicationId, collectionNumber, form, status, revision, station, school, reasons, flags, updatedAt, version, authorization
     }
 
-    /// Decodes a summary; one written before `version` existed reads as version 0.
+    /// Decodes a summary; one written before `version` existed reads as version 0, one
+    /// written before `authorization` as never granted.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         applicationId = try container.decode(String.self, forKey: .applicationId)
@@ -38,6 +41,7 @@ extension ApplicationSummary {
         flags = try container.decode([ReviewFlag].self, forKey: .flags)
         updatedAt = try container.decode(String.self, forKey: .updatedAt)
         version = try container.decodeIfPresent(Int64.self, forKey: .version) ?? 0
+        authorization = try container.decodeIfPresent(AuthorizationStatus.self, forKey: .authorization)
     }
 }
 

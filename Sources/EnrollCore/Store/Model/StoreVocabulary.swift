@@ -41,6 +41,44 @@ public enum RevisionState: String, Sendable, Codable, CaseIterable {
     case refused
 }
 
+/// Whether the registering guardian has granted the legal guardian(s) of the detailed
+/// information the right to view the child's registration and handle its enrollment business
+/// (Beijing 2025, 003 §六(一): "授予法定监护人查看孩子的登记信息或办理入学业务的权限。当前已授权 /
+/// 当前未授权"). Read from the application's revisions: the latest `authorization` or
+/// `authorization-revoked` revision that became current decides; none means never granted.
+public enum AuthorizationStatus: String, Sendable, Codable, CaseIterable {
+    /// 当前已授权.
+    case granted
+    /// 当前未授权, after a 取消授权.
+    case revoked
+
+    /// The status after an application's revisions, in revision order (only those that
+    /// became current: a held or conflicting revision decides nothing); nil when none of them
+    /// is an authorization or its revocation.
+    public static func after(kinds: [BundleKind]) -> AuthorizationStatus? {
+        switch kinds.last(where: \.keepsDecision) {
+        case .authorization?: .granted
+        case .authorizationRevoked?: .revoked
+        default: nil
+        }
+    }
+
+    /// The status as the manual's page shows it.
+    public var text: LocalizedText {
+        switch self {
+        case .granted: LocalizedText(zh: "当前已授权", en: "Authorized")
+        case .revoked: LocalizedText(zh: "当前未授权", en: "Not authorized")
+        }
+    }
+
+    /// The family-facing line: the right and its status, in the manual's words.
+    public var line: LocalizedText {
+        LocalizedText(
+            zh: "授予法定监护人查看孩子的登记信息或办理入学业务的权限：\(text.zh)",
+            en: "Right of the legal guardians to view the child's registration and handle its enrollment: \(text.en)")
+    }
+}
+
 /// Something about an application a reviewer must look at. Stored as its raw value.
 public struct ReviewFlag: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
@@ -126,6 +164,10 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let importNameChange = AuditAction(rawValue: "import.name-change")
     /// Harbin's 修改填报学校 became current (detail: field, from → to).
     public static let importSchoolChange = AuditAction(rawValue: "import.school-change")
+    /// Beijing 2025's 去授权 became current (detail: field, from → to).
+    public static let importAuthorization = AuditAction(rawValue: "import.authorization")
+    /// Beijing 2025's 取消授权 became current (detail: field, from → to).
+    public static let importAuthorizationRevoked = AuditAction(rawValue: "import.authorization-revoked")
 
     /// The event of a revision that became current: `import.updated` for a plain one, the
     /// kind's own event for a revision kind of its own.
@@ -133,6 +175,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
         switch kind {
         case .nameChange: .importNameChange
         case .schoolChange: .importSchoolChange
+        case .authorization: .importAuthorization
+        case .authorizationRevoked: .importAuthorizationRevoked
         case .withdrawal: .importWithdrawn
         case .application: .importUpdated
         }

@@ -38,8 +38,11 @@ public enum FamilyAnswer {
     ///   - reasons: The reviewer's reasons (shown for a rejection).
     ///   - school: The admitting school's name.
     ///   - info: The school's entry in the district's list, if it has one.
+    ///   - authorization: Beijing 2025's 授权 status, shown last as its page shows it
+    ///     ("授予法定监护人查看孩子的登记信息或办理入学业务的权限。当前已授权 / 当前未授权").
     public static func lines(
-        form: String, status: ApplicationStatus, reasons: [String], school: String?, info: SchoolInfo?
+        form: String, status: ApplicationStatus, reasons: [String], school: String?, info: SchoolInfo?,
+        authorization: AuthorizationStatus? = nil
     ) -> [LocalizedText] {
         let beijing = form.hasPrefix("beijing")
         let nonlocal = form.contains("nonlocal")
@@ -75,6 +78,7 @@ public enum FamilyAnswer {
         case .withdrawn:
             lines.append(LocalizedText(zh: "已撤销", en: "Withdrawn"))
         }
+        if let authorization, status != .withdrawn { lines.append(authorization.line) }
         return lines
     }
 }

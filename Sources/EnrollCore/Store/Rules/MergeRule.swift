@@ -14,7 +14,8 @@
 ///   an application revision of a verified or admitted application, which is
 ///   ``Decision/hold(replacing:)``: stored beside the current revision, its status and decision
 ///   unchanged, flagged `revision-after-decision` until a reviewer accepts or refuses it. A
-///   revision held this way is the chain's tip: the next one chains onto it;
+///   revision held this way is the chain's tip: the next one chains onto it; an authorization
+///   or its revocation (`BundleKind/keepsDecision`) supersedes with the status unchanged;
 /// - anything else (same number with other content, an older number, a gap or a broken
 ///   chain) → ``Decision/conflict(_:)``, held for review.
 public enum MergeRule {
@@ -142,6 +143,10 @@ public enum MergeRule {
         let tip = current.tip
         if incoming.revision == tip.revision + 1 && incoming.previous == tip.digest {
             if incoming.kind == .withdrawal { return .supersede(status: .withdrawn) }
+            // 去授权 / 取消授权 change who may act for the family, nothing a reviewer judged: the
+            // status and decision stay (and no lock holds it), unless a held revision waits,
+            // which it then carries.
+            if incoming.kind.keepsDecision && current.held == nil { return .supersede(status: current.status) }
             if lockedStatuses.contains(current.status) { return .hold(replacing: current.held?.digest) }
             return .supersede(status: .received)
         }

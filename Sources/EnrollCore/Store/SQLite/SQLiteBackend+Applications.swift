@@ -137,13 +137,32 @@ extension SQLiteBackend {
             }
         }
         let versions = try Self.versions(db, ids)
+        let authorizations = try Self.authorizations(db, ids)
         return records.map { record in
             ApplicationSummary(
                 applicationId: record.id, collectionNumber: record.collectionNumber, form: record.form, status: record.status,
                 revision: record.currentRevision, station: record.station, school: record.school, reasons: record.reasons,
                 flags: (flagsByApplication[record.id] ?? []).sorted { $0.rawValue < $1.rawValue }, updatedAt: record.updatedAt,
-                version: versions[record.id] ?? 0)
+                version: versions[record.id] ?? 0, authorization: authorizations[record.id])
         }
+    }
+
+    /// Each application's 授权 status (``AuthorizationStatus/after(kinds:)``) from its
+    /// authorization revisions that became current (current or superseded, not held,
+    /// conflicting or refused); applications without any are left out.
+    static func authorizations(_ db: Database, _ ids: [String]) throws -> [String: AuthorizationStatus] {
+        var kinds: [String: [BundleKind]] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let rows = try RevisionRecord
+                .filter(chunk.contains(RevisionRecord.Columns.applicationID))
+                .filter([BundleKind.authorization, .authorizationRevoked].contains(RevisionRecord.Columns.kind))
+                .filter([RevisionState.current, .superseded].contains(RevisionRecord.Columns.state))
+                .order(RevisionRecord.Columns.revision)
+                .fetchAll(db)
+            for row in rows { kinds[row.applicationId, default: []].append(row.kind) }
+        }
+        return kinds.compactMapValues(AuthorizationStatus.after(kinds:))
     }
 
     /// Each application's version: the sequence number of its latest audit event.

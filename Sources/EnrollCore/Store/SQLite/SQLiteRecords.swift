@@ -75,6 +75,7 @@ struct RevisionRecord: Codable, SnakeCaseRecord {
         static let digest = Column("digest")
         static let applicationID = Column("application_id")
         static let revision = Column("revision")
+        static let kind = Column("kind")
         static let state = Column("state")
         static let importedAt = Column("imported_at")
     }

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZxm5LeIVOOl+xmxbwVCWP6Hk3fzF2r03ZvohsLgmSM6mUqH4m0AISt+p2lmwOgmI1N3+jKsLMABg3HzbUTVHewI=

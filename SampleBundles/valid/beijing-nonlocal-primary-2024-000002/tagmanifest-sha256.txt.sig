@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZ2dfBMcaLuQZUoiWRW1jzNLRf2JJ1T9plihIJeEPavBHrkwm/HnOR51+kaYpvYoIWaVApMw4GCx39H0BHjImKwk=

@@ -1,0 +1,2 @@
+untrusted comment: verify with sample-station.pub
+RWT6DBmBrjtfZ6YCXocEVkP22XMe0z7yblCAgLH5nqDGF2w2LR62RGZ7gA1PGx4L7o7Vpyv6903RlOsYiYyNHeFicvurmkaVlQE=
