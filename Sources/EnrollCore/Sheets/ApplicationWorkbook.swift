@@ -140,13 +140,16 @@ public enum ApplicationWorkbook {
         }
         var sheets: [SheetSummary] = []
         var names = SheetNames()
+        func sheetStep(_ body: () throws(SheetError) -> Void) throws {
+            do throws(SheetError) { try body() } catch { throw EnrollError.sheet(error, path: path) }
+        }
         /// Streams the rows of `query` into a sheet made on the first row (an empty sheet is
         /// left out).
         func sheet(_ proposedName: String, _ columns: [Column], _ query: ExportQuery, formLabels: [String: LocalizedText]) throws {
             var started = false
             var count = 0
             try store.forEachExportRow(query) { row in
-                try sheetStep {
+                try sheetStep { () throws(SheetError) in
                     if !started {
                         started = true
                         try writer.addSheet(name: names.take(proposedName), columns: columns.map { SheetColumn(options.language == .zh ? $0.header.zh : $0.header.en, width: width(of: $0)) })
@@ -156,9 +159,6 @@ public enum ApplicationWorkbook {
                 }
             }
             if started { sheets.append(SheetSummary(name: names.last, rows: count)) }
-        }
-        func sheetStep(_ body: () throws(SheetError) -> Void) throws {
-            do throws(SheetError) { try body() } catch { throw EnrollError.sheet(error, path: path) }
         }
 
         let formLabels = Dictionary(forms.map { ($0.id, $0.label) }, uniquingKeysWith: { first, _ in first })
@@ -182,16 +182,16 @@ public enum ApplicationWorkbook {
             }
             if sheets.isEmpty {
                 // Nothing matched: the workbook still opens, with the first form's headers.
-                let first = try forms.first.map(columns(for:)) ?? []
+                let first = forms.first.map(columns(for:)) ?? []
                 let name = forms.first.map { options.language == .zh ? $0.label.zh : $0.label.en } ?? "Sheet1"
-                try sheetStep {
+                try sheetStep { () throws(SheetError) in
                     try writer.addSheet(
                         name: names.take(SheetName.problem(with: name) == nil ? name : SheetName.fitting(forms.first?.id ?? name)),
                         columns: first.isEmpty ? [SheetColumn(SummaryField.collectionNumber.header.zh)] : first.map { SheetColumn(options.language == .zh ? $0.header.zh : $0.header.en, width: width(of: $0)) })
                 }
                 sheets.append(SheetSummary(name: names.last, rows: 0))
             }
-            try sheetStep { try writer.commit() }
+            try sheetStep { () throws(SheetError) in try writer.commit() }
         } catch {
             writer.cancel()
             throw error
