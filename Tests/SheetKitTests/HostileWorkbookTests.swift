@@ -261,11 +261,8 @@ struct HostileWorkbookTests {
     }
 
     @Test(
-        "entry names that climb out, start at the root or hide a backslash are refused before any part is read",
-        arguments: [
-            ("../../evil.xml", PathProblem.parentComponent), ("xl/../../evil.xml", .parentComponent), ("/etc/evil.xml", .absolute),
-            ("xl\\worksheets\\evil.xml", .backslash),
-        ])
+        "entry names that climb out of the package or start at the root are refused before any part is read",
+        arguments: [("../../evil.xml", PathProblem.parentComponent), ("xl/../../evil.xml", .parentComponent), ("/etc/evil.xml", .absolute)])
     func pathTricksInTheZip(name: String, problem: PathProblem) throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("tricks.xlsx")
