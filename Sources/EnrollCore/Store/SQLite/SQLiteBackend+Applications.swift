@@ -67,7 +67,7 @@ extension SQLiteBackend {
                 let summaries = try Self.summaries(db, batch)
                 var json: [String: String] = [:]
                 let digests = batch.map(\.currentDigest)
-                for row in try Row.fetchCursor(
+                for row in try Row.fetchAll(
                     db, sql: "SELECT digest, form_json FROM revisions WHERE digest IN (\(databaseQuestionMarks(count: digests.count)))",
                     arguments: StatementArguments(digests))
                 {
