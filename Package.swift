@@ -117,6 +117,7 @@ let package = Package(
                 "CalendarDates",
                 "PrintKit",
                 "DigestKit",
+                "SheetKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -235,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "EnrollCoreTests",
             dependencies: [
-                "EnrollCore", "CalendarDates", "SampleKit", "ArchiveKit", "AgeKit", "JSONSchema",
+                "EnrollCore", "CalendarDates", "SampleKit", "ArchiveKit", "AgeKit", "JSONSchema", "SheetKit",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -264,7 +265,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnrollCLITests",
-            dependencies: ["EnrollCore"]
+            dependencies: ["EnrollCore", "SheetKit"]
         ),
     ]
 )

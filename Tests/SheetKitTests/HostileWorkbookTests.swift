@@ -244,4 +244,52 @@ struct HostileWorkbookTests {
             return
         }
     }
+
+    /// Writes a zip with Python's zipfile, which (unlike ArchiveKit's writer) stores any entry
+    /// name it is given, `../` and leading `/` included.
+    static func rawZip(_ path: String, _ entries: [(String, String)]) throws {
+        let script = """
+            import json, sys, zipfile
+            with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+                for name, text in json.loads(sys.argv[2]):
+                    info = zipfile.ZipInfo(name)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    z.writestr(info, text.encode("utf-8"))
+            """
+        let list = String(decoding: try JSONSerialization.data(withJSONObject: entries.map { [$0.0, $0.1] }), as: UTF8.self)
+        _ = try runPython(script, [path, list])
+    }
+
+    @Test(
+        "entry names that climb out of the package or start at the root are refused before any part is read",
+        arguments: [("../../evil.xml", PathProblem.parentComponent), ("xl/../../evil.xml", .parentComponent), ("/etc/evil.xml", .absolute)])
+    func pathTricksInTheZip(name: String, problem: PathProblem) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("tricks.xlsx")
+        try Self.rawZip(path, [(name, "<x/>")] + minimalWorkbook(rows: #"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>"#))
+        guard case .archive(.unsafePath(entry: let entry, problem: let found)) = readingError(path) else {
+            Issue.record("expected unsafePath, got \(String(describing: readingError(path)))")
+            return
+        }
+        #expect(entry.contains("evil.xml"))
+        #expect(found == problem)
+    }
+
+    @Test("a relationship target that climbs above the package stays inside the zip: it names a part that is not there")
+    func relationshipTargetOutsideThePackage() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("target.xlsx")
+        let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        var parts = minimalWorkbook(rows: "")
+        parts = parts.map { name, text in
+            guard name == "xl/_rels/workbook.xml.rels" else { return (name, text) }
+            return (name, text.replacingOccurrences(of: #"Target="worksheets/sheet1.xml""#, with: #"Target="../../../../etc/passwd""#))
+        }
+        try writeZip(path, parts)
+        #expect(parts.contains { $0.1.contains("etc/passwd") && $0.1.contains(rel) })
+        guard case .missingPart(part: "etc/passwd", referencedBy: "xl/_rels/workbook.xml.rels") = readingError(path) else {
+            Issue.record("expected missingPart etc/passwd, got \(String(describing: readingError(path)))")
+            return
+        }
+    }
 }

@@ -37,8 +37,13 @@ public struct DiagnosticCode: RawRepresentable, Hashable, Comparable, Sendable, 
     /// `form.rule.birth-date-window`, `form.rule.district-match`, …; docs/FORMS.md lists them).
     public static func rule(_ name: String) -> DiagnosticCode { DiagnosticCode("form.rule." + name) }
 
+    /// `sheet.<problem>`: a spreadsheet could not be read or written (`sheet.not-text`,
+    /// `sheet.missing-column`, `sheet.archive`, …): SheetKit's own codes, one per case of
+    /// `SheetError` (`SheetError.Code.all`), reported through `EnrollError.sheet(_:path:)`.
+    public static let sheetFamily = "sheet.<problem>"
+
     /// The patterns of the families above, as docs/FORMATS.md writes them.
-    public static let familyPatterns = ["form.<keyword>", "form.format.<format>", "form.rule.<rule>"]
+    public static let familyPatterns = ["form.<keyword>", "form.format.<format>", "form.rule.<rule>", sheetFamily]
 }
 
 /// How a command ends (DESIGN §8).

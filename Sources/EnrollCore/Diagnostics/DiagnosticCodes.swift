@@ -407,6 +407,9 @@ extension DiagnosticCode {
     /// Application … has no revision ….
     public static let storeUnknownRevision = DiagnosticCode("store.unknown-revision")
 
+    /// The school list to import names "…" twice; each school may appear once. Nothing was changed.
+    public static let schoolsDuplicate = DiagnosticCode("schools.duplicate")
+
     // MARK: A station's own records
 
     /// A line of the station's bundle index (`bundles.tsv`) is malformed.
@@ -644,7 +647,7 @@ extension DiagnosticCode {
         .archiveSizeMismatch, .archiveStatusMalformed, .archiveStatusVersion, .archiveTargetExists, .archiveUnexpectedEntry,
         .archiveUnsafePath, .archiveWriteFailed, .importCollectionNumbersExhausted, .importConflict,
         .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn, .importRevisionHeld, .importOutsideWindow, .importCollectionNumber, .importWrongDistrict,
-        .storeUnavailable, .storeDistrictMismatch, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .stationNumberBlock, .reviewNotAllowed,
+        .storeUnavailable, .schoolsDuplicate, .storeDistrictMismatch, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .stationNumberBlock, .reviewNotAllowed,
         .reviewReasonMissing, .reviewSchoolMissing, .reviewNoHeldRevision,
         .reviewStale, .accountExists, .accountUnknown, .accountDisabled, .accountLocked, .accountSignInFailed, .accountNameInvalid,
         .accountPasswordWeak, .webSignInRequired, .webForbidden, .webUnknownApplication,

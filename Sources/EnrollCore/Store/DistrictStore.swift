@@ -54,6 +54,12 @@ public final class DistrictStore: Sendable {
     /// Every application with its current form data, by collection number.
     public func exportRows() throws -> [ExportRow] { try backend.exportRows() }
 
+    /// Streams the applications a query matches, with their current form data, by collection
+    /// number, in bounded memory (see ``ApplicationRepository/forEachExportRow(_:_:)``).
+    public func forEachExportRow(_ query: ExportQuery = ExportQuery(), _ body: (ExportRow) throws -> Void) throws {
+        try backend.forEachExportRow(query, body)
+    }
+
     /// Records a review decision; the decision and the audit event commit together.
     /// - Parameter expectedVersion: The version the reviewer saw (``ApplicationSummary/version``);
     ///   when given and the application changed since, nothing is written.
@@ -103,6 +109,13 @@ public final class DistrictStore: Sendable {
 
     /// The district's schools, by name.
     public func schools() throws -> [SchoolInfo] { try backend.schools() }
+
+    /// Takes in a whole school list in one transaction (all or nothing), replacing the list or
+    /// merging into it; audited as `schools.import`.
+    @discardableResult
+    public func importSchools(_ schools: [SchoolInfo], replacing: Bool, actor: String) throws -> SchoolImportCounts {
+        try backend.importSchools(schools, replacing: replacing, actor: actor)
+    }
 
     // MARK: Collection numbers
 

@@ -17,6 +17,12 @@ public protocol ApplicationRepository {
     func detail(_ reference: String) throws -> ApplicationDetail
     /// Every application with its current form data, by collection number.
     func exportRows() throws -> [ExportRow]
+    /// Calls `body` with every application the query matches, with its current form data, by
+    /// collection number, holding only a small batch of rows in memory at a time (a 200,000-row
+    /// spreadsheet export streams through it). The rows are read in one read transaction, so
+    /// they are one consistent view of the store; `body` must not write to the store.
+    /// - Throws: what the database or `body` throws; `body`'s error ends the reading.
+    func forEachExportRow(_ query: ExportQuery, _ body: (ExportRow) throws -> Void) throws
     /// A stored revision's files.
     /// - Parameters:
     ///   - reference: The application.
@@ -68,6 +74,14 @@ public protocol SchoolDirectory {
     func addSchool(_ school: SchoolInfo, actor: String) throws
     /// The schools, by name.
     func schools() throws -> [SchoolInfo]
+    /// Takes in a whole school list (`enroll schools import`) in one transaction: all of it is
+    /// written or, on any error, none. `replacing`: the list becomes exactly `schools` (entries
+    /// not in it are removed); otherwise each school is added or its entry of the same name
+    /// replaced, and the others stay. Audited once as `schools.import` with the counts.
+    /// - Parameter schools: The schools, names unique (the caller checks; a repeated name is
+    ///   refused by the database and nothing is written).
+    /// - Returns: How many entries were added, updated and removed.
+    func importSchools(_ schools: [SchoolInfo], replacing: Bool, actor: String) throws -> SchoolImportCounts
 }
 
 /// The append-only audit log.

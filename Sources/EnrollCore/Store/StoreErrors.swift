@@ -9,6 +9,14 @@ enum StoreErrors {
                 ? "\"\(reference)\" matches several applications; give the full application id."
                 : "No application \"\(reference)\" (use the application id or the 8-digit collection number).")
     }
+
+    /// A school list to import names a school twice.
+    static func duplicateSchool(_ name: String) -> EnrollError {
+        EnrollError.invalid(
+            .schoolsDuplicate, Location(),
+            zh: "要导入的学校名单中“\(name)”出现了两次；每所学校只能出现一次。名单未作任何改动。",
+            en: "The school list to import names \"\(name)\" twice; each school may appear once. Nothing was changed.")
+    }
 }
 
 /// The errors of the clerks' accounts.

@@ -44,12 +44,12 @@ public enum SheetNameProblem: Sendable, Hashable {
 }
 
 /// Excel's rules for sheet names.
-enum SheetName {
+public enum SheetName {
     /// Longest sheet name Excel accepts, in UTF-16 code units.
-    static let maxLength = 31
+    public static let maxLength = 31
 
     /// Why `name` cannot name a sheet, or `nil` if it can.
-    static func problem(with name: String) -> SheetNameProblem? {
+    public static func problem(with name: String) -> SheetNameProblem? {
         if name.isEmpty { return .empty }
         if name.utf16.count > maxLength { return .tooLong(limit: maxLength) }
         for character in name {
@@ -60,6 +60,24 @@ enum SheetName {
         if name.hasPrefix("'") || name.hasSuffix("'") { return .apostropheAtEdge }
         if name.lowercased() == "history" { return .reserved }
         return nil
+    }
+
+    /// A name Excel accepts made from `proposed` (a school's or a form's name): each forbidden
+    /// or control character becomes `_`, apostrophes at the edges are dropped, and the name is
+    /// cut to ``maxLength`` UTF-16 code units (never inside a character); `fallback` if
+    /// nothing is left. Uniqueness is the caller's business.
+    public static func fitting(_ proposed: String, fallback: String = "Sheet") -> String {
+        var name = ""
+        for character in proposed {
+            let forbidden = "[]:*?/\\".contains(character) || character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+            let next = forbidden ? "_" : String(character)
+            if name.utf16.count + next.utf16.count > maxLength { break }
+            name += next
+        }
+        while name.hasPrefix("'") { name.removeFirst() }
+        while name.hasSuffix("'") { name.removeLast() }
+        if name.isEmpty || problem(with: name) != nil { return fallback }
+        return name
     }
 
     /// The name quoted for a formula or defined name: `'学生 名单'`, apostrophes doubled.

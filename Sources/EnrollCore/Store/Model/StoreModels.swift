@@ -105,6 +105,23 @@ extension ApplicationDetail {
     }
 }
 
+/// Which applications an export streams (`enroll export xlsx --status S --form F`, and the
+/// admitted children of one school), by collection number.
+public struct ExportQuery: Sendable, Hashable {
+    /// Only this status.
+    public var status: ApplicationStatus?
+    /// Only this form.
+    public var form: String?
+    /// Only applications admitted to (or naming) this school.
+    public var school: String?
+
+    public init(status: ApplicationStatus? = nil, form: String? = nil, school: String? = nil) {
+        self.status = status
+        self.form = form
+        self.school = school
+    }
+}
+
 /// An application with its current form data, for exports.
 public struct ExportRow: Sendable {
     public var summary: ApplicationSummary

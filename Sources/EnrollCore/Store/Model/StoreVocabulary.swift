@@ -138,6 +138,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let storeInit = AuditAction(rawValue: "store.init")
     /// A school was added to (or updated in) the district's school list.
     public static let schoolsAdd = AuditAction(rawValue: "schools.add")
+    /// A school list taken in from a spreadsheet (`enroll schools import`), as one event.
+    public static let schoolsImport = AuditAction(rawValue: "schools.import")
     /// A station key was trusted.
     public static let trustAdd = AuditAction(rawValue: "trust.add")
     /// A station key was revoked.

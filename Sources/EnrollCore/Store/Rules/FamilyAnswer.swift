@@ -21,6 +21,22 @@ public struct SchoolInfo: Sendable, Codable, Hashable {
     }
 }
 
+/// What `enroll schools import` changed in the district's school list.
+public struct SchoolImportCounts: Sendable, Codable, Hashable {
+    /// Schools that were not in the list.
+    public var added: Int
+    /// Schools already in the list, their entries replaced (whether or not anything differed).
+    public var updated: Int
+    /// Schools removed because the imported list (with `replacing`) does not name them.
+    public var removed: Int
+
+    public init(added: Int, updated: Int, removed: Int) {
+        self.added = added
+        self.updated = updated
+        self.removed = removed
+    }
+}
+
 /// What a family is told about its application, in the seeds' own words for its form (DESIGN
 /// §12), as a pure function: the status archive carries it and `enroll status show` prints it.
 ///

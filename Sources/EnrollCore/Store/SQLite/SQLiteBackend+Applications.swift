@@ -45,6 +45,51 @@ extension SQLiteBackend {
         }
     }
 
+    public func forEachExportRow(_ query: ExportQuery, _ body: (ExportRow) throws -> Void) throws {
+        try forEachExportRow(query, batchSize: Self.exportBatchSize, body)
+    }
+
+    /// ``forEachExportRow(_:_:)`` reading `batchSize` applications at a time (tests cross batch
+    /// boundaries with small ones).
+    func forEachExportRow(_ query: ExportQuery, batchSize: Int, _ body: (ExportRow) throws -> Void) throws {
+        precondition(batchSize > 0, "a batch holds at least one application")
+        try database.read { db in
+            var request = try Self.servedApplications(db).order(ApplicationRecord.Columns.collectionNumber)
+            if let status = query.status { request = request.filter(ApplicationRecord.Columns.status == status) }
+            if let form = query.form { request = request.filter(ApplicationRecord.Columns.form == form) }
+            if let school = query.school { request = request.filter(Column("school") == school) }
+            // Records come from a cursor; each batch gets its flags, versions and form data in
+            // a few queries, so memory holds one batch whatever the number of applications.
+            let cursor = try request.fetchCursor(db)
+            var batch: [ApplicationRecord] = []
+            func flush() throws {
+                guard !batch.isEmpty else { return }
+                let summaries = try Self.summaries(db, batch)
+                var json: [String: String] = [:]
+                let digests = batch.map(\.currentDigest)
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT digest, form_json FROM revisions WHERE digest IN (\(databaseQuestionMarks(count: digests.count)))",
+                    arguments: StatementArguments(digests))
+                {
+                    json[row[0]] = row[1]
+                }
+                for (record, summary) in zip(batch, summaries) {
+                    try body(ExportRow(summary: summary, data: json[record.currentDigest].flatMap { try? JSONParser.parse(Array($0.utf8)) }))
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            while let record = try cursor.next() {
+                batch.append(record)
+                if batch.count == batchSize { try flush() }
+            }
+            try flush()
+        }
+    }
+
+    /// How many applications ``forEachExportRow(_:_:)`` reads at a time (SQLite allows 32,766
+    /// parameters in one statement; 500 keeps each batch's queries and memory small).
+    static let exportBatchSize = 500
+
     public func storedRevision(_ reference: String, revision: Int?) throws -> StoredRevision {
         try database.read { db in
             let record = try Self.application(db, reference)
