@@ -4,7 +4,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JSONSchema
 import NIOCore
+import SampleKit
 import StationWeb
 import Testing
 import WebTestSupport
