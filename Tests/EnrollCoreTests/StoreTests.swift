@@ -290,12 +290,13 @@ struct StoreTests {
         #expect(report.items.map(\.outcome) == [.new, .new], "\(report.items.map(\.diagnostics))")
         #expect(report.isClean, "\(report.archiveProblems)")
         #expect(try district.importing(dir("day.tar.zst")).items.map(\.outcome) == [.unchanged, .unchanged])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir("store/tmp"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: district.store.objects.temporaryDirectory)
         #expect(leftovers.isEmpty)
         // The extracted files were moved into the object store: every object is read-only and
         // holds exactly the bytes its name says, and each bundle's files are all there.
         var objects = 0
-        for prefix in try FileManager.default.contentsOfDirectory(atPath: dir("store/objects")) {
+        // (A PostgreSQL store's objects directory also holds its importers' staging, .tmp/.)
+        for prefix in try FileManager.default.contentsOfDirectory(atPath: dir("store/objects")) where prefix != ".tmp" {
             for name in try FileManager.default.contentsOfDirectory(atPath: dir("store/objects/" + prefix)) {
                 let path = dir("store/objects/" + prefix + "/" + name)
                 #expect(sha256Hex(try FileIO.readAll(path)) == name, "object \(name)")

@@ -12,7 +12,7 @@ import Synchronization
 enum PostgresTestCluster {
     static let variable = "ENROLL_TEST_POSTGRES"
 
-    private static let admin = Mutex<PostgresDatabase?>(nil)
+    private static let admin = Mutex<PostgresPool?>(nil)
     private static let created = Mutex<[String: String]>([:])
 
     /// The admin URL, or an error saying how to start the cluster.
@@ -29,10 +29,10 @@ enum PostgresTestCluster {
         }
     }
 
-    private static func adminDatabase() throws -> PostgresDatabase {
+    private static func adminDatabase() throws -> PostgresPool {
         try admin.withLock { admin in
             if let admin { return admin }
-            let opened = try PostgresDatabase(try PostgresLocation(url: try adminURL()))
+            let opened = try PostgresPool(try PostgresLocation(url: try adminURL()))
             admin = opened
             return opened
         }

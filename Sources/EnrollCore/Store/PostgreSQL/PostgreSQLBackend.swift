@@ -28,7 +28,7 @@ public final class PostgreSQLBackend: StoreBackend, Sendable {
     public let location: PostgresLocation
     /// The bundles' files (the shared objects directory).
     public let objects: ObjectStore
-    let database: PostgresDatabase
+    let database: PostgresPool
     private let staging: StagingDirectory
 
     /// Connects, migrates the schema and opens the objects directory.
@@ -41,7 +41,7 @@ public final class PostgreSQLBackend: StoreBackend, Sendable {
         location = try PostgresLocation(url: url)
         staging = try StagingDirectory(root: directory + "/.tmp")
         objects = try ObjectStore(directory: directory, temporaryDirectory: staging.path)
-        database = try PostgresDatabase(location)
+        database = try PostgresPool(location)
         try Self.migrate(database)
     }
 
@@ -49,11 +49,11 @@ public final class PostgreSQLBackend: StoreBackend, Sendable {
     /// - Returns: The names of the migrations applied now (empty when up to date).
     /// - Throws: `usage.store-url`, `store.unavailable` with the server's message.
     public static func migrate(url: String) throws -> [String] {
-        try migrate(try PostgresDatabase(try PostgresLocation(url: url)))
+        try migrate(try PostgresPool(try PostgresLocation(url: url)))
     }
 
     @discardableResult
-    private static func migrate(_ database: PostgresDatabase) throws -> [String] {
+    private static func migrate(_ database: PostgresPool) throws -> [String] {
         do {
             return try PostgresSchema.migrate(database)
         } catch let error as PostgresStatementError {

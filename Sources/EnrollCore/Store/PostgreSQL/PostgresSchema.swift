@@ -214,7 +214,7 @@ enum PostgresSchema {
     /// Applies every migration not yet recorded, in order.
     /// - Returns: The names of the migrations applied now.
     @discardableResult
-    static func migrate(_ database: PostgresDatabase) throws -> [String] {
+    static func migrate(_ database: PostgresPool) throws -> [String] {
         try database.session { session in
             try session.execute("SELECT pg_advisory_lock(\(AdvisorySpace.migration.rawValue), 0)")
             defer { _ = try? session.execute("SELECT pg_advisory_unlock(\(AdvisorySpace.migration.rawValue), 0)") }

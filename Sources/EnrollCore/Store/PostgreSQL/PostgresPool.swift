@@ -59,7 +59,7 @@ public struct PostgresLocation: Sendable, Hashable {
 /// (`PostgresConnection.connect(on:configuration:id:logger:)`), kept idle up to a few, and
 /// each transaction holds one connection for its whole length, so desk requests and importer
 /// threads run side by side.
-final class PostgresDatabase: Sendable {
+final class PostgresPool: Sendable {
     let location: PostgresLocation
     private let group: MultiThreadedEventLoopGroup
     private let idle = Mutex<[PostgresConnection]>([])
@@ -207,8 +207,8 @@ struct PostgresSession {
         }
         return EnrollError.io(
             .storeUnavailable, Location(file: location.description),
-            zh: "与 PostgreSQL 库的连接出错：\(PostgresDatabase.message(error))。",
-            en: "The connection to the PostgreSQL store failed: \(PostgresDatabase.message(error)).")
+            zh: "与 PostgreSQL 库的连接出错：\(PostgresPool.message(error))。",
+            en: "The connection to the PostgreSQL store failed: \(PostgresPool.message(error)).")
     }
 
     /// Runs a statement for its effect; returns the number of rows it touched.
