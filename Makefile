@@ -10,11 +10,13 @@ setup:
 build: setup
 	$(SWIFT) build
 
-# Every test: unit, conformance suites, interop with bagit-python and signify, end-to-end CLI,
+# Every test: unit, conformance suites (the store's on SQLite and PostgreSQL), interop with bagit-python and signify, end-to-end CLI,
 # the station web app and the district review desk in a real headless Chromium (Tests/browser/).
+# The store suites run against SQLite and PostgreSQL: a throw-away cluster
+# (scripts/pg-cluster.sh) is started before the tests and stopped after, whatever happens.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	eval "$$(bash scripts/pg-cluster.sh start)" && trap 'bash scripts/pg-cluster.sh stop' EXIT && $(SWIFT) test --skip-build
 	bash Tests/browser/run.sh
 	bash Tests/browser/desk-run.sh
 

@@ -8,7 +8,8 @@ apt_packages=(libarchive-dev libzstd-dev libxml2-dev libsqlite3-dev pkg-config
               libcairo2-dev libpango1.0-dev libqrencode-dev libturbojpeg0-dev fonts-noto-cjk
               fonts-dejavu-core poppler-utils zbar-tools age pigz libssl-dev
               chromium chromium-driver openssl curl
-              libreoffice-calc-nogui)  # soffice --convert-to csv: the spreadsheet interop tests
+              libreoffice-calc-nogui  # soffice --convert-to csv: the spreadsheet interop tests
+              postgresql)  # the city store's server and psql; the tests start a throw-away cluster
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

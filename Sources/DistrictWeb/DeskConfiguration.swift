@@ -1,12 +1,15 @@
 import AgeKit
 import EnrollCore
 import Foundation
+import Synchronization
 
 /// How the review desk runs: which store, which forms, cookies, sign-in policy.
 public struct DeskConfiguration: Sendable {
     /// The district store's location (a directory). The desk opens it per request and never
     /// holds it between requests, so the CLI works on the same store meanwhile.
     public var storeLocation: String
+    /// The objects directory of a PostgreSQL store (nil for a SQLite store directory).
+    public var objectsLocation: String?
     /// The forms' schemas (labels for the sections and fields).
     public var catalog: FormCatalog
     /// Whether cookies carry `Secure` (set when serving over TLS).
@@ -25,10 +28,11 @@ public struct DeskConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        storeLocation: String, catalog: FormCatalog, secureCookies: Bool = false, loginPolicy: LoginPolicy = .standard,
+        storeLocation: String, objectsLocation: String? = nil, catalog: FormCatalog, secureCookies: Bool = false, loginPolicy: LoginPolicy = .standard,
         sessionLifetime: Duration = .seconds(8 * 3600), pageSize: Int = 50
     ) {
         self.storeLocation = storeLocation
+        self.objectsLocation = objectsLocation
         self.catalog = catalog
         self.secureCookies = secureCookies
         self.loginPolicy = loginPolicy
@@ -63,6 +67,23 @@ public struct DeskConfiguration: Sendable {
         }
     }
 
-    /// Opens the store for one request.
-    func openStore() throws -> DistrictStore { try DistrictStore(location: storeLocation) }
+    /// A PostgreSQL store opened once and shared by the requests (its connection pool).
+    private let shared = SharedStore()
+
+    /// Opens the store for one request: a SQLite store directory afresh, a PostgreSQL store
+    /// (its connection pool) once for the desk's whole run.
+    func openStore() throws -> DistrictStore {
+        guard PostgresLocation.isPostgres(storeLocation) else { return try DistrictStore(location: storeLocation) }
+        return try shared.store.withLock { store in
+            if let store { return store }
+            let opened = try DistrictStore(location: storeLocation, objects: objectsLocation)
+            store = opened
+            return opened
+        }
+    }
+}
+
+/// The desk's one PostgreSQL store, opened by the first request.
+final class SharedStore: Sendable {
+    let store = Mutex<DistrictStore?>(nil)
 }

@@ -55,6 +55,14 @@ struct CLITests {
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs psql on a database URL with one statement.
+    static func psql(_ url: String, _ sql: String) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
+        return try collect(process)
+    }
+
     /// Runs a Python 3 script with arguments.
     static func runPython(_ script: String, _ arguments: [String]) throws -> Run {
         let process = Process()
@@ -201,10 +209,10 @@ struct KilledImportTests {
     /// the test stops reading, so the import blocks once the pipe is full and cannot finish
     /// before the kill while more than a page of its report is still to come (more than about
     /// 22 bundles).
-    func killedImport(_ source: String, store: String, trust: String, in dir: String, afterItems items: Int) throws -> Bool {
+    func killedImport(_ source: String, store: String, trust: String, in dir: String, afterItems items: Int, extra: [String] = []) throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLITests.binary)
-        process.arguments = ["import", source, "--store", store, "--trust", trust, "--format", "json"]
+        process.arguments = ["import", source, "--store", store, "--trust", trust, "--format", "json"] + extra
         process.currentDirectoryURL = URL(fileURLWithPath: dir)
         let out = Pipe()
         #if os(Linux)
@@ -264,5 +272,52 @@ struct KilledImportTests {
         #expect(rows.count == 100)
         #expect(Set(rows.map { $0["collectionNumber"] as! String }).count == 100)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/killed/tmp").isEmpty)
+    }
+
+    /// The same on a PostgreSQL city store (issue #18), through `--store postgres://…`: killed
+    /// imports re-run to the store one uninterrupted import gives (compared with SQLite's).
+    /// Needs the server `ENROLL_TEST_POSTGRES` names (`make test` starts one).
+    @Test func killedImportsIntoAPostgresStoreRerunToTheSameStore() throws {
+        guard let admin = ProcessInfo.processInfo.environment["ENROLL_TEST_POSTGRES"], let base = admin.range(of: "/", options: .backwards) else {
+            Issue.record("ENROLL_TEST_POSTGRES is not set: start a cluster with eval \"$(bash scripts/pg-cluster.sh start)\", or run make test")
+            return
+        }
+        let database = "enroll_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = String(admin[..<base.lowerBound]) + "/" + database
+        #expect(try CLITests.psql(admin, "CREATE DATABASE \(database)").status == 0)
+        defer { _ = try? CLITests.psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+        let dir = NSTemporaryDirectory() + "enroll-kill-pg-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try cli.enroll(["keys", "generate", "--out", "trust", "--name", "st"], in: dir).status == 0)
+        let made = try cli.enroll(["sample", "generate", "--form", "harbin-public-primary-2024", "--count", "60", "--out", "day", "--key", "trust/st.sec", "--small", "--seed", "7"], in: dir)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try cli.enroll(["pack", "day", "--out", "day.tar.zst", "--key", "trust/st.sec"], in: dir).status == 0)
+
+        let migrated = try cli.enroll(["store", "migrate", "--store", url, "--lang", "en"], in: dir)
+        #expect(migrated.status == 0 && migrated.stdout.contains("v1-city-store"), "\(migrated.stdout)\(migrated.stderr)")
+        #expect(try cli.enroll(["store", "migrate", "--store", url, "--lang", "en"], in: dir).stdout.contains("up to date"))
+        let noObjects = try cli.enroll(["review", "list", "--store", url], in: dir)
+        #expect(noObjects.status == 2 && noObjects.stderr.contains("usage.store-url"), "\(noObjects.stderr)")
+
+        let reference = try cli.enroll(["import", "day.tar.zst", "--store", "reference", "--trust", "trust", "--format", "json"], in: dir)
+        #expect(reference.status == 0, "\(reference.stderr)")
+        for items in [10, 30] {
+            #expect(try killedImport("day.tar.zst", store: url, trust: "trust", in: dir, afterItems: items, extra: ["--objects", "city-objects"]),
+                    "the kill after \(items) bundles did not interrupt the import")
+        }
+        // ENROLL_STORE and ENROLL_OBJECTS stand for --store and --objects.
+        let city = ["ENROLL_STORE": url, "ENROLL_OBJECTS": dir + "/city-objects"]
+        let finished = try cli.enroll(["import", "day.tar.zst", "--trust", "trust", "--format", "json"], in: dir, environment: city)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        let cityExport = try cli.enroll(["export", "json"], in: dir, environment: city)
+        #expect(cityExport.status == 0, "\(cityExport.stderr)")
+        #expect(cityExport.stdout == (try export(dir + "/reference", in: dir)))
+        let objects = try FileManager.default.subpathsOfDirectory(atPath: dir + "/city-objects").filter { $0.count > 3 && !$0.hasPrefix(".tmp") }.count
+        #expect(objects == (try objectCount(dir + "/reference")))
+        let list = try cli.enroll(["review", "list", "--format", "json"], in: dir, environment: city)
+        let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.count == 60)
+        #expect(Set(rows.map { $0["collectionNumber"] as! String }).count == 60)
     }
 }

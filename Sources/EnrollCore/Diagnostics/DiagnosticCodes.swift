@@ -410,6 +410,9 @@ extension DiagnosticCode {
     /// The school list to import names "…" twice; each school may appear once. Nothing was changed.
     public static let schoolsDuplicate = DiagnosticCode("schools.duplicate")
 
+    /// A district store is pushed to the city store only once it serves its district (enroll store init --district); an application whose collection number another application holds in the city store is not pushed.
+    public static let storePush = DiagnosticCode("store.push")
+
     // MARK: A station's own records
 
     /// A line of the station's bundle index (`bundles.tsv`) is malformed.
@@ -532,6 +535,9 @@ extension DiagnosticCode {
     /// A field setting must be POINTER=VALUE, e.g. /student/name=….
     public static let usageSet = DiagnosticCode("usage.set")
 
+    /// A PostgreSQL store is named postgres://USER@HOST:PORT/DATABASE.
+    public static let usageStoreURL = DiagnosticCode("usage.store-url")
+
     /// ENROLL_NOW is not an ISO 8601 date-time with its offset such as 2024-06-05T10:00:00+08:00.
     public static let usageClock = DiagnosticCode("usage.clock")
 
@@ -647,14 +653,14 @@ extension DiagnosticCode {
         .archiveSizeMismatch, .archiveStatusMalformed, .archiveStatusVersion, .archiveTargetExists, .archiveUnexpectedEntry,
         .archiveUnsafePath, .archiveWriteFailed, .importCollectionNumbersExhausted, .importConflict,
         .importFailed, .importObjectChanged, .importStoreBusy, .importWithdrawn, .importRevisionHeld, .importOutsideWindow, .importCollectionNumber, .importWrongDistrict,
-        .storeUnavailable, .schoolsDuplicate, .storeDistrictMismatch, .storeUnknownApplication, .storeUnknownRevision, .stationIndexMalformed, .stationNumberBlock, .reviewNotAllowed,
+        .storeUnavailable, .schoolsDuplicate, .storeDistrictMismatch, .storeUnknownApplication, .storeUnknownRevision, .storePush, .stationIndexMalformed, .stationNumberBlock, .reviewNotAllowed,
         .reviewReasonMissing, .reviewSchoolMissing, .reviewNoHeldRevision,
         .reviewStale, .accountExists, .accountUnknown, .accountDisabled, .accountLocked, .accountSignInFailed, .accountNameInvalid,
         .accountPasswordWeak, .webSignInRequired, .webForbidden, .webUnknownApplication,
         .printAltered, .printCodeUnknown, .printFieldUnprintable, .printKeyMissing, .printNotAdmitted, .printNotVerified, .printNumberMissing, .printPayloadMalformed, .printRenderFailed, .printUnknownKey, .printWithdrawn,
         .ioExists, .ioFailed,
         .ioNotFound, .usageAttach, .usageBadName, .usageEncryption, .usageKeyId,
-        .usageMap, .usageSet, .usageClock, .schemaInvalid, .schemaMalformed,
+        .usageMap, .usageSet, .usageStoreURL, .usageClock, .schemaInvalid, .schemaMalformed,
         .cryptArmored, .cryptHeaderMac, .cryptHeaderMalformed, .cryptIdentityRequired, .cryptKeyFileAccess, .cryptKeyMalformed, .cryptNoRecipients, .cryptNotAge, .cryptPayloadMalformed, .cryptPayloadTampered, .cryptTrailingData, .cryptTruncated, .cryptUnknownRecipientType, .cryptWrongIdentity,
     ]
 }

@@ -18,11 +18,26 @@ public final class DistrictStore: Sendable {
     public let backend: any StoreBackend & Sendable
 
     /// Opens the store at a location, creating it if new, and migrates its schema.
-    /// - Parameter location: A store directory (SQLite).
-    /// - Throws: `store.unavailable` if it cannot be opened.
-    public init(location: String) throws {
+    /// - Parameters:
+    ///   - location: A store directory (SQLite), or a `postgres://USER@HOST:PORT/DATABASE`
+    ///     (or `postgresql://`) URL: a city store on PostgreSQL (``PostgreSQLBackend``).
+    ///   - objects: The objects directory of a PostgreSQL store (a shared mount every
+    ///     importer and desk of the store sees); a SQLite store keeps its own, and takes none.
+    /// - Throws: `store.unavailable` if it cannot be opened, `usage.store-url` for a bad URL
+    ///   or a PostgreSQL store without an objects directory.
+    public init(location: String, objects: String? = nil) throws {
         self.location = location
-        backend = try SQLiteBackend(directory: location)
+        if PostgresLocation.isPostgres(location) {
+            guard let objects, !objects.isEmpty else {
+                throw EnrollError.usage(
+                    .usageStoreURL, Location(),
+                    zh: "PostgreSQL 库需要对象目录：请用 --objects DIR（或环境变量 ENROLL_OBJECTS）给出各导入进程共享的目录。",
+                    en: "A PostgreSQL store needs its objects directory: give --objects DIR (or ENROLL_OBJECTS), a directory every importer shares.")
+            }
+            backend = try PostgreSQLBackend(url: location, objects: objects)
+        } else {
+            backend = try SQLiteBackend(directory: location)
+        }
     }
 
     /// Opens a store directory (SQLite).

@@ -117,12 +117,15 @@ public final class ImportLock {
     private var descriptor: Int32
 
     /// Takes the lock without waiting.
-    /// - Parameter path: The lock file (created if missing).
+    /// - Parameters:
+    ///   - path: The lock file (created if missing).
+    ///   - shared: Take it shared (`LOCK_SH`: imports that may run side by side, as on a
+    ///     PostgreSQL store) rather than exclusive.
     /// - Throws: `import.store-busy` when another import holds it.
-    init(path: String) throws {
+    init(path: String, shared: Bool = false) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileIO.ioError(errno, path, verb: ("打开", "open")) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             close(descriptor)
             throw EnrollError.io(
                 .importStoreBusy, Location(file: path),

@@ -76,7 +76,7 @@ extension Enroll.District {
             let language = common.language
             let configuration = try reportingErrors(common) { () throws -> DeskConfiguration in
                 _ = try storeOptions.open()
-                var configuration = DeskConfiguration(storeLocation: storeOptions.store, catalog: try schemaOptions.catalog())
+                var configuration = DeskConfiguration(storeLocation: storeOptions.location, objectsLocation: storeOptions.objectsLocation, catalog: try schemaOptions.catalog())
                 let signer = try key.map { try KeyFiles.signer(keyFile: $0) }
                 configuration.issuer = signer.map { DocumentIssuer(key: $0.key, name: $0.station) }
                 if let importDir, let outputDir {

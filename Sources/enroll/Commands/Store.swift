@@ -6,7 +6,7 @@ extension Enroll {
     struct Store: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The district store: create it for its district. 区县数据库。",
-            subcommands: [Init.self]
+            subcommands: [Init.self, Migrate.self, Push.self]
         )
 
         struct Init: AsyncParsableCommand {

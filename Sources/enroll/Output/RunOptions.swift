@@ -41,12 +41,30 @@ struct ReportOption: ParsableArguments {
 
 /// The district store's location.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The district store directory (SQLite database and object store).")
-    var store: String
+    @Option(name: .long, help: ArgumentHelp(
+        "The store: a directory (the embedded SQLite store and its objects), or postgres://USER@HOST:PORT/DB (a city store on PostgreSQL, with --objects). Default: $ENROLL_STORE.",
+        valueName: "dir|url"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The objects directory of a PostgreSQL store (a shared mount every importer sees). Default: $ENROLL_OBJECTS.", valueName: "dir"))
+    var objects: String?
+
+    func validate() throws {
+        guard !location.isEmpty else {
+            throw ValidationError("Give --store DIR or --store postgres://USER@HOST:PORT/DB (or set ENROLL_STORE). 请用 --store 给出数据库目录或 PostgreSQL 地址（或设置 ENROLL_STORE）。")
+        }
+    }
+
+    /// The store: `--store`, else `ENROLL_STORE`.
+    var location: String { store ?? ProcessInfo.processInfo.environment["ENROLL_STORE"] ?? "" }
+
+    /// The objects directory: `--objects`, else `ENROLL_OBJECTS`.
+    var objectsLocation: String? { objects ?? ProcessInfo.processInfo.environment["ENROLL_OBJECTS"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Opens the store.
     func open() throws -> DistrictStore {
-        try DistrictStore(directory: store)
+        try DistrictStore(location: location, objects: objectsLocation)
     }
 }
 

@@ -14,7 +14,10 @@ final class TemporaryDirectory {
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit {
+        PostgresTestCluster.dropDatabases(under: path)
+        try? FileManager.default.removeItem(atPath: path)
+    }
 
     /// A path inside the directory.
     func callAsFunction(_ relative: String) -> String { path + "/" + relative }
@@ -171,4 +174,5 @@ final class LockedBox<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
     func get() -> Value { lock.withLock { value } }
     func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    func update(_ body: (inout Value) -> Void) { lock.withLock { body(&value) } }
 }

@@ -136,6 +136,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let numbersIssue = AuditAction(rawValue: "numbers.issue")
     /// The store was given the district it serves (`enroll store init`).
     public static let storeInit = AuditAction(rawValue: "store.init")
+    /// A district store pushed into the city store (`enroll store push`), with what was new.
+    public static let storePush = AuditAction(rawValue: "store.push")
     /// A school was added to (or updated in) the district's school list.
     public static let schoolsAdd = AuditAction(rawValue: "schools.add")
     /// A school list taken in from a spreadsheet (`enroll schools import`), as one event.

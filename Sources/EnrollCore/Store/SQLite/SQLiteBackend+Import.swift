@@ -49,21 +49,15 @@ extension SQLiteBackend {
             break
         default:
             if let serves = try Self.servedDistrict(db), let district = bundle.district, district != serves {
-                throw EnrollError.invalid(
-                    .importWrongDistrict, Location(file: bundle.source + "/" + BundleLayout.form, pointer: bundle.revisionRules == nil ? nil : "/application/district"),
-                    zh: "该申请的填报区是“\(district)”，而本库服务于“\(serves)”，已隔离。请把它交给\(district)的教育局。",
-                    en: "The application is for the district \"\(district)\", but this store serves \"\(serves)\"; quarantined. Send it to the \(district) office.")
+                throw MergeMessages.wrongDistrict(bundle, district: district, serves: serves)
             }
         }
         var changes: [(field: String, from: String, to: String)] = []
         switch decision {
         case .supersede, .hold:
-            changes = try checkRevision(db, bundle, tip: held?.formJson ?? application.flatMap { try formJSON(db, $0.currentDigest) })
+            changes = try MergeMessages.checkRevision(bundle, tip: held?.formJson ?? application.flatMap { try formJSON(db, $0.currentDigest) })
             if let number = header.collectionNumber, let record = application, number != record.collectionNumber {
-                throw EnrollError.invalid(
-                    .importCollectionNumber, Location(file: bundle.source + "/bag-info.txt"),
-                    zh: "该申请的采集编号是 \(record.collectionNumber)，这一版却写着 \(number)，已隔离。",
-                    en: "The application's collection number is \(record.collectionNumber), but this revision says \(number); quarantined.")
+                throw MergeMessages.numberMismatch(bundle, stored: record.collectionNumber, given: number)
             }
         case .new:
             if let number = header.collectionNumber {
@@ -107,10 +101,7 @@ extension SQLiteBackend {
 
         case .refused(let reason):
             let record = application!
-            item.diagnostics = [.error(
-                .importWithdrawn, Location(file: bundle.source),
-                zh: "申请 \(id)（采集编号 \(record.collectionNumber)）已撤销，不再接受它的新版本。如需重新申请，请在采集点新建申请。",
-                en: "Application \(id) (collection number \(record.collectionNumber)) has been withdrawn; no later revision of it is accepted. To apply again, make a new application at the station.")]
+            item.diagnostics = [MergeMessages.withdrawn(id, number: record.collectionNumber, source: bundle.source)]
             try QuarantineRecord(
                 key: bundle.digest, source: bundle.source, applicationId: id, revision: header.revision,
                 reasons: item.diagnostics.map(StoredDiagnostic.init), at: now
@@ -164,10 +155,7 @@ extension SQLiteBackend {
             try FlagRecord.filter(FlagRecord.Columns.applicationID == id && FlagRecord.Columns.flag == ReviewFlag.revisionAfterDecision).deleteAll(db)
             item.flags.append(try flag(
                 db, id, .revisionAfterDecision, "revision \(header.revision) signed after the application was \(record.status.rawValue)"))
-            item.diagnostics = [.warning(
-                .importRevisionHeld, Location(file: bundle.source),
-                zh: "申请 \(record.collectionNumber) 已\(record.status == .admitted ? "录取" : "审核通过")，第 \(header.revision) 版不改变其状态和结果，已保留待审核（enroll review accept-revision / refuse-revision）。",
-                en: "Application \(record.collectionNumber) is already \(record.status.rawValue), so revision \(header.revision) does not change its status or decision: it is held for a reviewer (enroll review accept-revision / refuse-revision).")]
+            item.diagnostics = [MergeMessages.held(number: record.collectionNumber, status: record.status, revision: header.revision, source: bundle.source)]
             var detail = [
                 "revision": String(header.revision), "digest": bundle.digest, "status": record.status.rawValue, "source": bundle.source,
                 "kind": header.kind.rawValue,
@@ -182,9 +170,7 @@ extension SQLiteBackend {
             held.state = .conflict
             try insert(db, held, files: bundle.files)
             item.flags.append(try flag(db, id, .conflict, reason.description))
-            item.diagnostics = [.warning(
-                .importConflict, Location(file: bundle.source),
-                zh: "版本冲突，已保留待审核：\(reason.text.zh)。", en: "Conflicting revision held for review: \(reason.text.en).")]
+            item.diagnostics = [MergeMessages.conflict(reason, source: bundle.source)]
             try Self.append(AuditEntry(actor: actor, application: id, action: .importConflict, detail: [
                 "revision": String(header.revision), "digest": bundle.digest, "why": reason.description,
             ]), in: db)
@@ -197,25 +183,7 @@ extension SQLiteBackend {
     private func noteOutsideWindow(_ db: Database, _ id: String, _ bundle: IncomingBundle, _ item: inout ImportReport.Item) throws {
         guard let why = bundle.outsideWindow else { return }
         item.flags.append(try flag(db, id, .outsideWindow, "revision \(bundle.header.revision) " + why))
-        item.diagnostics.append(.warning(
-            .importOutsideWindow, Location(file: bundle.source),
-            zh: "该申请在表单采集时间以外提交，已导入并标记 outside-window 待审核（\(why)）。",
-            en: "The application was submitted outside its form's collection window; imported and flagged outside-window for review (\(why))."))
-    }
-
-    /// Checks what a revision changes from the chain's tip (`RevisionRules`: immutable fields,
-    /// revision kinds) before anything is written.
-    /// - Returns: What a revision kind of its own changed, old → new, for the audit event.
-    /// - Throws: `EnrollError` with `form.immutable-field` / `form.revision-kind`; the
-    ///   importer quarantines the bundle with them.
-    private func checkRevision(_ db: Database, _ bundle: IncomingBundle, tip: String?) throws -> [(field: String, from: String, to: String)] {
-        let kind = bundle.header.kind
-        guard kind.carriesForm, let rules = bundle.revisionRules, let tip, let next = bundle.formJSON,
-              let previous = try? JSONParser.parse(Array(tip.utf8)), let document = try? JSONParser.parse(Array(next.utf8))
-        else { return [] }
-        let problems = rules.check(kind: kind, previous: previous, next: document, file: bundle.source + "/" + BundleLayout.form)
-        if problems.containsErrors { throw EnrollError(problems.errors) }
-        return rules.changes(kind: kind, previous: previous, next: document)
+        item.diagnostics.append(MergeMessages.outsideWindow(why, source: bundle.source))
     }
 
     private func formJSON(_ db: Database, _ digest: String) throws -> String? {
@@ -292,9 +260,7 @@ extension SQLiteBackend {
         let yy = (year ?? Calendar(identifier: .gregorian).component(.year, from: Date())) % 100
         let next = try Int.fetchOne(db, sql: "SELECT next FROM counters WHERE year = ?", arguments: [yy]) ?? 1
         guard next <= 999_999 else {
-            throw EnrollError.invalid(
-                .importCollectionNumbersExhausted, Location(),
-                zh: "本年度的 6 位采集编号已用完。", en: "This year's 6-digit collection numbers are used up.")
+            throw MergeMessages.numbersExhausted
         }
         try db.execute(sql: "INSERT INTO counters (year, next) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET next = excluded.next", arguments: [yy, next + 1])
         return String(format: "%02d%06d", yy, next)

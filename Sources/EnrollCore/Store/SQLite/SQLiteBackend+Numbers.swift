@@ -48,16 +48,10 @@ extension SQLiteBackend {
                   SELECT EXISTS (SELECT 1 FROM number_blocks WHERE station = ? AND year % 100 = ? AND first <= ? AND last >= ?)
                   """, arguments: [station, yy, sequence, sequence]) == true
         else {
-            throw EnrollError.invalid(
-                .importCollectionNumber, Location(file: source + "/bag-info.txt"),
-                zh: "采集编号 \(number) 不在区教育局发给站点“\(station)”的编号段内，已隔离。请核实该站点导入的编号段（enroll numbers import）。",
-                en: "The collection number \(number) is not from a block the district issued to the station \"\(station)\"; quarantined. Check the block the station took in (enroll numbers import).")
+            throw MergeMessages.numberNotInBlock(number, station: station, source: source)
         }
         if let other = try ApplicationRecord.filter(ApplicationRecord.Columns.collectionNumber == number).fetchOne(db) {
-            throw EnrollError.invalid(
-                .importCollectionNumber, Location(file: source + "/bag-info.txt"),
-                zh: "采集编号 \(number) 已属于另一个申请（\(other.id.prefix(8))），同一编号不能给两个申请，已隔离。",
-                en: "The collection number \(number) already belongs to another application (\(other.id.prefix(8))); one number cannot go to two applications, so this bundle is quarantined.")
+            throw MergeMessages.numberTaken(number, by: other.id, source: source)
         }
     }
 }
