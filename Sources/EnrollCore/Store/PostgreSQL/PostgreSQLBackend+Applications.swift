@@ -54,6 +54,47 @@ extension PostgreSQLBackend {
         }
     }
 
+    public func forEachExportRow(_ query: ExportQuery, _ body: (ExportRow) throws -> Void) throws {
+        try forEachExportRow(query, batchSize: SQLiteBackend.exportBatchSize, body)
+    }
+
+    /// ``forEachExportRow(_:_:)`` reading `batchSize` applications at a time, by collection
+    /// number after the last one read (keyset pages), all in one read-only snapshot so the
+    /// export is one consistent state of the store however long it takes.
+    func forEachExportRow(_ query: ExportQuery, batchSize: Int, _ body: (ExportRow) throws -> Void) throws {
+        precondition(batchSize > 0, "a batch holds at least one application")
+        try read { db in
+            _ = try db.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let served = try Self.servedDistrict(db)
+                var after = ""
+                while true {
+                    let rows = try db.rows("""
+                        SELECT \(unescaped: Self.applicationColumns), r.form_json FROM applications a JOIN revisions r ON r.digest = a.current_digest
+                        WHERE a.collection_number > \(after)
+                          AND (\(served)::text IS NULL OR a.district IS NULL OR a.district = \(served))
+                          AND (\(query.status?.rawValue)::text IS NULL OR a.status = \(query.status?.rawValue))
+                          AND (\(query.form)::text IS NULL OR a.form = \(query.form))
+                          AND (\(query.school)::text IS NULL OR a.school = \(query.school))
+                        ORDER BY a.collection_number LIMIT \(batchSize)
+                        """)
+                    if rows.isEmpty { break }
+                    let records = try rows.map(Self.applicationRecord)
+                    for (row, summary) in zip(rows, try Self.summaries(db, records)) {
+                        let json = try row.value("form_json", String?.self)
+                        try body(ExportRow(summary: summary, data: json.flatMap { try? JSONParser.parse(Array($0.utf8)) }))
+                    }
+                    after = records[records.count - 1].collectionNumber
+                    if rows.count < batchSize { break }
+                }
+                _ = try db.execute("COMMIT")
+            } catch {
+                _ = try? db.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     public func storedRevision(_ reference: String, revision: Int?) throws -> StoredRevision {
         try read { db in
             let record = try Self.application(db, reference)

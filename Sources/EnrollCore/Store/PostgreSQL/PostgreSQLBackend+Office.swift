@@ -88,6 +88,37 @@ extension PostgreSQLBackend {
         }
     }
 
+    public func importSchools(_ schools: [SchoolInfo], replacing: Bool, actor: String) throws -> SchoolImportCounts {
+        try write { db in
+            let before = Set(try db.rows("SELECT name FROM schools").map { try $0.value("name", String.self) })
+            let names = Set(schools.map(\.name))
+            var removed = 0
+            if replacing {
+                for name in before.subtracting(names).sorted() {
+                    removed += try db.execute("DELETE FROM schools WHERE name = \(name)")
+                }
+            }
+            var seen: Set<String> = []
+            for school in schools {
+                // Throwing here rolls back the whole import, the removals included.
+                guard seen.insert(school.name).inserted else { throw StoreErrors.duplicateSchool(school.name) }
+                _ = try db.execute("""
+                    INSERT INTO schools (name, district, address, contact, phone)
+                    VALUES (\(school.name), \(school.district), \(school.address), \(school.contact), \(school.phone))
+                    ON CONFLICT (name) DO UPDATE SET district = excluded.district, address = excluded.address,
+                        contact = excluded.contact, phone = excluded.phone
+                    """)
+            }
+            let updated = names.intersection(before).count
+            let counts = SchoolImportCounts(added: names.count - updated, updated: updated, removed: removed)
+            try Self.append(AuditEntry(actor: actor, action: .schoolsImport, detail: [
+                "mode": replacing ? "replace" : "merge", "added": String(counts.added), "updated": String(counts.updated),
+                "removed": String(counts.removed),
+            ]), in: db)
+            return counts
+        }
+    }
+
     public func schools() throws -> [SchoolInfo] {
         try read { db in
             try db.rows("SELECT name, district, address, contact, phone FROM schools ORDER BY name").map {

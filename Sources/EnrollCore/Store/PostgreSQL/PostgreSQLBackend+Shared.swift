@@ -107,13 +107,32 @@ extension PostgreSQLBackend {
             flagsByApplication[try row.value("application_id"), default: []].insert(ReviewFlag(rawValue: try row.value("flag")))
         }
         let versions = try versions(db, ids)
+        let authorizations = try authorizations(db, ids)
         return records.map { record in
             ApplicationSummary(
                 applicationId: record.id, collectionNumber: record.collectionNumber, form: record.form, status: record.status,
                 revision: record.currentRevision, station: record.station, school: record.school, reasons: record.reasons,
                 flags: (flagsByApplication[record.id] ?? []).sorted { $0.rawValue < $1.rawValue }, updatedAt: record.updatedAt,
-                version: versions[record.id] ?? 0)
+                version: versions[record.id] ?? 0, authorization: authorizations[record.id])
         }
+    }
+
+    /// Each application's 授权 status (``AuthorizationStatus/after(kinds:)``) from its
+    /// authorization revisions that became current (current or superseded, not held,
+    /// conflicting or refused); applications without any are left out.
+    static func authorizations(_ db: PostgresSession, _ ids: [String]) throws -> [String: AuthorizationStatus] {
+        var kinds: [String: [BundleKind]] = [:]
+        let wanted = [BundleKind.authorization, .authorizationRevoked].map(\.rawValue)
+        let states = [RevisionState.current, .superseded].map(\.rawValue)
+        for row in try db.rows("""
+            SELECT application_id, kind FROM revisions
+            WHERE application_id = ANY(\(ids)) AND kind = ANY(\(wanted)) AND state = ANY(\(states))
+            ORDER BY application_id, revision
+            """)
+        {
+            kinds[try row.value("application_id"), default: []].append(try vocabulary(row, "kind"))
+        }
+        return kinds.compactMapValues(AuthorizationStatus.after(kinds:))
     }
 
     /// Each application's version: the sequence number of its latest audit event.
