@@ -107,7 +107,9 @@ struct SpreadsheetCLITests {
         let csv = try String(contentsOfFile: dir + "/csv/apps.csv", encoding: .utf8)
         let lines = csv.split(whereSeparator: \.isNewline)
         #expect(lines.count == 4, "\(csv.prefix(400))")
-        #expect(lines.first?.hasPrefix("采集编号,") == true, "\(lines.first ?? "")")
+        // LibreOffice quotes text fields ("采集编号","状态",…); the first field is the collection number's header.
+        let firstField = lines.first?.split(separator: ",").first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        #expect(firstField == "采集编号", "\(lines.first ?? "")")
         for row in rows {
             let student = try #require((row["data"] as? [String: Any])?["student"] as? [String: Any])
             let id = try #require(student["idNumber"] as? String)

@@ -67,10 +67,11 @@ struct ApplicationWorkbookTests {
         let harbin = try catalog.form(Self.harbinForm)
         let beijing = try catalog.form("beijing-local-primary-2024")
         let admitted = "录取 " + SpreadsheetFixture.school
+        // Sheets come in the catalog's order (form ids, sorted); forms without applications have none.
         #expect(sheets == [
-            .init(name: harbin.label.zh, rows: 3), .init(name: beijing.label.zh, rows: 1), .init(name: admitted, rows: 1),
+            .init(name: beijing.label.zh, rows: 1), .init(name: harbin.label.zh, rows: 3), .init(name: admitted, rows: 1),
         ])
-        #expect(try XLSXReader(path: out).sheetNames == [harbin.label.zh, beijing.label.zh, admitted])
+        #expect(try XLSXReader(path: out).sheetNames == [beijing.label.zh, harbin.label.zh, admitted])
 
         let rows = try sheetRows(out, harbin.label.zh)
         #expect(rows.count == 4)
@@ -119,8 +120,10 @@ struct ApplicationWorkbookTests {
 
         let english = try ApplicationWorkbook.write(
             from: store, catalog: catalog, to: dir("en.xlsx"), options: .init(status: .rejected, language: .en))
-        #expect(english == [.init(name: harbin.label.en, rows: 1)], "no admitted sheet when only rejected ones are asked for")
-        let rows = try sheetRows(dir("en.xlsx"), harbin.label.en)
+        // Excel allows 31 characters in a sheet name: a longer English label gives way to the form id.
+        #expect(SheetName.problem(with: harbin.label.en) != nil, "the label is too long to be a sheet name: \(harbin.label.en)")
+        #expect(english == [.init(name: harbin.id, rows: 1)], "no admitted sheet when only rejected ones are asked for")
+        let rows = try sheetRows(dir("en.xlsx"), harbin.id)
         #expect(Array(headerTexts(rows[0]).prefix(2)) == ["Collection number", "Status"])
         #expect(rows[1][0] == .text(fixture.harbin[1]) && rows[1][1] == .text("rejected"))
 
