@@ -216,7 +216,7 @@ def run_form(registrar, args, form):
     assert application_id in receipt, "the receipt names the application ID"
     assert driver.find_element(By.ID, "print-collection-form").get_attribute("disabled") is not None
     why = driver.find_element(By.ID, "print-collection-form-why")
-    assert why.get_attribute("data-code") == "print.number-missing" and "collection number" in why.text, why.text
+    assert why.get_attribute("data-code") == "print.number-missing" and ("collection number" in why.text or "信息采集编号" in why.text), why.text
 
 
 def main():
