@@ -76,12 +76,7 @@ extension PostgreSQLBackend {
 
     public func addSchool(_ school: SchoolInfo, actor: String) throws {
         try write { db in
-            try db.execute("""
-                INSERT INTO schools (name, district, address, contact, phone)
-                VALUES (\(school.name), \(school.district), \(school.address), \(school.contact), \(school.phone))
-                ON CONFLICT (name) DO UPDATE SET district = excluded.district, address = excluded.address,
-                    contact = excluded.contact, phone = excluded.phone
-                """)
+            try Self.upsert(school, in: db)
             try Self.append(AuditEntry(actor: actor, action: .schoolsAdd, detail: [
                 "name": school.name, "address": school.address, "contact": school.contact, "phone": school.phone,
             ]), in: db)
@@ -90,33 +85,25 @@ extension PostgreSQLBackend {
 
     public func importSchools(_ schools: [SchoolInfo], replacing: Bool, actor: String) throws -> SchoolImportCounts {
         try write { db in
-            let before = Set(try db.rows("SELECT name FROM schools").map { try $0.value("name", String.self) })
-            let names = Set(schools.map(\.name))
-            var removed = 0
-            if replacing {
-                for name in before.subtracting(names).sorted() {
-                    removed += try db.execute("DELETE FROM schools WHERE name = \(name)")
-                }
+            let existing = Set(try db.rows("SELECT name FROM schools").map { try $0.value("name", String.self) })
+            let plan = try SchoolListImport(existing: existing, incoming: schools, replacing: replacing)
+            for name in plan.removals {
+                try db.execute("DELETE FROM schools WHERE name = \(name)")
             }
-            var seen: Set<String> = []
-            for school in schools {
-                // Throwing here rolls back the whole import, the removals included.
-                guard seen.insert(school.name).inserted else { throw StoreErrors.duplicateSchool(school.name) }
-                _ = try db.execute("""
-                    INSERT INTO schools (name, district, address, contact, phone)
-                    VALUES (\(school.name), \(school.district), \(school.address), \(school.contact), \(school.phone))
-                    ON CONFLICT (name) DO UPDATE SET district = excluded.district, address = excluded.address,
-                        contact = excluded.contact, phone = excluded.phone
-                    """)
-            }
-            let updated = names.intersection(before).count
-            let counts = SchoolImportCounts(added: names.count - updated, updated: updated, removed: removed)
-            try Self.append(AuditEntry(actor: actor, action: .schoolsImport, detail: [
-                "mode": replacing ? "replace" : "merge", "added": String(counts.added), "updated": String(counts.updated),
-                "removed": String(counts.removed),
-            ]), in: db)
-            return counts
+            for school in plan.upserts { try Self.upsert(school, in: db) }
+            try Self.append(plan.auditEntry(actor: actor), in: db)
+            return plan.counts
         }
+    }
+
+    /// Writes a school, replacing the entry of the same name.
+    private static func upsert(_ school: SchoolInfo, in db: PostgresSession) throws {
+        try db.execute("""
+            INSERT INTO schools (name, district, address, contact, phone)
+            VALUES (\(school.name), \(school.district), \(school.address), \(school.contact), \(school.phone))
+            ON CONFLICT (name) DO UPDATE SET district = excluded.district, address = excluded.address,
+                contact = excluded.contact, phone = excluded.phone
+            """)
     }
 
     public func schools() throws -> [SchoolInfo] {
