@@ -23,7 +23,8 @@ extension Enroll {
             @OptionGroup var schemas: FormSchemaOptions
             @Argument(help: "Application id (or prefix) or collection number (district).") var application: String?
             @Flag(name: .long, help: "Every application in the store, into the --out directory.") var all = false
-            @Option(name: .long, help: "The district store directory (SQLite database and object store).") var store: String?
+            @Option(name: .long, help: ArgumentHelp("The district store: a directory (SQLite), or postgres://USER@HOST:PORT/DB with --objects.", valueName: "dir|url")) var store: String?
+            @Option(name: .long, help: ArgumentHelp("The objects directory of a PostgreSQL store. Default: $ENROLL_OBJECTS.", valueName: "dir")) var objects: String?
             @Option(name: .long, help: ArgumentHelp("A signed application bundle (station side).", valueName: "dir")) var bundle: String?
             @Option(name: .long, help: ArgumentHelp("The station's working directory, where the district's answers are kept.", valueName: "dir"))
             var stationDir: String?
@@ -47,7 +48,7 @@ extension Enroll {
                         report(try issuer.collectionForm(application, to: out))
                         return
                     }
-                    let printing = DistrictPrinting(store: try DistrictStore(directory: store!), catalog: catalog, issuer: issuer)
+                    let printing = DistrictPrinting(store: try openStore(store!, objects: objects), catalog: catalog, issuer: issuer)
                     if all {
                         let bar = ProgressBar(enabled: true)
                         let result = try printing.allCollectionForms(to: out) { done, total in bar.update(Int64(done), Int64(total)) }
@@ -117,7 +118,8 @@ extension Enroll {
             @Option(name: .long, help: "Directory of trusted .pub keys (the district's, the stations').") var trust: String?
             @Option(name: .long, help: "The printout's 编号 (collection number).") var number: String?
             @Option(name: .long, help: "The printout's 校验码.") var code: String?
-            @Option(name: .long, help: "The district store directory (SQLite database and object store).") var store: String?
+            @Option(name: .long, help: ArgumentHelp("The district store: a directory (SQLite), or postgres://USER@HOST:PORT/DB with --objects.", valueName: "dir|url")) var store: String?
+            @Option(name: .long, help: ArgumentHelp("The objects directory of a PostgreSQL store. Default: $ENROLL_OBJECTS.", valueName: "dir")) var objects: String?
 
             func validate() throws {
                 let byQR = qr != nil && trust != nil && number == nil && code == nil && store == nil
@@ -137,7 +139,7 @@ extension Enroll {
                             ? "\(seal.kind.title.zh) 编号 \(seal.number)，\(seal.childName)（\(seal.maskedID)），\(seal.district)\(seal.extra.isEmpty ? "" : "，\(seal.extra)")；由 \(signer) 于 \(seal.issuedAt) 签发，未被改动。"
                             : "\(seal.kind.title.en) number \(seal.number), \(seal.childName) (\(seal.maskedID)), \(seal.district)\(seal.extra.isEmpty ? "" : ", \(seal.extra)"); issued by \(signer) at \(seal.issuedAt), unaltered."))
                     } else if let number, let code, let store {
-                        let event = try PrintRegister(store: try DistrictStore(directory: store)).find(number: number, code: code)
+                        let event = try PrintRegister(store: try openStore(store, objects: objects)).find(number: number, code: code)
                         Terminal.out(Terminal.mark(zh ? "真实" : "GENUINE", good: true) + "  " + (zh
                             ? "编号 \(number) 的\(event.detail["kind"] ?? "")（校验码 \(event.detail["code"] ?? "")）由密钥 \(event.detail["keyId"] ?? "") 于 \(event.detail["issuedAt"] ?? "") 签发。"
                             : "Number \(number): \(event.detail["kind"] ?? "") with check code \(event.detail["code"] ?? "") was issued with key \(event.detail["keyId"] ?? "") at \(event.detail["issuedAt"] ?? "")."))
@@ -153,4 +155,10 @@ private func printed(_ seal: PrintSeal, to path: String, language: Language) {
     Terminal.out(language == .zh
         ? "已生成\(seal.kind.title.zh) \(path)：编号 \(seal.number)，校验码 \(seal.checkCode)。"
         : "Wrote the \(seal.kind.title.en.lowercased()) to \(path): number \(seal.number), check code \(seal.checkCode).")
+}
+
+/// Opens the store a print command names: a directory, or a PostgreSQL URL with its objects
+/// directory (`--objects`, else `ENROLL_OBJECTS`).
+private func openStore(_ location: String, objects: String?) throws -> DistrictStore {
+    try DistrictStore(location: location, objects: StoreOptions.objects(objects))
 }

@@ -60,7 +60,12 @@ struct StoreOptions: ParsableArguments {
     var location: String { store ?? ProcessInfo.processInfo.environment["ENROLL_STORE"] ?? "" }
 
     /// The objects directory: `--objects`, else `ENROLL_OBJECTS`.
-    var objectsLocation: String? { objects ?? ProcessInfo.processInfo.environment["ENROLL_OBJECTS"].flatMap { $0.isEmpty ? nil : $0 } }
+    var objectsLocation: String? { Self.objects(objects) }
+
+    /// An objects directory given on the command line, else `ENROLL_OBJECTS`.
+    static func objects(_ given: String?) -> String? {
+        given ?? ProcessInfo.processInfo.environment["ENROLL_OBJECTS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// Opens the store.
     func open() throws -> DistrictStore {
