@@ -83,6 +83,10 @@ public struct Form: Sendable {
     public let immutableFields: [JSONPointer]
     /// The revision kinds of its own (`x-enroll-revision-kinds`).
     public let revisionKinds: [RevisionKindRule]
+
+    /// The fields only a revision kind sets (Beijing 2025's `/authorization/granted`, by
+    /// 去授权 / 取消授权): no page shows them as inputs, and a plain revision carries them over.
+    public var kindOwnedFields: Set<JSONPointer> { Set(revisionKinds.flatMap { $0.sets.map(\.pointer) }) }
     /// When applications may be submitted (`x-enroll-windows`); empty: always.
     public let windows: [CollectionWindow]
     /// The texts a guardian accepts before 提交 (`x-enroll-notices`), read from their files.

@@ -157,6 +157,16 @@ public struct FormRenderer: Sendable {
         }
     }
 
+    /// Whether a field (or a section all of whose fields are) is set only by a revision kind:
+    /// not an input of any page (the kind's own revision writes it; see `Form.kindOwnedFields`).
+    private func isKindOwned(_ pattern: String) -> Bool {
+        let owned = Set(form.kindOwnedFields.map(\.description))
+        guard !owned.isEmpty else { return false }
+        if owned.contains(pattern) { return true }
+        let leaves = fields.filter { $0.pointer.hasPrefix(pattern + "/") && $0.type != "object" && $0.type != "array" }
+        return !leaves.isEmpty && leaves.allSatisfy { owned.contains($0.pointer) }
+    }
+
     private func text(zh: String, en: String) -> String { language == .zh ? zh : en }
 
     private func label(_ field: FormField) -> String { field.label.text(in: language) }
@@ -166,6 +176,7 @@ public struct FormRenderer: Sendable {
     }
 
     private func renderNode(_ node: Node, instance: [String], context: inout Context) -> HTML {
+        if isKindOwned(node.field.pointer) { return "" }
         let pointer = JSONPointer(tokens: instance).description
         let saved = context.disabled
         defer { context.disabled = saved }

@@ -96,7 +96,7 @@ struct DraftController {
         defer { received.removeFiles() }
         let etag = fixed ?? Int(received.fields.last(where: { $0.name == "_etag" })?.value ?? "") ?? -1
         let action = received.fields.last(where: { $0.name == "_action" })?.value ?? "save"
-        let controls = received.fields.filter { $0.name.hasPrefix("/") }
+        let controls = try carryingKindOwnedFields(received.fields.filter { $0.name.hasPrefix("/") }, form: form, header: header)
         let formJSON = FormFieldDecoder(form: form).formJSON(controls)
         let validator = FormValidator(form: form)
 
@@ -149,6 +149,28 @@ struct DraftController {
     }
 
     // MARK: Helpers
+
+    /// The submitted controls with the fields only a revision kind sets (`Form.kindOwnedFields`)
+    /// taken from the draft being continued, never from the request: the page shows no input
+    /// for them, so a plain revision keeps them as they were (a 去授权 stays granted) and a new
+    /// application has none.
+    private func carryingKindOwnedFields(
+        _ controls: [(name: String, value: String)], form: Form, header: BundleHeader
+    ) throws -> [(name: String, value: String)] {
+        let owned = form.kindOwnedFields
+        guard !owned.isEmpty else { return controls }
+        var kept = controls.filter { control in !owned.contains { $0.description == control.name } }
+        guard let draft = try drafts.load(header.applicationID), let previous = try? JSONParser.parse(draft.formJSON) else { return kept }
+        for pointer in owned.sorted(by: { $0.description < $1.description }) {
+            switch previous.value(at: pointer) {
+            case .bool(let value)?: kept.append((pointer.description, value ? "true" : "false"))
+            case .string(let value)?: kept.append((pointer.description, value))
+            case .number(let value)?: kept.append((pointer.description, value.description))
+            default: break
+            }
+        }
+        return kept
+    }
 
     private func form(_ id: String?) throws -> Form {
         guard let id, configuration.catalog.ids.contains(id) else { throw StationPage.notFound("表单") }
