@@ -51,7 +51,7 @@ machine="cpu: $(cpu_flags); $(swift --version 2>&1 | head -1)"
 # kind rounds: enough rounds for a stable count, few enough for valgrind's slowdown.
 kinds=("schema-forms 20" "schema-synthetic 5" "form-check 10" "bag-hash 3")
 
-count() { # kind rounds -> "instructions result"
+count() { # kind rounds -> "instructions result inputs"
   local kind=$1 rounds=$2 log out
   log="$work/$kind.log"
   out=$(SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*measuredRounds*' \
@@ -60,19 +60,19 @@ count() { # kind rounds -> "instructions result"
   local collected
   collected=$(sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p' "$log")
   [ -n "$collected" ] || { echo "guard: no instruction count for $kind in valgrind's output:" >&2; cat "$log" >&2; exit 2; }
-  echo "$collected $(echo "$out" | cut -f3)"
+  echo "$collected $(echo "$out" | cut -f3) $(echo "$out" | cut -f4)"
 }
 
 if [ "$update" = 1 ]; then
   {
     echo "# Instruction counts of bench/guard/check.sh ($(date -u +%F), enroll $(git -C "$root" rev-parse --short HEAD))"
     echo "# machine	$machine"
-    echo "# kind	rounds	instructions	per-round	result"
+    echo "# kind	rounds	instructions	per-round	result	inputs"
     for entry in "${kinds[@]}"; do
       read -r kind rounds <<<"$entry"
       measured=$(count "$kind" "$rounds")
-      read -r instructions result <<<"$measured"
-      printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$rounds" "$instructions" "$((instructions / rounds))" "$result"
+      read -r instructions result inputs <<<"$measured"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rounds" "$instructions" "$((instructions / rounds))" "$result" "$inputs"
     done
   } >"$baseline.new"
   mv "$baseline.new" "$baseline"
@@ -92,14 +92,17 @@ fi
 
 status=0
 printf '%-18s %16s %16s %9s\n' kind baseline now change
-while IFS=$'\t' read -r kind rounds instructions _ result; do
+while IFS=$'\t' read -r kind rounds instructions _ result inputs; do
   case "$kind" in '#'*|'') continue ;; esac
   measured=$(count "$kind" "$rounds")
-  read -r now now_result <<<"$measured"
+  read -r now now_result now_inputs <<<"$measured"
   change=$(awk -v a="$instructions" -v b="$now" 'BEGIN { printf "%+.2f", (b - a) * 100 / a }')
   verdict=""
   if awk -v c="$change" -v t="$tolerance" 'BEGIN { exit !(c > t) }'; then verdict="  SLOWER (more than +$tolerance%)"; status=1; fi
-  if [ "$now_result" != "$result" ]; then
+  if [ "$now_inputs" != "$inputs" ]; then
+    verdict="$verdict  $now_inputs inputs, baseline $inputs: the input set changed (SampleBundles/, bench/schema); review and --update"
+    status=1
+  elif [ "$now_result" != "$result" ]; then
     verdict="$verdict  result $now_result, baseline $result: the work itself changed; review and --update"
     status=1
   fi

@@ -79,6 +79,16 @@ public final class GuardWork: Sendable {
         }
     }
 
+    /// How many inputs a round of a piece of work takes (documents, bundles): a changed input
+    /// set changes the counts without any code change, so the guard compares it too.
+    public func inputCount(_ kind: Kind) -> Int {
+        switch kind {
+        case .schemaForms, .formCheck: documents.count
+        case .schemaSynthetic: synthetic?.documents.count ?? 0
+        case .bagHash: bundles.count
+        }
+    }
+
     /// Does one round of a piece of work.
     /// - Returns: A count that depends on the result (errors found, files hashed), so the
     ///   work cannot be optimised away and a changed outcome shows.

@@ -3,7 +3,7 @@
 // Runs one piece of the guard's work ROUNDS times, for bench/guard/check.sh to count its
 // instructions with `valgrind --tool=callgrind --toggle-collect='*measuredRounds*'`: only
 // the rounds are counted, not reading the inputs or starting the process. Prints the kind, the
-// rounds and the work's result count (the same every run, or the work changed).
+// rounds, the work's result count and its number of inputs (the same every run, or the work changed).
 import Foundation
 import GuardWork
 
@@ -31,7 +31,7 @@ guard arguments.count == 2, let kind = GuardWork.Kind(rawValue: arguments[0]), l
 do {
     let work = try GuardWork(repository: repository, synthetic: synthetic)
     let result = try measuredRounds(work, kind, rounds)
-    print("\(kind.rawValue)\t\(rounds)\t\(result)")
+    print("\(kind.rawValue)\t\(rounds)\t\(result)\t\(work.inputCount(kind))")
 } catch {
     FileHandle.standardError.write(Data("guard-count: \(error)\n".utf8))
     exit(1)
