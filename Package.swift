@@ -263,7 +263,7 @@ let package = Package(
         .testTarget(
             name: "DistrictWebTests",
             dependencies: [
-                "DistrictWeb", "EnrollCore", "SampleKit", "WebTestSupport",
+                "DistrictWeb", "EnrollCore", "SampleKit", "SheetKit", "WebTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

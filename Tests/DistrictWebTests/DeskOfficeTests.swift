@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SheetKit
 import Testing
 
 /// The admin's office work in the desk: importing an archive from the import directory with
@@ -80,6 +81,25 @@ import Testing
             let csv = try await admin.get("/admin/exports/applications.csv")
             #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.split(whereSeparator: \.isNewline).count == 3)
+
+            // The spreadsheet export: the workbook `enroll export xlsx --mask` writes, masked.
+            let xlsx = try await admin.get("/admin/exports/applications.xlsx")
+            #expect(xlsx.status == .ok)
+            #expect(xlsx.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(xlsx.headers[.cacheControl] == "no-store")
+            let workbook = dir("applications.xlsx")
+            try Data(xlsx.body.readableBytesView).write(to: URL(fileURLWithPath: workbook))
+            let reader = try XLSXReader(path: workbook)
+            var rows = 0
+            var cells: [String] = []
+            for sheet in reader.sheetNames {
+                try reader.forEachRow(of: sheet) { row in
+                    if row.number > 1 { rows += 1 }
+                    cells += row.cells.values.map { "\($0)" }
+                }
+            }
+            #expect(rows == 2, "one row per application")
+            #expect(!cells.isEmpty && !cells.contains { $0.contains(/[0-9]{17}[0-9X]/) }, "no full ID number in the masked workbook")
         }
         let written = try FileManager.default.contentsOfDirectory(atPath: dir("out"))
         #expect(written.count == 1 && written[0].hasPrefix("status-sample-station-") && written[0].hasSuffix(".tar.zst"))

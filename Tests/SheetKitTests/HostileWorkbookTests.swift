@@ -218,10 +218,13 @@ struct HostileWorkbookTests {
         let directory = try TemporaryDirectory()
         let text = directory.file("text.xlsx")
         _ = FileManager.default.createFile(atPath: text, contents: Data("姓名,身份证号\n".utf8))
-        guard case .archive(.corruptArchive) = readingError(text) else {
+        guard let refused = readingError(text), case .archive(.corruptArchive) = refused else {
             Issue.record("expected corruptArchive, got \(String(describing: readingError(text)))")
             return
         }
+        // The message says what happened and what to do, in each language.
+        #expect(refused.zh.contains("不是有效的 .xlsx") && refused.zh.contains("另存为 .xlsx"), "\(refused.zh)")
+        #expect(refused.en.contains("save it again as .xlsx"), "\(refused.en)")
 
         let noRels = directory.file("norels.xlsx")
         try writeZip(noRels, minimalWorkbook(rows: "").filter { $0.0 != "_rels/.rels" })

@@ -192,7 +192,10 @@ struct StationWebTests {
             let stored = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: record.path + "/" + BundleLayout.form))))
             #expect(stored == sample.document)
             #expect(DraftStore(stationDirectory: fixture.configuration.directory).list().isEmpty, "the draft became the bundle")
-            // The submitted application is read-only: no control of it can be edited.
+            // The submitted application is read-only: no control of it can be edited, and its
+            // photos are shown without an upload control.
+            #expect(!page.body.contains("type=\"file\""), "a submitted application offers no upload")
+            #expect(page.body.contains("class=\"thumbs\""), "its photos are shown")
             for control in Self.controls(page.body) {
                 #expect(Self.tag(withID: control.id, in: page.body)?.contains(" disabled") == true, "\(control.name) is disabled")
             }

@@ -105,6 +105,11 @@ class Registrar:
         self.scroll(element)
         tag = element.tag_name
         kind = element.get_attribute("type")
+        if element.get_attribute("readonly") is not None:
+            # A value the schema's conditions fix (a foreign child's 无): the page has set it.
+            assert element.get_attribute("value") == text, "%s is fixed to %r, the data says %r" % (
+                pointer, element.get_attribute("value"), text)
+            return
         if tag == "select":
             Select(element).select_by_value(text)
         elif kind == "checkbox":
@@ -125,6 +130,36 @@ class Registrar:
         return self.driver.find_element(By.ID, described).text if described else ""
 
 
+def foreign_child(registrar, form):
+    """The schema's foreign-child rules, applied in the page: a child whose 国籍 is not 中国 has
+    无 for each hukou field and a passport or permanent residence ID; back to 中国, 无 goes."""
+    driver = registrar.driver
+    nationality = registrar.labelled("/student/nationality")
+    if nationality.tag_name == "select":
+        choices = [o.get_attribute("value") for o in Select(nationality).options]
+    else:
+        listed = nationality.get_attribute("list")
+        choices = [o.get_attribute("value") for o in driver.find_elements(By.CSS_SELECTOR, "#%s option" % listed)] if listed else []
+    other = next((c for c in choices if c not in ("", "中国")), "法国")
+    registrar.fill("/student/nationality", other)
+    for pointer in ["/hukou/province", "/hukou/address", "/hukou/type"]:
+        registrar.include_section(pointer)
+        element = registrar.control(pointer)
+        assert element.get_attribute("value") == "无", "%s of a foreign child is %r" % (pointer, element.get_attribute("value"))
+    id_types = [o.get_attribute("value") for o in Select(registrar.control("/student/idType")).options
+                if o.get_attribute("value") and not o.get_property("disabled")]
+    assert sorted(id_types) == sorted(["护照", "外国人永久居留身份证"]), id_types
+    registrar.scroll(registrar.control("/hukou/province"))
+    registrar.shot(form + "-0-foreign-child")
+    registrar.fill("/student/nationality", "中国")
+    assert registrar.control("/hukou/province").get_attribute("value") == "", "无 is not a Chinese child's province"
+    assert registrar.control("/hukou/address").get_attribute("value") == "", "the 无 the page put in is taken out"
+    assert registrar.control("/hukou/address").get_attribute("readonly") is None
+    assert "居民身份证" in [o.get_attribute("value") for o in Select(registrar.control("/student/idType")).options
+                          if not o.get_property("disabled")]
+    print("browser: %s applies the foreign-child rules in the page" % form)
+
+
 def run_form(registrar, args, form):
     driver = registrar.driver
     bundle = glob.glob(os.path.join(args.samples, form, "*"))[0]
@@ -133,6 +168,9 @@ def run_form(registrar, args, form):
     driver.get(args.url + "/forms/%s/new" % form)
     assert "http" not in (driver.find_element(By.CSS_SELECTOR, "link[rel=stylesheet]").get_attribute("href") or "").replace(args.url, "")
     registrar.shot(form + "-1-empty")
+
+    if registrar.control("/hukou/province") is not None and registrar.control("/hukou/province").get_attribute("data-limits"):
+        foreign_child(registrar, form)
 
     fields = list(leaves(document))
     id_pointer = "/student/idNumber"

@@ -7,7 +7,8 @@ import NIOCore
 
 /// The office's import and export work, for admins: import a transfer archive from the
 /// import directory (in the background, with progress and the import report), write the
-/// status archive for a station or all, and the application exports (JSON, CSV), masked.
+/// status archive for a station or all, and the application exports (JSON, CSV and the .xlsx
+/// workbook of `enroll export xlsx`), masked.
 struct OfficeController {
     let configuration: DeskConfiguration
     let jobs: ImportJobs
@@ -19,6 +20,7 @@ struct OfficeController {
         group.post("office/status-export", use: statusExport)
         group.get("exports/applications.json", use: exportJSON)
         group.get("exports/applications.csv", use: exportCSV)
+        group.get("exports/applications.xlsx", use: exportXLSX)
     }
 
     func office() throws -> DeskConfiguration.OfficeSetup {
@@ -58,7 +60,8 @@ struct OfficeController {
                 <select id="station" name="station"><option value="">全部 / all</option>\(stations)</select> \
                 <button type="submit">导出 / Export</button></form></section>\
                 <section id="exports"><h2>数据导出（已遮蔽）/ Exports (masked)</h2><ul>\
-                <li><a href="/admin/exports/applications.json">applications.json</a></li><li><a href="/admin/exports/applications.csv">applications.csv</a></li></ul></section></main>
+                <li><a href="/admin/exports/applications.json">applications.json</a></li><li><a href="/admin/exports/applications.csv">applications.csv</a></li>\
+                <li><a href="/admin/exports/applications.xlsx">applications.xlsx</a>（Excel，身份证号与电话为文本 / ID numbers and phones as text）</li></ul></section></main>
                 """)
         return DeskResponse.html(page)
     }
@@ -136,6 +139,16 @@ struct OfficeController {
         return Self.download(ApplicationExport.csv(try store.exportRows(), masked: true), type: "text/csv; charset=utf-8", name: "applications.csv")
     }
 
+    /// The workbook `enroll export xlsx --mask` writes (``FileDownload``: built in a private
+    /// temporary directory that is removed before the response leaves).
+    @Sendable func exportXLSX(_ request: Request, context: DeskContext) async throws -> Response {
+        let (_, store) = try context.signedIn()
+        return try FileDownload.response(in: NSTemporaryDirectory(), contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") { path in
+            _ = try ApplicationWorkbook.write(from: store, catalog: configuration.catalog, to: path, options: ApplicationWorkbook.Options(masked: true))
+            return "applications.xlsx"
+        }
+    }
+
     /// A station name as part of a file name: letters, digits, `.`, `_`, `-`; anything else `_`.
     static func fileSafe(_ text: String) -> String {
         String(text.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) ? Character($0) : "_" })
@@ -173,11 +186,18 @@ actor ImportJobs {
 
     func job(_ id: UUID) -> Job? { jobs[id] }
 
-    func progressed(_ id: UUID) { jobs[id]?.processed += 1 }
+    /// Counts one bundle done. The importer's callback reaches the actor through a task of its
+    /// own, so a count may arrive after ``finish(_:report:failure:)``: a finished job keeps the
+    /// report's count.
+    func progressed(_ id: UUID) {
+        guard let job = jobs[id], job.report == nil, job.failure == nil else { return }
+        jobs[id]?.processed += 1
+    }
 
     func finish(_ id: UUID, report: ImportReport?, failure: Diagnostic?) {
         jobs[id]?.report = report
         jobs[id]?.failure = failure
+        if let report { jobs[id]?.processed = report.items.count }
     }
 
     /// Starts an import in the background (the library's ``Importer``, the same as

@@ -23,7 +23,7 @@ public enum WebAssets {
     legend h3 { font-size: 1rem; }
     .fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: .6rem 1rem; }
     .fields > fieldset, .fields > .cond > fieldset, .fields > .attachment { grid-column: 1 / -1; }
-    .field label { display: block; font-size: .92rem; color: var(--muted); }
+    .field label, .field .slot-name { display: block; font-size: .92rem; color: var(--muted); margin: 0; }
     .field.check { display: flex; gap: .5rem; align-items: center; }
     .field.check label { display: inline; color: var(--ink); }
     input[type=text], input[type=tel], input[type=date], select, textarea { width: 100%; padding: .45rem .5rem; font: inherit; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
@@ -39,8 +39,8 @@ public enum WebAssets {
     .notice { border: 2px solid var(--ok); background: #f2fbf4; padding: .5rem 1rem; border-radius: 6px; margin-bottom: 1rem; }
     .thumbs { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem; }
     .thumbs img { max-width: 8rem; max-height: 8rem; border: 1px solid var(--line); display: block; }
-    .actions { position: sticky; bottom: 0; background: var(--bg); padding: .6rem 0; display: flex; gap: .8rem; border-top: 1px solid var(--line); }
-    button, .button { font: inherit; padding: .5rem 1.2rem; border-radius: 4px; border: 1px solid var(--accent); background: #fff; color: var(--accent); cursor: pointer; text-decoration: none; display: inline-block; }
+    .actions { position: sticky; bottom: 0; background: var(--bg); padding: .6rem 0; display: flex; flex-wrap: wrap; gap: .8rem; border-top: 1px solid var(--line); }
+    button, .button { font: inherit; padding: .5rem 1.2rem; border-radius: 4px; border: 1px solid var(--accent); background: #fff; color: var(--accent); cursor: pointer; text-decoration: none; display: inline-block; white-space: nowrap; }
     button.primary { background: var(--accent); color: #fff; }
     table { border-collapse: collapse; width: 100%; background: #fff; }
     th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; font-size: .92rem; }
@@ -103,6 +103,54 @@ public enum WebAssets {
           if (box.checked && !hidden) { applyReveals(section); }
         });
         applyReveals(form);
+        applyLimits();
+      }
+      // A field's values under the schema's conditions (data-limits, FormConditions.limits): a
+      // foreign child's hukou fields become 无 and its document choices shrink. A rule counts
+      // only once every field it reads has a value.
+      function ruleHolds(rule) {
+        return rule.when.every(function (c) {
+          var v = valueOf(c.pointer);
+          if (v === null) { return false; }
+          return (c.values.indexOf(v) >= 0) !== c.negated;
+        });
+      }
+      function applyLimits() {
+        form.querySelectorAll("[data-limits]").forEach(function (c) {
+          if (c.disabled) { return; }
+          var fixed = null, allowed = null, excluded = [];
+          JSON.parse(c.getAttribute("data-limits")).filter(ruleHolds).forEach(function (rule) {
+            if (rule.fixed !== undefined && rule.fixed !== null) { fixed = rule.fixed; }
+            if (rule.allowed) {
+              allowed = allowed === null ? rule.allowed.slice() : allowed.filter(function (v) { return rule.allowed.indexOf(v) >= 0; });
+            }
+            if (rule.excluded) { excluded = excluded.concat(rule.excluded); }
+          });
+          var fine = function (v) {
+            if (fixed !== null) { return v === fixed; }
+            return (allowed === null || allowed.indexOf(v) >= 0) && excluded.indexOf(v) < 0;
+          };
+          if (c.tagName === "SELECT") {
+            if (fixed !== null && !Array.prototype.some.call(c.options, function (o) { return o.value === fixed; })) {
+              c.add(new Option(fixed, fixed));
+            }
+            Array.prototype.forEach.call(c.options, function (o) {
+              if (o.value === "") { return; }
+              o.hidden = o.disabled = !fine(o.value);
+            });
+            if (fixed !== null) { c.value = fixed; } else if (c.value !== "" && !fine(c.value)) { c.value = ""; }
+          } else if (c.type === "checkbox") {
+            if (fixed !== null) { c.checked = c.value === fixed; }
+          } else if (fixed !== null) {
+            c.value = fixed;
+            c.readOnly = true;
+            c.setAttribute("data-fixed", fixed);
+          } else if (c.hasAttribute("data-fixed")) {
+            if (c.value === c.getAttribute("data-fixed")) { c.value = ""; }
+            c.readOnly = false;
+            c.removeAttribute("data-fixed");
+          }
+        });
       }
       function applyReveals(root) {
         root.querySelectorAll("[data-show-pointer]").forEach(function (el) {

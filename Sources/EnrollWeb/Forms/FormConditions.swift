@@ -61,6 +61,28 @@ public struct FieldCondition: Sendable, Hashable, Codable {
     }
 }
 
+/// What a field may hold while every one of `when` holds: one fixed value, a list of allowed
+/// values, or values it must not take. The page applies it only once every condition's field has
+/// a value (an unanswered 国籍 fixes nothing); the engine judges the same rule at 提交 either way.
+public struct FieldLimit: Sendable, Hashable, Codable {
+    /// The conditions, all of which must hold.
+    public var when: [FieldCondition]
+    /// The one value the field takes (`const`).
+    public var fixed: String?
+    /// The values the field may take (`enum`).
+    public var allowed: [String]?
+    /// Values the field must not take (`not: {const}`).
+    public var excluded: [String]?
+
+    /// Creates a limit.
+    public init(when: [FieldCondition], fixed: String? = nil, allowed: [String]? = nil, excluded: [String]? = nil) {
+        self.when = when
+        self.fixed = fixed
+        self.allowed = allowed
+        self.excluded = excluded
+    }
+}
+
 /// Where a form's conditions show and hide parts of the page, read from the schema's own
 /// `if`/`then`/`else` (docs/FORMS.md): the same conditions the engine checks at 提交.
 public struct FormConditions: Sendable {
@@ -71,6 +93,10 @@ public struct FormConditions: Sendable {
     public var hiddenWhen: [String: FieldCondition] = [:]
     /// Optional sections required while a condition holds (`then`/`else: {"required": [SECTION]}`).
     public var requiredWhen: [String: FieldCondition] = [:]
+    /// The values a field may take while conditions hold (`then`/`else` giving the field a
+    /// `const`, an `enum` or a `not: {const}`), by the field's pointer: a foreign child's hukou
+    /// fields are 无 and its document a passport or a permanent residence ID.
+    public var limits: [String: [FieldLimit]] = [:]
 
     /// Reads the conditions of a form.
     public init(form: Form) {
@@ -91,6 +117,49 @@ public struct FormConditions: Sendable {
                 negated.negated.toggle()
                 requiredWhen["/" + name] = negated
             }
+        }
+        collectConditionalLimits(document, path: [])
+    }
+
+    /// Finds every `if` that applies to an object of the instance (a section, a top-level
+    /// `allOf`) and records what its `then` and `else` say of the fields' values. Items of
+    /// arrays are left to the engine at 提交 (no form conditions a value inside one).
+    private mutating func collectConditionalLimits(_ node: JSONValue, path: [String]) {
+        guard node.objectValue != nil else { return }
+        if let condition = node["if"].flatMap({ FieldCondition.parse($0, base: path) }) {
+            var otherwise = condition
+            otherwise.negated.toggle()
+            if let then = node["then"] { collectLimits(then, path: path, when: [condition]) }
+            if let orElse = node["else"] { collectLimits(orElse, path: path, when: [otherwise]) }
+        }
+        for item in node["allOf"]?.arrayValue ?? [] {
+            collectConditionalLimits(item, path: path)
+        }
+        for (name, child) in node["properties"]?.objectValue ?? JSONObject() {
+            collectConditionalLimits(child, path: path + [name])
+        }
+    }
+
+    private mutating func collectLimits(_ node: JSONValue, path: [String], when conditions: [FieldCondition]) {
+        for (name, child) in node["properties"]?.objectValue ?? JSONObject() {
+            let pointer = JSONPointer(tokens: path + [name]).description
+            var limit = FieldLimit(when: conditions)
+            if let constant = child["const"] { limit.fixed = FieldCondition.text(constant) }
+            if let options = child["enum"]?.arrayValue { limit.allowed = options.map(FieldCondition.text) }
+            if let constant = child["not"]?["const"] { limit.excluded = [FieldCondition.text(constant)] }
+            if limit.fixed != nil || limit.allowed != nil || limit.excluded != nil {
+                limits[pointer, default: []].append(limit)
+            }
+            collectLimits(child, path: path + [name], when: conditions)
+        }
+        if let condition = node["if"].flatMap({ FieldCondition.parse($0, base: path) }) {
+            var otherwise = condition
+            otherwise.negated.toggle()
+            if let then = node["then"] { collectLimits(then, path: path, when: conditions + [condition]) }
+            if let orElse = node["else"] { collectLimits(orElse, path: path, when: conditions + [otherwise]) }
+        }
+        for item in node["allOf"]?.arrayValue ?? [] {
+            collectLimits(item, path: path, when: conditions)
         }
     }
 

@@ -299,6 +299,10 @@ public struct FormRenderer: Sendable {
         if field.required { common += " aria-required=\"true\"" }
         if !messages.isEmpty { common += " aria-invalid=\"true\" aria-describedby=\"\(id)-msg\"" }
         if context.readOnly || context.disabled { common += " disabled" }
+        if !context.readOnly, let limits = conditions.limits[pointer] {
+            let rules = (try? String(decoding: JSONEncoder().encode(limits), as: UTF8.self)) ?? "[]"
+            common += " data-limits=\"\(rules)\""
+        }
         let last = pointer.split(separator: "/").last.map(String.init) ?? ""
         let control: HTML
         if let options = field.options, !options.isEmpty {
@@ -367,6 +371,15 @@ public struct FormRenderer: Sendable {
                 <li><img src="\(file.url)" alt="\(slot.label.text(in: language)) \(file.name)">\
                 \(context.readOnly ? "" : HTML("<input type=\"checkbox\" id=\"\(removeID)\" name=\"remove:\(slot.id)/\(file.name)\" value=\"true\"> <label for=\"\(removeID)\">\(text(zh: "删除", en: "Remove"))</label>"))</li>
                 """
+            }
+            if context.readOnly {
+                // A submitted application's photos are shown, not offered for replacing.
+                let none: HTML = present.isEmpty ? HTML("<p class=\"hint\">\(text(zh: "未附", en: "None attached"))</p>") : ""
+                slots += """
+                <div class="field attachment" id="\(id)"><p class="slot-name">\(slot.label.text(in: language))</p>\
+                \(none)<ul class="thumbs">\(thumbs)</ul></div>
+                """
+                continue
             }
             slots += """
             <div class="field attachment\(messages.isEmpty ? "" : " invalid")">\

@@ -31,9 +31,9 @@ public enum PrintDownload {
             """
     }
 
-    /// Writes a document with `write` into a private temporary directory under `directory`,
-    /// and answers it as `application/pdf` to download (`Content-Disposition: attachment` with
-    /// an ASCII-safe ``fileName(_:number:)``), never cached.
+    /// Writes a document with `write` and answers it as `application/pdf` to download
+    /// (``FileDownload``: a private temporary file, removed before the response leaves), named
+    /// ``fileName(_:number:)``.
     /// - Parameters:
     ///   - directory: Where the temporary directory (mode 0700) is made; it is removed afterwards.
     ///   - kind: The document, for the file name.
@@ -41,30 +41,9 @@ public enum PrintDownload {
     ///     ``DistrictPrinting`` call) and returns its seal.
     /// - Throws: what `write` throws; `io.*` when the temporary file cannot be made or read.
     public static func response(in directory: String, kind: PrintedDocumentKind, _ write: (String) throws -> PrintSeal) throws -> Response {
-        let folder = directory + "/print-" + UUID().uuidString.lowercased()
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw EnrollError.io(
-                .ioFailed, Location(file: folder), zh: "无法创建打印用的临时目录：\(error)", en: "Cannot create the temporary directory for printing: \(error)")
+        try FileDownload.response(in: directory, contentType: "application/pdf") { path in
+            fileName(kind, number: try write(path).number)
         }
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/document.pdf"
-        let seal = try write(path)
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw EnrollError.io(.ioFailed, Location(file: path), zh: "无法读回刚生成的 PDF：\(error)", en: "Cannot read back the PDF just written: \(error)")
-        }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "application/pdf",
-                .contentDisposition: "attachment; filename=\"\(fileName(kind, number: seal.number))\"",
-                .cacheControl: "no-store",
-            ],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// The download's file name, `<kind>-<number>.pdf`, with every character outside

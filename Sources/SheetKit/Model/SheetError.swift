@@ -373,7 +373,7 @@ extension SheetError: CustomStringConvertible {
             case .emptySheet:
                 return "is empty; the first row must hold the column headers."
             case .archive(let error):
-                return "The workbook's zip container was refused: \(error)"
+                return "The workbook's zip container was refused: \(error). \(Self.archiveRemedyEN(error))"
             case .xml(let part, _, let error):
                 return "part '\(part)' of the workbook was refused: \(error)"
             }
@@ -449,11 +449,55 @@ extension SheetError: CustomStringConvertible {
             case .emptySheet:
                 return "是空的；第一行必须是列标题。"
             case .archive(let error):
-                return "工作簿的 zip 容器被拒绝：\(error)"
+                return "\(Self.archiveProblemZH(error))\(Self.archiveRemedyZH(error))（详情：\(error)）"
             case .xml(let part, _, let error):
                 return "工作簿部件“\(part)”被拒绝：\(error.chineseDescription)"
             }
         }()
+    }
+}
+
+extension SheetError {
+    /// Whether a zip failure happened while writing a workbook (the file system's fault) rather
+    /// than while reading one (the file's).
+    private static func isWriting(_ error: ArchiveError) -> Bool {
+        switch error {
+        case .targetExists, .writerClosed, .sourceNotRegularFile, .sourceSizeChanged, .io: true
+        default: false
+        }
+    }
+
+    private static func archiveRemedyEN(_ error: ArchiveError) -> String {
+        switch error {
+        case .targetExists: "Choose another file name or remove the existing file."
+        case _ where isWriting(error): "Check that the folder exists, is writable and has free space, then try again."
+        default: "Open the file in Excel or LibreOffice, save it again as .xlsx (Excel Workbook), and retry."
+        }
+    }
+
+    /// What went wrong with a workbook's zip container, in Chinese (ArchiveKit's own text is
+    /// English; it follows as the detail).
+    private static func archiveProblemZH(_ error: ArchiveError) -> String {
+        switch error {
+        case .targetExists(let path): "文件“\(path)”已存在，未覆盖。"
+        case .writerClosed, .sourceNotRegularFile, .sourceSizeChanged: "写入工作簿失败。"
+        case .io(let operation, let path, let code): "\(operation) “\(path)” 失败：\(String(cString: strerror(code)))（errno \(code)）。"
+        case .tooManyEntries, .entryTooLarge, .totalSizeExceeded, .compressionRatioExceeded:
+            "工作簿解压后过大或条目过多（可能是恶意构造的压缩包），已拒绝，未导入任何内容。"
+        case .unsafePath(let entry, _), .invalidUTF8Name(let entry, _), .unsupportedEntryType(let entry, _),
+             .duplicateEntry(let entry), .nameCollision(let entry, _), .pathConflict(let entry, _),
+             .outsideRequiredRoot(let entry, _):
+            "工作簿中的条目“\(entry)”名称不安全或重复，已拒绝，未导入任何内容。"
+        default: "文件不是有效的 .xlsx 压缩包，或已损坏、不完整，未导入任何内容。"
+        }
+    }
+
+    private static func archiveRemedyZH(_ error: ArchiveError) -> String {
+        switch error {
+        case .targetExists: "请换一个文件名，或先删除已有文件。"
+        case _ where isWriting(error): "请确认目录存在、可写且有剩余空间，然后重试。"
+        default: "请用 Excel 或 LibreOffice 打开该文件，另存为 .xlsx（Excel 工作簿）后重试。"
+        }
     }
 }
 
