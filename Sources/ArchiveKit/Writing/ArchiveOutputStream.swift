@@ -12,6 +12,15 @@ public protocol ArchiveOutputStream: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
     /// Ends the stream: writes out whatever it still holds.
     func finish() throws
+    /// The archive is abandoned (cancelled, failed or released uncommitted): stop, and write
+    /// nothing more. Called before the writer closes its file; a stream with a thread of its
+    /// own (``BackgroundOutputStream``) returns only once that thread has stopped.
+    func abandon()
+}
+
+extension ArchiveOutputStream {
+    /// Nothing to stop: the stream works only inside ``write(_:)`` and ``finish()``.
+    public func abandon() {}
 }
 
 /// Builds the ``ArchiveOutputStream`` of an archive from the function that writes bytes to

@@ -172,6 +172,8 @@ public final class ArchiveWriter {
     }
 
     deinit {
+        // A stream with a thread of its own stops before the file it writes to is closed.
+        if !committed { frames?.abandonStream() }
         if let handle {
             // archive_write_free closes the archive first; its output goes to the temporary
             // file, which is removed below unless the archive was committed.
@@ -355,6 +357,7 @@ public final class ArchiveWriter {
     /// Abandons the archive: frees the handle and removes the temporary file now rather
     /// than when the writer is released. Further calls throw ``ArchiveError/writerClosed(path:)``.
     public func cancel() {
+        if !committed { frames?.abandonStream() }
         if let handle { archive_write_free(handle) }
         handle = nil
         if fd >= 0 { close(fd) }

@@ -128,6 +128,12 @@ final class ZstdFrameWriter {
         try Self.passing { try stream.finish() }
     }
 
+    /// Stops the output stream, if there is one, before the file is closed (the archive is
+    /// abandoned).
+    func abandonStream() {
+        stream?.abandon()
+    }
+
     private func flushOutput() throws(ArchiveError) {
         guard outputCount > 0 else { return }
         let block = UnsafeRawBufferPointer(rebasing: output[..<outputCount])

@@ -60,9 +60,13 @@ public enum ArchiveEncryption {
         return recipients
     }
 
-    /// The output encoding that encrypts an archive to `recipients` while it is written.
+    /// The output encoding that encrypts an archive to `recipients` while it is written. The
+    /// encryption runs on a thread of its own (``BackgroundOutputStream``), beside the zstd
+    /// compression that feeds it, so it adds little to the time a pack takes.
     static func encoding(to recipients: [AgeRecipient]) -> ArchiveOutputEncoding {
-        ArchiveOutputEncoding { file in EncryptingStream(try AgeEncryptor(recipients: recipients, sink: file)) }
+        ArchiveOutputEncoding { file in
+            BackgroundOutputStream(EncryptingStream(try AgeEncryptor(recipients: recipients, sink: file)))
+        }
     }
 
     /// Opens a reader for the archive at `path`, decrypting it while streaming when it is an
@@ -84,9 +88,13 @@ public enum ArchiveEncryption {
             }
         }
         let decryptor = try openDecryptor(path, identities: identities)
+        // The payload is decrypted ahead on a thread of its own, beside the decompression and
+        // the hashing that consume it; a chunk still reaches libarchive only once its tag was
+        // verified, and an error keeps its place in the stream.
+        let ahead = ReadAhead { buffer in try decryptor.read(into: buffer) }
         do {
             let reader = try ArchiveReader(streamNamed: path, limits: limits, root: root) { buffer in
-                try decryptor.read(into: buffer)
+                try ahead.read(into: buffer)
             }
             return (reader, true)
         } catch {
