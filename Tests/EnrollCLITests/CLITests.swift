@@ -274,6 +274,115 @@ struct KilledImportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/killed/tmp").isEmpty)
     }
 
+    /// One value from psql (`-tA`), trimmed.
+    static func psqlValue(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
+        return try CLITests.collect(process).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits (up to a minute) until `condition` holds.
+    static func waitUntil(_ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while try !condition() {
+            if Date() > deadline {
+                Issue.record("timed out waiting until \(what)")
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// `enroll store push` killed half way (issue #18), then pushed again: the city store ends
+    /// as one uninterrupted push leaves it. Deterministic, not timed: a psql session holds the
+    /// advisory lock of the 21st application the push takes (they go in collection-number
+    /// order), so the push is known to have committed exactly 20 when it is seen waiting, and is
+    /// killed there. A push that has to refuse an application exits 1.
+    @Test func aKilledPushIsFinishedByPushingAgain() throws {
+        guard let admin = ProcessInfo.processInfo.environment["ENROLL_TEST_POSTGRES"], let base = admin.range(of: "/", options: .backwards) else {
+            Issue.record("ENROLL_TEST_POSTGRES is not set: start a cluster with eval \"$(bash scripts/pg-cluster.sh start)\", or run make test")
+            return
+        }
+        let database = "enroll_push_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = String(admin[..<base.lowerBound]) + "/" + database
+        #expect(try CLITests.psql(admin, "CREATE DATABASE \(database)").status == 0)
+        defer { _ = try? CLITests.psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+        let dir = NSTemporaryDirectory() + "enroll-kill-push-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try cli.enroll(["keys", "generate", "--out", "trust", "--name", "st"], in: dir).status == 0)
+        for (out, seed) in [("day", "7"), ("other-day", "8")] {
+            let made = try cli.enroll(["sample", "generate", "--form", "harbin-public-primary-2024", "--count", out == "day" ? "40" : "3",
+                                       "--out", out, "--key", "trust/st.sec", "--small", "--seed", seed], in: dir)
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        // The district's export before it is set to serve one district (a served store exports
+        // that district's applications; the city store exports every district's).
+        var everything = ""
+        for (store, source, district) in [("district", "day", "香坊区"), ("other", "other-day", "道里区")] {
+            let imported = try cli.enroll(["import", source, "--store", store, "--trust", "trust", "--format", "json"], in: dir)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            if store == "district" { everything = try export(dir + "/district", in: dir) }
+            #expect(try cli.enroll(["store", "init", "--store", store, "--district", district], in: dir).status == 0)
+        }
+        #expect(try cli.enroll(["store", "migrate", "--store", url], in: dir).status == 0)
+        let listed = try CLITests.runPython(
+            "import sqlite3, sys\nfor (i,) in sqlite3.connect(sys.argv[1]).execute('SELECT id FROM applications ORDER BY collection_number'): print(i)",
+            [dir + "/district/district.sqlite"])
+        let ids = listed.stdout.split(separator: "\n").map(String.init)
+        try #require(ids.count == 40, "\(listed.stdout)\(listed.stderr)")
+
+        // A session holds the 21st application's lock, as a writer of the city store would.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["psql", "-X", "-q", "-d", url, "-c", "SELECT pg_advisory_lock(1, hashtext('\(ids[20])'))", "-c", "SELECT pg_sleep(120)"]
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        try Self.waitUntil("the psql session holds the lock") {
+            try Self.psqlValue(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == "1"
+        }
+
+        let push = ["store", "push", "--from", "district", "--to", url, "--objects", "city-objects", "--lang", "en"]
+        let pushing = Process()
+        pushing.executableURL = URL(fileURLWithPath: CLITests.binary)
+        pushing.arguments = push
+        pushing.currentDirectoryURL = URL(fileURLWithPath: dir)
+        pushing.standardOutput = FileHandle.nullDevice
+        pushing.standardError = FileHandle.nullDevice
+        try pushing.run()
+        try Self.waitUntil("the push waits for the 21st application") {
+            try Self.psqlValue(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == "1"
+        }
+        kill(pushing.processIdentifier, SIGKILL)
+        pushing.waitUntilExit()
+        #expect(pushing.terminationReason == .uncaughtSignal, "the push was killed, not finished")
+        // The holder's session ends (psql itself waits out its query), which frees the lock.
+        _ = try Self.psqlValue(url, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        holder.waitUntilExit()
+        #expect(try Self.psqlValue(url, "SELECT count(*) FROM applications") == "20", "the 20 pushed before the kill are committed, nothing else")
+
+        // Pushing again finishes the job; the city store holds what the district's store holds.
+        let resumed = try cli.enroll(push, in: dir)
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("New applications: 20, updated: 0"), "\(resumed.stdout)")
+        let city = try cli.enroll(["export", "json", "--store", url, "--objects", "city-objects"], in: dir)
+        #expect(city.status == 0, "\(city.stderr)")
+        #expect(city.stdout == everything, "the city store equals the district's after the resumed push")
+        let cityObjects = try FileManager.default.subpathsOfDirectory(atPath: dir + "/city-objects").filter { $0.count > 3 && !$0.hasPrefix(".tmp") }.count
+        #expect(cityObjects == (try objectCount(dir + "/district")))
+        let again = try cli.enroll(push, in: dir)
+        #expect(again.status == 0 && again.stdout.contains("New applications: 0, updated: 0; new revisions: 0"), "\(again.stdout)")
+
+        // Another district whose collection numbers are already taken in the city store: each
+        // such application is refused, listed, and the push exits 1.
+        let refused = try cli.enroll(["store", "push", "--from", "other", "--to", url, "--objects", "city-objects", "--lang", "en"], in: dir)
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stdout.contains("belongs to another application"), "\(refused.stdout)")
+    }
+
     /// The same on a PostgreSQL city store (issue #18), through `--store postgres://…`: killed
     /// imports re-run to the store one uninterrupted import gives (compared with SQLite's).
     /// Needs the server `ENROLL_TEST_POSTGRES` names (`make test` starts one).

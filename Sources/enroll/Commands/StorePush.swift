@@ -8,7 +8,7 @@ extension Enroll.Store {
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send a district's store into the city store on PostgreSQL. 把区县数据库推送到全市库。",
-            discussion: "Applications, revisions, decisions, audit events and objects; what the city store has already is left as it is. Safe to run again, and to re-run after an interrupted push.")
+            discussion: "Applications, revisions, decisions, audit events and objects; what the city store has already is left as it is. Safe to run again, and to re-run after an interrupted push. Exit status 1 when an application was refused (each is listed).")
         @OptionGroup var common: CommonOptions
         @Option(name: .long, help: ArgumentHelp("The district store directory (SQLite).", valueName: "dir")) var from: String
         @Option(name: .long, help: ArgumentHelp("The city store: postgres://USER@HOST:PORT/DB.", valueName: "url")) var to: String
@@ -25,13 +25,19 @@ extension Enroll.Store {
                 let city = try DistrictStore(location: to, objects: objects)
                 guard let target = city.backend as? PostgreSQLBackend else { return }
                 let report = try target.push(from: source, actor: actor)
-                if common.format != .text { Terminal.json(report); return }
+                if common.format != .text {
+                    Terminal.json(report)
+                    if !report.refused.isEmpty { throw ExitCode(ExitStatus.invalid.rawValue) }
+                    return
+                }
                 Terminal.out(common.language == .zh
                     ? "新申请 \(report.newApplications) 个，更新 \(report.updatedApplications) 个；新版本 \(report.newRevisions) 个，新日志 \(report.newEvents) 条，新文件 \(report.newObjects) 个。"
                     : "New applications: \(report.newApplications), updated: \(report.updatedApplications); new revisions: \(report.newRevisions), new audit events: \(report.newEvents), new objects: \(report.newObjects).")
                 for problem in report.refused {
                     Terminal.out(common.language == .zh ? problem.zh : problem.en)
                 }
+                // A push that left applications behind is not a success: scripts must see it.
+                if !report.refused.isEmpty { throw ExitCode(ExitStatus.invalid.rawValue) }
             }
         }
     }
