@@ -60,6 +60,25 @@ struct StoreSheetsTests {
         try district.store.forEachExportRow(ExportQuery(form: "harbin-public-primary-2024")) { onlyHarbin.append($0.summary.form) }
         #expect(onlyHarbin == ["harbin-public-primary-2024"])
 
+        // The streamed JSON export (what `enroll export json` writes) is the in-memory one's
+        // text, masked and not, after a decision with reasons.
+        for masked in [false, true] {
+            let path = dir.path + "/export-\(masked).json"
+            let output = try StreamedOutput(creatingAt: path)
+            try ApplicationExport.writeJSON(from: district.store, masked: masked, to: output)
+            #expect(!FileManager.default.fileExists(atPath: path), "nothing under the name before commit")
+            try output.commit()
+            let written = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(written == ApplicationExport.json(try district.store.exportRows(), masked: masked))
+        }
+        let abandoned = dir.path + "/abandoned.json"
+        do {
+            let output = try StreamedOutput(creatingAt: abandoned)
+            try output.write("[")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("abandoned") }.isEmpty,
+                "an output never committed leaves no file, not even its temporary one")
+
         // An error from the caller stops the reading and comes out as it was thrown.
         struct Stop: Error {}
         var seen = 0

@@ -19,18 +19,37 @@ public enum ApplicationExport {
     ///     and the numbers a reviewer's reasons quote (`Privacy.maskText`).
     /// - Returns: The JSON text with a final newline.
     public static func json(_ rows: [ExportRow], masked: Bool) -> String {
-        let array = JSONValue.array(rows.map { row in
-            let s = row.summary
-            var pairs: [(String, JSONValue)] = [
-                ("applicationId", .string(s.applicationId)), ("revision", .number(JSONNumber(s.revision))),
-                ("status", .string(s.status.rawValue)), ("collectionNumber", .string(s.collectionNumber)), ("form", .string(s.form)),
-                ("station", .string(s.station)), ("school", s.school.map { .string($0) } ?? .null),
-                ("reasons", .array(s.reasons.map { .string(masked ? Privacy.maskText($0) : $0) })), ("flags", .array(s.flags.map { .string($0.rawValue) })),
-            ]
-            pairs.append(("data", row.data.map { masked ? Privacy.maskPersonalData($0) : $0 } ?? .null))
-            return .object(JSONObject(pairs))
-        })
-        return array.serialized(sortedKeys: false) + "\n"
+        JSONValue.array(rows.map { object(for: $0, masked: masked) }).serialized(sortedKeys: false) + "\n"
+    }
+
+    /// The JSON export of a store written as it is read (``DistrictStore/forEachExportRow(_:_:)``,
+    /// a batch of applications at a time): the same text as ``json(_:masked:)`` of every row,
+    /// in bounded memory whatever the number of applications.
+    /// - Parameters:
+    ///   - store: The district store.
+    ///   - masked: As for ``json(_:masked:)``.
+    ///   - output: Where the text goes; the caller commits it.
+    public static func writeJSON(from store: DistrictStore, masked: Bool, to output: StreamedOutput) throws {
+        try output.write("[")
+        var first = true
+        try store.forEachExportRow { row in
+            try output.write((first ? "" : ",") + object(for: row, masked: masked).serialized(sortedKeys: false))
+            first = false
+        }
+        try output.write("]\n")
+    }
+
+    /// One application as the JSON export gives it.
+    static func object(for row: ExportRow, masked: Bool) -> JSONValue {
+        let s = row.summary
+        var pairs: [(String, JSONValue)] = [
+            ("applicationId", .string(s.applicationId)), ("revision", .number(JSONNumber(s.revision))),
+            ("status", .string(s.status.rawValue)), ("collectionNumber", .string(s.collectionNumber)), ("form", .string(s.form)),
+            ("station", .string(s.station)), ("school", s.school.map { .string($0) } ?? .null),
+            ("reasons", .array(s.reasons.map { .string(masked ? Privacy.maskText($0) : $0) })), ("flags", .array(s.flags.map { .string($0.rawValue) })),
+        ]
+        pairs.append(("data", row.data.map { masked ? Privacy.maskPersonalData($0) : $0 } ?? .null))
+        return .object(JSONObject(pairs))
     }
 
     /// The applications as CSV for Excel: UTF-8 with a byte-order mark (so Excel reads the

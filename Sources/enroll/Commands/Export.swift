@@ -13,7 +13,14 @@ extension Enroll {
             static let configuration = CommandConfiguration(commandName: "json", abstract: "The current applications as a JSON array.")
             @OptionGroup var options: ApplicationExportOptions
 
-            func run() async throws { try options.export(ApplicationExport.json) }
+            func run() async throws {
+                // Streamed from the store: memory does not grow with the number of applications.
+                try reportingErrors(language: options.messages.language, format: .text) {
+                    let output = try StreamedOutput.to(options.out)
+                    try ApplicationExport.writeJSON(from: try options.storeOptions.open(), masked: options.mask, to: output)
+                    try output.commit()
+                }
+            }
         }
 
         struct CSV: AsyncParsableCommand {
