@@ -101,6 +101,21 @@ public struct BundleHeader: Hashable, Sendable {
     ///   - requireSignature: Whether `Enroll-Station` and `Enroll-Key-ID` must be present.
     /// - Returns: The header, or nil when a required field is missing or invalid, and the
     ///   problems found.
+    /// Reads a bundle's header from its `bag-info.txt` alone, for listings: no file is hashed
+    /// and no signature checked (``BundleVerifier`` does that before anything is trusted).
+    /// - Parameter directory: The bundle (an enroll bundle: UTF-8 tag files, as DESIGN §3).
+    /// - Returns: The header.
+    /// - Throws: `EnrollError` (`io.*`) when the file cannot be read, or the header's own
+    ///   diagnostics when a required field is missing or invalid.
+    public static func read(bundleDirectory directory: String) throws -> BundleHeader {
+        let path = directory + "/bag-info.txt"
+        let text = TagFileText(bytes: try FileIO.readAll(path), file: path, byteOrderMark: .warning)
+        let (info, problems) = BagInfo.parse(text, file: path)
+        let (header, more) = parse(info, file: path)
+        guard let header else { throw EnrollError((problems + more).errors) }
+        return header
+    }
+
     static func parse(_ info: BagInfo, file: String) -> (BundleHeader?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         func location(_ label: String) -> Location {
