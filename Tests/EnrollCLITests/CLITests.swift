@@ -274,6 +274,18 @@ struct KilledImportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/killed/tmp").isEmpty)
     }
 
+    /// A new empty database on the server `ENROLL_TEST_POSTGRES` names (`make test` starts
+    /// one), and how to drop it; nil, with the issue recorded, when no server is named.
+    static func scratchDatabase(_ prefix: String) throws -> (url: String, drop: () -> Void)? {
+        guard let admin = ProcessInfo.processInfo.environment["ENROLL_TEST_POSTGRES"], let base = admin.range(of: "/", options: .backwards) else {
+            Issue.record("ENROLL_TEST_POSTGRES is not set: start a cluster with eval \"$(bash scripts/pg-cluster.sh start)\", or run make test")
+            return nil
+        }
+        let database = prefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        #expect(try CLITests.psql(admin, "CREATE DATABASE \(database)").status == 0)
+        return (String(admin[..<base.lowerBound]) + "/" + database, { _ = try? CLITests.psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") })
+    }
+
     /// One value from psql (`-tA`), trimmed.
     static func psqlValue(_ url: String, _ sql: String) throws -> String {
         let process = Process()
@@ -300,14 +312,9 @@ struct KilledImportTests {
     /// order), so the push is known to have committed exactly 20 when it is seen waiting, and is
     /// killed there. A push that has to refuse an application exits 1.
     @Test func aKilledPushIsFinishedByPushingAgain() throws {
-        guard let admin = ProcessInfo.processInfo.environment["ENROLL_TEST_POSTGRES"], let base = admin.range(of: "/", options: .backwards) else {
-            Issue.record("ENROLL_TEST_POSTGRES is not set: start a cluster with eval \"$(bash scripts/pg-cluster.sh start)\", or run make test")
-            return
-        }
-        let database = "enroll_push_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let url = String(admin[..<base.lowerBound]) + "/" + database
-        #expect(try CLITests.psql(admin, "CREATE DATABASE \(database)").status == 0)
-        defer { _ = try? CLITests.psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+        guard let database = try Self.scratchDatabase("enroll_push_") else { return }
+        let url = database.url
+        defer { database.drop() }
         let dir = NSTemporaryDirectory() + "enroll-kill-push-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -387,14 +394,9 @@ struct KilledImportTests {
     /// imports re-run to the store one uninterrupted import gives (compared with SQLite's).
     /// Needs the server `ENROLL_TEST_POSTGRES` names (`make test` starts one).
     @Test func killedImportsIntoAPostgresStoreRerunToTheSameStore() throws {
-        guard let admin = ProcessInfo.processInfo.environment["ENROLL_TEST_POSTGRES"], let base = admin.range(of: "/", options: .backwards) else {
-            Issue.record("ENROLL_TEST_POSTGRES is not set: start a cluster with eval \"$(bash scripts/pg-cluster.sh start)\", or run make test")
-            return
-        }
-        let database = "enroll_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let url = String(admin[..<base.lowerBound]) + "/" + database
-        #expect(try CLITests.psql(admin, "CREATE DATABASE \(database)").status == 0)
-        defer { _ = try? CLITests.psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+        guard let database = try Self.scratchDatabase("enroll_cli_") else { return }
+        let url = database.url
+        defer { database.drop() }
         let dir = NSTemporaryDirectory() + "enroll-kill-pg-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -36,16 +36,27 @@ final class BufferPipe: @unchecked Sendable {
     /// A buffer to fill: one the consumer gave back, or a new one, empty with `bufferSize`
     /// reserved.
     func emptyBuffer() -> [UInt8] {
-        condition.lock()
-        let recycled = spare.popLast()
-        condition.unlock()
-        if var buffer = recycled {
+        if var buffer = recycledBuffer() {
             buffer.removeAll(keepingCapacity: true)
             return buffer
         }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(bufferSize)
         return buffer
+    }
+
+    /// A buffer of exactly `bufferSize` bytes to read into: one given back (its old bytes are
+    /// overwritten, not cleared first), or a new one.
+    func fullSizeBuffer() -> [UInt8] {
+        guard var buffer = recycledBuffer() else { return [UInt8](repeating: 0, count: bufferSize) }
+        if buffer.count < bufferSize { buffer.append(contentsOf: repeatElement(0, count: bufferSize - buffer.count)) }
+        return buffer
+    }
+
+    private func recycledBuffer() -> [UInt8]? {
+        condition.lock()
+        defer { condition.unlock() }
+        return spare.popLast()
     }
 
     /// Gives a buffer back for reuse.
@@ -235,11 +246,11 @@ public final class ReadAhead {
         pipe.startWorker(name: "enroll-read-ahead") {
             let source = owned.value
             while true {
-                var buffer = pipe.emptyBuffer()
+                var buffer = pipe.fullSizeBuffer()
                 let size = pipe.bufferSize
                 var filled = 0
                 var failure: (any Error)?
-                buffer.withUnsafeMutableBufferPointerGrowing(to: size) { raw in
+                buffer.withUnsafeMutableBytes { raw in
                     while filled < size {
                         do {
                             let count = try source(UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
@@ -308,14 +319,4 @@ public final class ReadAhead {
 private struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
-}
-
-extension Array where Element == UInt8 {
-    /// Grows the array to `count` bytes (the new ones zero) and lends its storage.
-    fileprivate mutating func withUnsafeMutableBufferPointerGrowing<R>(
-        to count: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> R
-    ) rethrows -> R {
-        if self.count < count { append(contentsOf: repeatElement(0, count: count - self.count)) }
-        return try withUnsafeMutableBytes { try body($0) }
-    }
 }
