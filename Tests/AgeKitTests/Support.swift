@@ -20,8 +20,11 @@ final class TemporaryDirectory {
 }
 
 /// The CCTV age vectors: `shared/conformance/age/testdata`, found by walking up from this
-/// file (`<worktree>/../shared` here, `<repo>/../shared` in CI).
+/// file (`<worktree>/../shared` here, `<repo>/../shared` in CI), or from `$ENROLL_SHARED`.
 let conformanceDirectory: String? = {
+    if let shared = ProcessInfo.processInfo.environment["ENROLL_SHARED"], !shared.isEmpty {
+        return shared + "/conformance/age/testdata"
+    }
     var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     while url.path != "/" {
         let candidate = url.path + "/shared/conformance/age/testdata"

@@ -28,8 +28,12 @@ enum TestSuiteRunner {
         var details: [String] = []
     }
 
-    /// Walks up from this source file to the directory that contains `shared/conformance`.
+    /// `$ENROLL_SHARED/conformance` when that variable is set; otherwise walks up from this
+    /// source file to the directory that contains `shared/conformance`.
     static func conformanceDirectory(from file: String = #filePath) -> String? {
+        if let shared = ProcessInfo.processInfo.environment["ENROLL_SHARED"], !shared.isEmpty {
+            return shared + "/conformance"
+        }
         var dir = URL(fileURLWithPath: file).deletingLastPathComponent()
         while dir.path != "/" {
             let candidate = dir.appendingPathComponent("shared/conformance")

@@ -5,7 +5,7 @@ import Foundation
 extension Enroll {
     /// `enroll bag`: BagIt tools for any bag, not only enroll's.
     struct Bag: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "bag", 
             abstract: "BagIt (RFC 8493) tools for any bag. BagIt 工具。",
             subcommands: [Validate.self]
         )
@@ -15,7 +15,7 @@ extension Enroll {
 extension Enroll.Bag {
     /// `enroll bag validate PATH...`.
     struct Validate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "validate", 
             abstract: "Validate bags fully against RFC 8493 and BagIt 0.93–0.97, reporting every problem. 校验 BagIt 包。",
             discussion: "Each bag by the rules of the version it declares, its tag files in the encoding it declares; md5, sha1, sha224, sha256, sha384 and sha512 manifests. Exit 0 valid (warnings on stderr), 1 invalid, 2 unreadable."
         )

@@ -12,7 +12,7 @@ import Glibc
 extension Enroll {
     /// `enroll district`: the district office's review desk in a browser, and its clerks' accounts.
     struct District: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "district", 
             abstract: "The district's review desk web app and its accounts. 区审核台网页应用及账号。",
             subcommands: [Serve.self, User.self]
         )
@@ -22,7 +22,7 @@ extension Enroll {
 extension Enroll.District {
     /// `enroll district serve --store DIR [--listen 127.0.0.1:8443] [--tls-cert F --tls-key F] [--key DISTRICT.sec]`.
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "serve", 
             abstract: "Serve the review desk until stopped (Ctrl-C). 启动区审核台，按 Ctrl-C 停止。",
             discussion: "Clerks sign in with accounts made by `enroll district user add`. The store is opened per request, so the CLI keeps working on it."
         )
@@ -109,13 +109,13 @@ extension Enroll.District {
 
     /// `enroll district user add|list|disable|enable|passwd`.
     struct User: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "user", 
             abstract: "The review desk's accounts. 审核台账号。",
             subcommands: [Add.self, List.self, Disable.self, Enable.self, Passwd.self]
         )
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "add", 
                 abstract: "Add an account; the password is read from the terminal (or one line of stdin). 添加账号。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
@@ -133,7 +133,7 @@ extension Enroll.District {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the accounts. 列出账号。")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the accounts. 列出账号。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
 
@@ -171,7 +171,7 @@ extension Enroll.District {
         }
 
         struct Disable: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Disable an account and end its sessions. 停用账号。")
+            static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable an account and end its sessions. 停用账号。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Argument(help: "The account.") var name: String
@@ -182,7 +182,7 @@ extension Enroll.District {
         }
 
         struct Enable: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Enable a disabled account again (and lift a lock). 重新启用账号。")
+            static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled account again (and lift a lock). 重新启用账号。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Argument(help: "The account.") var name: String
@@ -193,7 +193,7 @@ extension Enroll.District {
         }
 
         struct Passwd: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "passwd", 
                 abstract: "Set an account's password (read from the terminal or stdin); ends its sessions, lifts a lock. 修改密码。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions

@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll export json|csv|xlsx|bundle`.
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "export", 
             abstract: "Export applications as JSON, CSV or an Excel workbook, or a stored bundle byte for byte. 导出。",
             subcommands: [JSON.self, CSV.self, XLSX.self, Bundle.self]
         )

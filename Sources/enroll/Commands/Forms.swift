@@ -6,7 +6,7 @@ import JSONSchema
 extension Enroll {
     /// `enroll forms`: the forms this installation knows.
     struct Forms: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "forms", 
             abstract: "List and describe the application forms. 查看表单。",
             subcommands: [List.self, Show.self]
         )
@@ -16,7 +16,7 @@ extension Enroll {
 extension Enroll.Forms {
     /// `enroll forms list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the known forms. 列出表单。")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the known forms. 列出表单。")
 
         @OptionGroup var common: CommonOptions
         @OptionGroup var schemaOptions: FormSchemaOptions
@@ -36,7 +36,7 @@ extension Enroll.Forms {
 
     /// `enroll forms show FORM`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a form's sections, fields, slots and rules. 查看表单详情。")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a form's sections, fields, slots and rules. 查看表单详情。")
 
         @OptionGroup var common: CommonOptions
         @OptionGroup var schemaOptions: FormSchemaOptions

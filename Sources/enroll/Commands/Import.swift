@@ -5,7 +5,7 @@ import Logging
 extension Enroll {
     /// `enroll import PATH... --store DIR`.
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "import", 
             abstract: "Import archives and bundles into the district store: verify, validate, merge. 导入区级数据库。",
             discussion: """
                 PATH is a transfer archive, a bundle or a directory of bundles. Each bundle commits on its own: \

@@ -5,7 +5,7 @@ import Foundation
 extension Enroll {
     /// `enroll keys`: station and district signing keys.
     struct Keys: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "keys", 
             abstract: "Manage signing keys (signify format). 管理签名密钥。",
             subcommands: [Generate.self]
         )
@@ -15,7 +15,7 @@ extension Enroll {
 extension Enroll.Keys {
     /// `enroll keys generate --out DIR --name STATION`.
     struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "generate", 
             abstract: "Generate a key pair: NAME.sec (mode 0600) and NAME.pub, and an age key pair NAME.age (mode 0600) and NAME.age.pub. 生成密钥对。",
             discussion: "NAME.sec signs (the station's bundles and archives, the district's status archives); NAME.age decrypts what was encrypted to NAME.age.pub (the age format, readable by age -d -i NAME.age)."
         )

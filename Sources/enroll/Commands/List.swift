@@ -6,7 +6,7 @@ import Foundation
 extension Enroll {
     /// `enroll list FILE`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "List a transfer archive's bundles: forms, revisions, sizes, signers. 查看归档内容。"
         )
 

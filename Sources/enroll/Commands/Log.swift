@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll log --store DIR`.
     struct Log: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the append-only audit log. 审计日志。")
+        static let configuration = CommandConfiguration(commandName: "log", abstract: "Show the append-only audit log. 审计日志。")
         @OptionGroup var common: CommonOptions
         @OptionGroup var storeOptions: StoreOptions
         @Option(name: .long, help: "Only events about this application id.") var application: String?

@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll new`: make revision 1 of an application bundle.
     struct New: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "new", 
             abstract: "Make a new application bundle from form data and document photos. 新建申请包。"
         )
 

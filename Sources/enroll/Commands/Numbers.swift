@@ -5,7 +5,7 @@ import Foundation
 extension Enroll {
     /// `enroll numbers issue|import|list`: station-issued collection numbers (信息采集编号).
     struct Numbers: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "numbers", 
             abstract: "Collection-number blocks: the district issues them, a station takes them in. 信息采集编号段。",
             discussion: """
                 The district signs a block of 8-digit numbers for a station (issue); the station takes it in \
@@ -16,7 +16,7 @@ extension Enroll {
         )
 
         struct Issue: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Issue a signed block of numbers to a station. 发放编号段。")
+            static let configuration = CommandConfiguration(commandName: "issue", abstract: "Issue a signed block of numbers to a station. 发放编号段。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Option(name: .long, help: "The station's name (as it signs, Enroll-Station).") var station: String
@@ -47,7 +47,7 @@ extension Enroll {
         }
 
         struct Import: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Take in a block at a station, refusing an untrusted district key. 导入编号段。")
+            static let configuration = CommandConfiguration(commandName: "import", abstract: "Take in a block at a station, refusing an untrusted district key. 导入编号段。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var station: StationDirectoryOption
             @Argument(help: "The block file.") var file: String
@@ -65,7 +65,7 @@ extension Enroll {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the blocks the district issued. 列出已发放的编号段。")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the blocks the district issued. 列出已发放的编号段。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
 

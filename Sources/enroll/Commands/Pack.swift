@@ -7,7 +7,7 @@ extension TransferFormat: ExpressibleByArgument {}
 extension Enroll {
     /// `enroll pack PATH... --out FILE --key STATION.sec`.
     struct Pack: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "pack", 
             abstract: "Pack the day's signed bundles into one transfer archive for a USB stick. 打包转运。",
             discussion: "Only intact, signed bundles go in; the others are named and refused (exit 1). The station's key signs batch.txt; zstd compresses on --jobs threads. The archive is written to a temporary file, fsynced and renamed; an existing file is never overwritten."
         )

@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll print collection-form|receipt|admission-notice|verify`.
     struct Print: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "print", 
             abstract: "Print the 学龄人口信息采集表, the station's receipt and the 入学通知书 as signed A4 PDFs; check a printout offline. 打印与核验。",
             subcommands: [CollectionForm.self, Receipt.self, AdmissionNotice.self, Verify.self]
         )
@@ -71,7 +71,7 @@ extension Enroll {
         }
 
         struct Receipt: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "receipt", 
                 abstract: "The receipt the family takes home at 提交: IDs, the data submitted, the documents attached, station and time.")
             @OptionGroup var common: CommonOptions
             @OptionGroup var schemas: FormSchemaOptions
@@ -111,7 +111,7 @@ extension Enroll {
         }
 
         struct Verify: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "verify", 
                 abstract: "Is a printout genuine? From its QR text (--qr, --trust) or its 编号 and 校验码 (--number, --code, --store). Exit 0 genuine, 1 not.")
             @OptionGroup var common: CommonOptions
             @Option(name: .long, help: "The QR code's text (e.g. from zbarimg --raw).") var qr: String?

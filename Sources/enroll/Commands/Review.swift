@@ -5,7 +5,7 @@ import Foundation
 extension Enroll {
     /// `enroll review …`: the district's decisions, each an audited event.
     struct Review: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "review", 
             abstract: "Review applications: list, show, verify, hold, reject, admit, accept or refuse a held revision. 审核。",
             subcommands: [
                 List.self, Show.self, Decide.self, Decide.Hold.self, Decide.Reject.self, Decide.Admit.self,
@@ -14,7 +14,7 @@ extension Enroll {
         )
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List applications. 列出申请。")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List applications. 列出申请。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Option(name: .long, help: "Only this status: received, verified, rejected, admitted, withdrawn.") var status: ApplicationStatus?
@@ -34,7 +34,7 @@ extension Enroll {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show one application: revisions, flags, data (ID numbers and phones masked). 查看申请。")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one application: revisions, flags, data (ID numbers and phones masked). 查看申请。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Argument(help: "Application id (or prefix) or 8-digit collection number.") var application: String

@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll revise BUNDLE [--kind KIND] [--data FILE] [--set POINTER=VALUE ...] [--attach ...] --out DIR`.
     struct Revise: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "revise", 
             abstract: "Make the next revision of an application, chained to the previous one. 修改申请（新版本）。",
             discussion: """
                 Basic information given at registration (the child's ID type and number, birth date, the application \

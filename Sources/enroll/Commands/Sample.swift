@@ -6,7 +6,7 @@ import SampleKit
 extension Enroll {
     /// `enroll sample`: realistic fake applications for demos, training and benchmarks.
     struct Sample: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "sample", 
             abstract: "Generate realistic fake applications (never real people's data). 生成样例申请。",
             subcommands: [Generate.self]
         )
@@ -16,7 +16,7 @@ extension Enroll {
 extension Enroll.Sample {
     /// `enroll sample generate --form FORM --count N --out DIR --key FILE [--seed S]`.
     struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "generate", 
             abstract: "Write N valid, signed sample bundles, each a directory under DIR. 生成签名样例申请包。",
             discussion: "Every family is distinct (no shared ID numbers or phones); the same seed gives the same data. Images are the size of real phone photos of documents unless --small."
         )

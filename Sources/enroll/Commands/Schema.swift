@@ -6,7 +6,7 @@ import JSONSchema
 extension Enroll {
     /// `enroll schema`: JSON Schema (draft 2020-12) tools for any schema.
     struct Schema: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "schema", 
             abstract: "JSON Schema draft 2020-12 tools. JSON Schema 工具。",
             subcommands: [Check.self, Lint.self]
         )
@@ -16,7 +16,7 @@ extension Enroll {
 extension Enroll.Schema {
     /// `enroll schema check --schema FILE DATA...`.
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "check", 
             abstract: "Validate JSON documents against a schema. 用 JSON Schema 校验文档。",
             discussion: "Prints a line per document. Exit 0 all valid, 1 any invalid (a document that is not JSON is invalid), 2 a broken schema or an unreadable file."
         )
@@ -83,7 +83,7 @@ extension Enroll.Schema {
 
     /// `enroll schema lint FILE`.
     struct Lint: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "lint", 
             abstract: "Check a schema against the draft 2020-12 metaschema and compile it. 检查 JSON Schema。"
         )
 

@@ -4,13 +4,13 @@ import EnrollCore
 extension Enroll {
     /// `enroll schools add|list|import|export`: the district's school list, for the families' answers.
     struct Schools: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "schools", 
             abstract: "The district's school list: address and contacts an admitted family is told. 学校名单。",
             subcommands: [Add.self, List.self, Import.self, Export.self]
         )
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "add", 
                 abstract: "Add a school, or update its entry. 添加学校。",
                 discussion: "The name is the one review admit --school gives; review admit works without a list too.")
             @OptionGroup var common: CommonOptions
@@ -33,7 +33,7 @@ extension Enroll {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the schools. 列出学校。")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the schools. 列出学校。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
 
@@ -49,7 +49,7 @@ extension Enroll {
         }
 
         struct Import: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "import", 
                 abstract: "Take in the school list from an Excel workbook. 从 Excel 导入学校名单。",
                 discussion: """
                     Columns 学校名称, 所属区, 学校地址, 学校负责人, 学校联系电话, found by name in any order. \
@@ -76,7 +76,7 @@ extension Enroll {
         }
 
         struct Export: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Write the school list as an Excel workbook (what import reads). 导出学校名单。")
+            static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the school list as an Excel workbook (what import reads). 导出学校名单。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Option(name: .long, help: "The .xlsx file to create (it must not exist).") var out: String

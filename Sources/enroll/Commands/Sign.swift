@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll sign BUNDLE --key FILE`.
     struct Sign: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "sign", 
             abstract: "Sign a bundle with the station's key: it becomes a submitted application. 签名提交申请包。",
             discussion: """
                 A bundle that fails its form is refused: an unsigned bundle is a draft (暂存), a signed one is submitted. \

@@ -8,7 +8,7 @@ import StationWeb
 extension Enroll {
     /// `enroll station`: the registrar's station in a browser.
     struct Station: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "station", 
             abstract: "The registrar's station web app. 报名点网页应用。",
             subcommands: [Serve.self]
         )
@@ -18,7 +18,7 @@ extension Enroll {
 extension Enroll.Station {
     /// `enroll station serve --station-dir DIR --key STATION.sec [--listen 127.0.0.1:8080]`.
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "serve", 
             abstract: "Serve the station web app until stopped (Ctrl-C). 启动报名点网页应用，按 Ctrl-C 停止。",
             discussion: "Binds to loopback unless --listen names another address (then it warns). Everything the pages need is inside the program."
         )

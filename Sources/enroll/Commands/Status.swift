@@ -4,13 +4,13 @@ import EnrollCore
 extension Enroll {
     /// `enroll status export|import|show`: the district's answers, back to the field.
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "status", 
             abstract: "Signed status archives from the district to the stations. 审核结果回传。",
             subcommands: [Export.self, Import.self, Show.self]
         )
 
         struct Export: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Write the signed status archive (district side). 导出结果归档。")
+            static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the signed status archive (district side). 导出结果归档。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Option(name: .long, help: "The district's secret key.") var key: String
@@ -36,7 +36,7 @@ extension Enroll {
         }
 
         struct Import: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Take in a status archive at a station, refusing an untrusted district key. 导入结果归档。")
+            static let configuration = CommandConfiguration(commandName: "import", abstract: "Take in a status archive at a station, refusing an untrusted district key. 导入结果归档。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var station: StationDirectoryOption
             @Argument(help: "The status archive.") var archive: String
@@ -56,7 +56,7 @@ extension Enroll {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "show", 
                 abstract: "What the family is told: under review, rejected with reasons, or admitted. 查询结果。",
                 discussion: "By application id or collection number; or by the child's ID number, which is looked up in this station's own records (the bundles it signed with --station-dir, and those under <station-dir>/bundles/), never in the status archive.")
             @OptionGroup var common: CommonOptions

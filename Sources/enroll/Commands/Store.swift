@@ -4,13 +4,13 @@ import EnrollCore
 extension Enroll {
     /// `enroll store init`: the district store itself.
     struct Store: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "store", 
             abstract: "The district store: create it for its district. 区县数据库。",
             subcommands: [Init.self, Migrate.self, Push.self]
         )
 
         struct Init: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "init", 
                 abstract: "Create a store (or give an existing one its district): a store serves one district. 建库并设定所属区县。",
                 discussion: "Bundles for another district are then quarantined (import.wrong-district), and exports and status archives hold this district's applications only.")
             @OptionGroup var common: CommonOptions

@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll.Store {
     /// `enroll store migrate --store DIR|URL`: brings a store's schema up to this release.
     struct Migrate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "migrate", 
             abstract: "Apply the schema migrations this release has and the store lacks. 升级数据库结构。",
             discussion: "Migrations are named and applied in order, each once; a PostgreSQL city store records them in schema_migrations. Safe to run again, and while importers run.")
         @OptionGroup var common: CommonOptions

@@ -6,7 +6,7 @@ extension Enroll.Store {
     /// `enroll store push --from DIR --to postgres://… --objects DIR`: a district's store into
     /// the city store.
     struct Push: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "push", 
             abstract: "Send a district's store into the city store on PostgreSQL. 把区县数据库推送到全市库。",
             discussion: "Applications, revisions, decisions, audit events and objects; what the city store has already is left as it is. Safe to run again, and to re-run after an interrupted push. Exit status 1 when an application was refused (each is listed).")
         @OptionGroup var common: CommonOptions

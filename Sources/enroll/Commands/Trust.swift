@@ -4,13 +4,13 @@ import EnrollCore
 extension Enroll {
     /// `enroll trust add|revoke|list --store DIR`.
     struct Trust: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "trust", 
             abstract: "The station keys the district accepts, with who, when and why. 管理信任的站点密钥。",
             subcommands: [Add.self, Revoke.self, List.self]
         )
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Trust a station's public key. 添加信任密钥。")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Trust a station's public key. 添加信任密钥。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Argument(help: "The station's .pub file.") var key: String
@@ -29,7 +29,7 @@ extension Enroll {
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke a key: bundles it signs are quarantined. 吊销密钥。")
+            static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a key: bundles it signs are quarantined. 吊销密钥。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
             @Argument(help: "The key ID (16 hexadecimal digits).") var keyID: String
@@ -48,7 +48,7 @@ extension Enroll {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List trusted and revoked keys. 列出密钥。")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List trusted and revoked keys. 列出密钥。")
             @OptionGroup var common: CommonOptions
             @OptionGroup var storeOptions: StoreOptions
 

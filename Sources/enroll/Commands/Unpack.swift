@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll unpack FILE --out DIR`.
     struct Unpack: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "unpack", 
             abstract: "Restore a transfer archive's bundles as directories, byte for byte. 解包。",
             discussion: "The archive is checked first; if anything is wrong nothing is written (exit 1). Extraction and checks run on --jobs threads; an archive enroll packed is extracted in that many parts."
         )

@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll validate PATH... [--trust DIR]`: the full check of applications.
     struct Validate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "validate", 
             abstract: "Validate application bundles: integrity, signature, form data, rules, attachments. 校验申请。",
             discussion: "PATH is a bundle, any directory tree holding bundles, or a transfer archive (checked while streaming), mixed in one run. Every bundle gets every error; a broken bundle or corrupt archive is reported and the run goes on. Bundles are checked on --jobs threads and reported in input order. --format json gives the report scripts read, junit one CI systems read. Exit 0 all valid, 1 any invalid, 2 usage or I/O error."
         )

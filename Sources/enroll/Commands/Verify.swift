@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll verify PATH... --trust DIR`.
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "verify", 
             abstract: "Check bundles' integrity and that a trusted, unrevoked station key signed them. 核验签名。",
             discussion: "PATH is a bundle, a directory holding bundles, or a transfer archive (checked while streaming, never unpacked). Bundles are checked on --jobs threads and reported in input order. Exit 0 only if everything is intact and signed by a trusted key."
         )

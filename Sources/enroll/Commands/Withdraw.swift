@@ -4,7 +4,7 @@ import EnrollCore
 extension Enroll {
     /// `enroll withdraw BUNDLE --out DIR`.
     struct Withdraw: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "withdraw", 
             abstract: "Make the withdrawal revision of an application. 撤销申请。"
         )
 

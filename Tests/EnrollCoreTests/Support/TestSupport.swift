@@ -50,8 +50,10 @@ let repositoryRoot: String = {
     fatalError("Package.swift not found above \(#filePath)")
 }()
 
-/// The project's `shared/` directory (conformance suites), beside the repository.
+/// The project's `shared/` directory (conformance suites), beside the repository, or where
+/// `$ENROLL_SHARED` says (a clone that has no `shared/` above it).
 let sharedDirectory: String = {
+    if let shared = ProcessInfo.processInfo.environment["ENROLL_SHARED"], !shared.isEmpty { return shared }
     var url = URL(fileURLWithPath: repositoryRoot)
     while url.path != "/" {
         if FileManager.default.fileExists(atPath: url.path + "/shared/conformance") { return url.path + "/shared" }

@@ -57,7 +57,7 @@ extension SQLiteBackend {
             var request = try Self.servedApplications(db).order(ApplicationRecord.Columns.collectionNumber)
             if let status = query.status { request = request.filter(ApplicationRecord.Columns.status == status) }
             if let form = query.form { request = request.filter(ApplicationRecord.Columns.form == form) }
-            if let school = query.school { request = request.filter(Column("school") == school) }
+            if let school = query.school { request = request.filter(ApplicationRecord.Columns.school == school) }
             // Records come from a cursor; each batch gets its flags, versions and form data in
             // a few queries, so memory holds one batch whatever the number of applications.
             let cursor = try request.fetchCursor(db)

@@ -9,10 +9,10 @@ extension SQLiteBackend {
             if let status = query.status { request = request.filter(Columns.status == status) }
             if let station = query.station { request = request.filter(Columns.station == station) }
             if let form = query.form { request = request.filter(Columns.form == form) }
-            if let school = query.school { request = request.filter(Column("school") == school) }
-            if let from = query.receivedFrom { request = request.filter(Column("first_imported_at") >= from) }
+            if let school = query.school { request = request.filter(ApplicationRecord.Columns.school == school) }
+            if let from = query.receivedFrom { request = request.filter(ApplicationRecord.Columns.firstImportedAt >= from) }
             // The day's last second is before the next day: "2026-12-01T…" < "2026-12-01U".
-            if let to = query.receivedTo { request = request.filter(Column("first_imported_at") < to + "U") }
+            if let to = query.receivedTo { request = request.filter(ApplicationRecord.Columns.firstImportedAt < to + "U") }
             if let flag = query.flag {
                 let flagged = FlagRecord.filter(FlagRecord.Columns.flag == flag).select(FlagRecord.Columns.applicationID)
                 request = request.filter(flagged.contains(Columns.id))
@@ -22,8 +22,8 @@ extension SQLiteBackend {
             let number = query.descending ? Columns.collectionNumber.desc : Columns.collectionNumber.asc
             switch query.sort {
             case .collectionNumber: key = [number]
-            case .updated: key = [query.descending ? Column("updated_at").desc : Column("updated_at").asc, number]
-            case .received: key = [query.descending ? Column("first_imported_at").desc : Column("first_imported_at").asc, number]
+            case .updated: key = [query.descending ? ApplicationRecord.Columns.updatedAt.desc : ApplicationRecord.Columns.updatedAt.asc, number]
+            case .received: key = [query.descending ? ApplicationRecord.Columns.firstImportedAt.desc : ApplicationRecord.Columns.firstImportedAt.asc, number]
             case .status: key = [query.descending ? Columns.status.desc : Columns.status.asc, number]
             case .station: key = [query.descending ? Columns.station.desc : Columns.station.asc, number]
             }
