@@ -43,6 +43,10 @@ export TSAN_OPTIONS="halt_on_error=$halt:second_deadlock_stack=1:report_signal_u
 export ASAN_OPTIONS="halt_on_error=$halt:detect_leaks=0:strict_string_checks=1:detect_stack_use_after_return=1"
 export ENROLL_BIN="$PWD/$build/debug/enroll"
 
+# The store suites run against PostgreSQL too: a throw-away cluster, as `make test` starts one.
+eval "$(bash scripts/pg-cluster.sh start)"
+trap 'bash scripts/pg-cluster.sh stop' EXIT
+
 status=0
 swift test --skip-build --build-path "$build" --sanitize "$sanitizer" "${filters[@]}" 2>&1 | tee "$log" || status=$?
 reports=$(grep -cE '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: AddressSanitizer)' "$log" || true)

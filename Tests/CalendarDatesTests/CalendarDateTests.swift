@@ -113,3 +113,48 @@ struct CalendarDateTests {
         #expect(CalendarDate(instant, in: utc) == CalendarDate(2024, 5, 31))
     }
 }
+
+/// ``InternetDateTime`` against Foundation's `ISO8601DateFormatter`, which it stands in for:
+/// the same instant for every string it reads, and nil for what it leaves to the formatter.
+@Suite("Internet date-times")
+struct InternetDateTimeTests {
+    @Test("reads what the formatter reads, to the second, over two centuries and every offset shape")
+    func agreesWithTheFormatter() throws {
+        let formatter = ISO8601DateFormatter()
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var checked = 0
+        for _ in 0..<2_000 {
+            let year = 1900 + next(200), month = 1 + next(12)
+            let day = 1 + next(CalendarDate.daysInMonth(year: year, month: month))
+            let offsets = ["Z", "+08:00", "-05:30", "+00:00", "+14:00", "-\(two(next(24))):\(two(next(60)))"]
+            let text = "\(year)-\(two(month))-\(two(day))T\(two(next(24))):\(two(next(60))):\(two(next(60)))" + offsets[next(offsets.count)]
+            let expected = try #require(formatter.date(from: text), "the formatter reads \(text)")
+            #expect(InternetDateTime.parse(text) == expected, "\(text)")
+            checked += 1
+        }
+        #expect(checked == 2_000)
+        // The edges of the calendar and the clock.
+        for text in ["2024-02-29T23:59:59+08:00", "2000-02-29T00:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+                     "2024-12-31T23:59:59-23:59", "2024-01-01T00:00:00+23:59"] {
+            #expect(InternetDateTime.parse(text) == formatter.date(from: text), "\(text)")
+            #expect(InternetDateTime.parse(text) != nil, "\(text)")
+        }
+        #expect(InternetDateTime.parse("1970-01-01T08:00:00+08:00") == Date(timeIntervalSince1970: 0))
+    }
+
+    @Test("leaves everything else to the formatter", arguments: [
+        "", "2024-06-05", "2024-06-05T10:00:00", "2024-06-05 10:00:00Z", "2024-06-05t10:00:00Z", "2024-06-05T10:00:00z",
+        "2024-06-05T10:00:00.5Z", "2024-06-05T10:00:00+0800", "2024-06-05T10:00:00+08", "2023-02-29T10:00:00Z",
+        "2024-13-01T10:00:00Z", "2024-00-10T10:00:00Z", "2024-04-31T10:00:00Z", "2024-06-05T24:00:00Z",
+        "2024-06-05T10:60:00Z", "2024-06-05T10:00:60Z", "2024-06-05T10:00:00+24:00", "2024-06-05T10:00:00+08:60",
+        "２０２４-06-05T10:00:00Z", "+2024-06-05T10:00:00Z", "2024-06-05T10:00:00+08:00 ", "2024/06/05T10:00:00Z",
+    ])
+    func refuses(_ text: String) {
+        #expect(InternetDateTime.parse(text) == nil)
+    }
+}

@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 
 /// The one clock enroll reads: the store's timestamps, a bundle's `Enroll-Signed-At`, the
@@ -37,9 +38,11 @@ public enum StoreClock {
     /// that sign or import, through ``current()``): the system clock then.
     public static func date() -> Date { (try? current()) ?? Date() }
 
-    /// Reads an ISO 8601 date-time with its offset (`Z` or `±hh:mm`); nil otherwise.
+    /// Reads an ISO 8601 date-time with its offset (`Z` or `±hh:mm`); nil otherwise. The
+    /// shape enroll writes is read directly (``InternetDateTime``), anything else by
+    /// Foundation's formatter, as before.
     public static func parse(_ text: String) -> Date? {
-        ISO8601DateFormatter().date(from: text)
+        InternetDateTime.parse(text) ?? ISO8601DateFormatter().date(from: text)
     }
 
     /// A time as a bundle records it (`Enroll-Signed-At`): ISO 8601 in Asia/Shanghai, `+08:00`.
@@ -60,7 +63,5 @@ public enum StoreClock {
     }
 
     /// A recorded time read back (nil when it is not ISO 8601).
-    static func date(_ text: String) -> Date? {
-        ISO8601DateFormatter().date(from: text)
-    }
+    static func date(_ text: String) -> Date? { parse(text) }
 }
