@@ -100,6 +100,8 @@ public struct DocumentRenderer: Sendable {
     // MARK: Layout
 
     static let labelStyle = TextStyle(size: 9)
+    /// The least side of a printed QR module, in points.
+    static let qrModule = 1.5
     static let valueStyle = TextStyle(size: 9.5)
 
     private func render(path: String, seal: PrintSeal, _ body: (PDFDocument, Rect) throws -> Void) throws {
@@ -122,22 +124,39 @@ public struct DocumentRenderer: Sendable {
     /// The top of the first page: `left` (所在区 or 采集点), the title, 编号 and 校验码, and the
     /// QR code with the 校验码 under it. Returns where the content starts.
     private func heading(_ document: PDFDocument, frame: Rect, seal: PrintSeal, left: String) throws -> Double {
-        let qrSide = 72.0
+        let code = try QRCode(utf8Text: seal.qrText, errorCorrection: .medium)
+        let quietZone = 4
+        // At least 1.5 pt (0.53 mm) a module, so that a phone camera, or a 150 dpi scan, reads
+        // the code: a seal of a form with long names is a version 10 code or more, whose
+        // modules in a fixed inch came to 0.37 mm and failed to scan now and then.
+        let qrSide = max(72.0, Double(code.size + 2 * quietZone) * Self.qrModule)
         try document.drawText(
             seal.kind.title.zh, at: Point(x: frame.minX, y: frame.minY + 6),
             style: TextStyle(size: 18, alignment: .center, wrapWidth: frame.width).bold())
         try document.drawText(
             seal.kind.title.en, at: Point(x: frame.minX, y: frame.minY + 32),
             style: TextStyle(size: 8.5, alignment: .center, wrapWidth: frame.width))
-        try document.drawText(left, at: Point(x: frame.minX, y: frame.minY + 52), style: TextStyle(size: 10))
-        try document.drawText(
-            "编号：\(seal.number)    校验码：\(seal.checkCode)", at: Point(x: frame.minX, y: frame.minY + 52),
-            style: TextStyle(size: 10, alignment: .trailing, wrapWidth: frame.width - qrSide - 8))
-        let code = try QRCode(utf8Text: seal.qrText, errorCorrection: .medium)
-        let square = document.drawQRCode(code, in: Rect(x: frame.maxX - qrSide, y: frame.minY - 14, width: qrSide, height: qrSide), quietZone: 4)
+        // 所在区 (or 采集点) on the left, 编号 and 校验码 on the right of the same line, beside the
+        // QR code; a line too long for both (a receipt's 编号 is the 36-character application
+        // ID) puts the number under it instead.
+        let numberLine = "编号：\(seal.number)    校验码：\(seal.checkCode)"
+        let lineStyle = TextStyle(size: 10)
+        let lineWidth = frame.width - qrSide - 8
+        let leftWidth = try document.drawText(left, at: Point(x: frame.minX, y: frame.minY + 52), style: lineStyle).size.width
+        let numberWidth = try document.measure(numberLine, style: lineStyle).size.width
+        var textBottom = frame.minY + 72
+        if leftWidth + 16 + numberWidth <= lineWidth {
+            try document.drawText(
+                numberLine, at: Point(x: frame.minX, y: frame.minY + 52), style: TextStyle(size: 10, alignment: .trailing, wrapWidth: lineWidth))
+        } else {
+            try document.drawText(numberLine, at: Point(x: frame.minX, y: frame.minY + 67), style: TextStyle(size: 10, wrapWidth: lineWidth))
+            textBottom = frame.minY + 87
+        }
+        let square = document.drawQRCode(
+            code, in: Rect(x: frame.maxX - qrSide, y: frame.minY - 14, width: qrSide, height: qrSide), quietZone: quietZone)
         try document.drawText(
             seal.checkCode, at: Point(x: square.minX, y: square.maxY - 4), style: TextStyle(size: 7.5, alignment: .center, wrapWidth: square.width))
-        return max(frame.minY + 72, square.maxY + 8)
+        return max(textBottom, square.maxY + 8)
     }
 
     /// A section as a grid of label and value cells, two pairs a row; a long value takes a
