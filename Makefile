@@ -1,6 +1,9 @@
 # enroll — the two commands of README.md, and helpers.
 SWIFT ?= swift
 BIN := .build/debug/enroll
+# The conformance suites and seeds the tests read (scripts/find-shared.sh): ../shared, or the
+# one beside the repository a temporary clone came from; ENROLL_SHARED=DIR to say where.
+export ENROLL_SHARED := $(shell bash scripts/find-shared.sh)
 
 .PHONY: setup build test fuzz fuzz-ci sanitize-thread sanitize-address demo clean
 
