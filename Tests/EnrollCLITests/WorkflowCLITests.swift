@@ -33,6 +33,12 @@ struct WorkflowCLITests {
         #expect(refused.status == 1 && refused.stderr.contains("form.outside-window"), "\(refused.stdout)\(refused.stderr)")
         let malformed = try cli.enroll(["sign", "late", "--key", "keys/st.sec"], in: dir, environment: ["ENROLL_NOW": "tomorrow"])
         #expect(malformed.status == 2 && malformed.stderr.contains("usage.clock"), "\(malformed.stderr)")
+        // enroll new reads the clock before it writes: a malformed one leaves no half-made bag.
+        let badClock = try cli.enroll(
+            ["new", "--form", "harbin-public-primary-2024", "--data", sample + "/data/form.json", "--key", "keys/st.sec", "--out", "bad-clock"],
+            in: dir, environment: ["ENROLL_NOW": "2024-13-01T10:00:00+08:00"])
+        #expect(badClock.status == 2 && badClock.stderr.contains("usage.clock"), "\(badClock.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad-clock"), "nothing is written under a malformed clock")
         let signed = try cli.enroll(["sign", "late", "--key", "keys/st.sec", "--late-reason", "家长住院 / parent in hospital", "--format", "json"], in: dir, environment: late)
         #expect(signed.status == 0, "\(signed.stderr)")
         #expect(signed.stdout.contains("\"signedAt\":\"2024-06-20T10:00:00+08:00\"") || signed.stdout.contains("\"signedAt\" : \"2024-06-20T10:00:00+08:00\""), "\(signed.stdout)")

@@ -33,8 +33,10 @@ extension Enroll {
                 let entry = try catalog.form(form)
                 let signer = try signing.signer()
                 let operations = BundleOperations()
+                // The clock first: a malformed ENROLL_NOW is refused before anything is written.
+                let submission = try submissionOptions.submission()
                 try operations.create(form: entry.id, formVersion: entry.version, data: data, attachments: attachments, directory: out)
-                let finished = try operations.finish(out, validator: ApplicationValidator(catalog: catalog, trust: nil), signer: signer, submission: submissionOptions.submission(),
+                let finished = try operations.finish(out, validator: ApplicationValidator(catalog: catalog, trust: nil), signer: signer, submission: submission,
                     numbering: signer.flatMap { records.numbering(station: $0.station, catalog: catalog) })
                 if finished.isSigned { try records.record(out, finished.header, catalog: catalog) }
                 BundleMessages.finished(finished, common)

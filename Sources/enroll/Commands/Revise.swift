@@ -49,8 +49,10 @@ extension Enroll {
                 let validator = ApplicationValidator(catalog: catalog, trust: nil)
                 let operations = BundleOperations()
                 let rules = try BundleVerifier(trust: nil).verify(directory: bundle).header.map { try RevisionRules(form: catalog.form($0.form)) }
+                // The clock first: a malformed ENROLL_NOW is refused before anything is written.
+                let submission = try submissionOptions.submission()
                 try operations.revise(bundle, data: data, attachments: attachments, directory: out, kind: kind, settings: settings, rules: rules)
-                let finished = try operations.finish(out, validator: validator, signer: signer, submission: submissionOptions.submission(),
+                let finished = try operations.finish(out, validator: validator, signer: signer, submission: submission,
                     numbering: signer.flatMap { records.numbering(station: $0.station, catalog: catalog) })
                 if finished.isSigned { try records.record(out, finished.header, catalog: catalog) }
                 BundleMessages.finished(finished, common)
