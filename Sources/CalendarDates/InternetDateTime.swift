@@ -26,11 +26,10 @@ public enum InternetDateTime {
             }
             return value
         }
-        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+        guard let date = CalendarDate(isoUTF8: bytes[0..<10]), bytes[10] == UInt8(ascii: "T"),
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
               let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-              let date = CalendarDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 60
+              hour < 24, minute < 60, second < 60
         else { return nil }
         var offset = 0
         if count == 20 {

@@ -62,6 +62,4 @@ public enum StoreClock {
         return formatter.string(from: date)
     }
 
-    /// A recorded time read back (nil when it is not ISO 8601).
-    static func date(_ text: String) -> Date? { parse(text) }
 }

@@ -92,7 +92,7 @@ extension DistrictStore {
             return .refused(Self.signInFailed(), delay: .zero)
         }
         let locked = LoginRule.isLocked(
-            LoginRule.State(failures: account.failedLogins, lockedUntil: account.lockedUntil.flatMap(StoreClock.date)), now: now)
+            LoginRule.State(failures: account.failedLogins, lockedUntil: account.lockedUntil.flatMap(StoreClock.parse)), now: now)
         let correct = !locked && Bcrypt.verify(password, hash: account.passwordHash)
         guard let recorded = try backend.recordSignIn(name, passwordCorrect: correct, now: now, policy: policy) else {
             return .refused(Self.signInFailed(), delay: .zero)
@@ -124,7 +124,7 @@ extension DistrictStore {
     public func signedIn(token: String, now: Date = Date()) throws -> (session: DeskSession, account: Account)? {
         let digest = Self.tokenDigest(token)
         guard let session = try backend.session(tokenDigest: digest) else { return nil }
-        guard let expires = StoreClock.date(session.expiresAt), expires > now else {
+        guard let expires = StoreClock.parse(session.expiresAt), expires > now else {
             try backend.deleteSession(tokenDigest: digest)
             return nil
         }

@@ -55,7 +55,7 @@ extension PostgreSQLBackend {
             guard var account = try db.first("SELECT \(unescaped: Self.accountColumns) FROM accounts WHERE name = \(name) FOR UPDATE")
                 .map(Self.account)
             else { return nil }
-            let before = LoginRule.State(failures: account.failedLogins, lockedUntil: account.lockedUntil.flatMap(StoreClock.date))
+            let before = LoginRule.State(failures: account.failedLogins, lockedUntil: account.lockedUntil.flatMap(StoreClock.parse))
             let (after, outcome) = LoginRule.attempt(before, passwordCorrect: passwordCorrect, now: now, policy: policy)
             account.failedLogins = after.failures
             account.lockedUntil = after.lockedUntil.map(StoreClock.string)

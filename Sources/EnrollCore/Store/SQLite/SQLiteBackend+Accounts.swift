@@ -79,7 +79,7 @@ extension SQLiteBackend {
     public func recordSignIn(_ name: String, passwordCorrect: Bool, now: Date, policy: LoginPolicy) throws -> (Account, LoginRule.Outcome)? {
         try database.write { db in
             guard var record = try AccountRecord.fetchOne(db, key: name) else { return nil }
-            let before = LoginRule.State(failures: record.failedLogins, lockedUntil: record.lockedUntil.flatMap(StoreClock.date))
+            let before = LoginRule.State(failures: record.failedLogins, lockedUntil: record.lockedUntil.flatMap(StoreClock.parse))
             let (after, outcome) = LoginRule.attempt(before, passwordCorrect: passwordCorrect, now: now, policy: policy)
             record.failedLogins = after.failures
             record.lockedUntil = after.lockedUntil.map(StoreClock.string)
