@@ -98,7 +98,14 @@ let package = Package(
         .target(name: "DigestKit", dependencies: ["COpenSSLCrypto"]),
 
         // The age file-encryption format (X25519 recipients) on swift-crypto; no other dependency.
-        .target(name: "AgeKit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // CryptoExtras for ChaCha20 without Poly1305: AgeRandomAccessPayload's unauthenticated
+        // planning reads, a few bytes of a chunk without opening all of it.
+        .target(
+            name: "AgeKit",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]),
 
         // The libxml2 wrapper: the only Swift code that imports CLibXML2.
         .target(name: "XMLKit", dependencies: ["CLibXML2"]),

@@ -1,3 +1,4 @@
+import AgeKit
 import ArchiveKit
 import CArchive
 import Foundation
@@ -259,6 +260,78 @@ struct TransferTests {
         #expect(error.diagnostics.map(\.code.rawValue) == ["bag.checksum-mismatch"], "\(error.diagnostics)")
         #expect(error.diagnostics.first?.location.file == changed + ":" + photo)
         #expect(!FileManager.default.fileExists(atPath: dir("out-changed")), "a refused unpack leaves nothing")
+    }
+
+    /// An encrypted archive is extracted in parts too: the frame walk reads the plaintext
+    /// unauthenticated, each part authenticates the chunks it reads. The result is exactly
+    /// the one-thread one, and damage anywhere, in a part's chunk or at the end, is the
+    /// stream's own `crypt.*` error with nothing left behind.
+    @Test func encryptedArchivesAreExtractedInPartsAndTamperingAnywhereLeavesNothing() throws {
+        let dir = TemporaryDirectory()
+        // Photos that do not compress (noise after the image's end), so that the archive spans
+        // many 64 KiB chunks.
+        let station = try StationFixture(dir)
+        var noise = SystemRandomNumberGenerator()
+        try write(dir("photo.png"), makePNG(width: 4, height: 4) + (0..<150_000).map { _ in UInt8.random(in: 0...255, using: &noise) })
+        let bundles = try (1...4).map { try station.signedBundle("day/b\($0)") }
+        let district = AgeIdentity.generate()
+        var packer = try Packer(key: station.key, station: "station-01")
+        packer.frameSize = 1  // a frame after every bundle
+        packer.recipients = [district.recipient]
+        let archive = dir("day.tar.zst.age")
+        #expect(try packer.pack(bundles: bundles, to: archive, format: .tarZstd).packed.count == 4)
+
+        var attempts: [Int] = []
+        let batch = try ExtractedBatch(archive, in: dir.path, limits: .default, parts: 4, observing: { _, parts in
+            attempts.append(parts)
+            return []
+        }, identities: [district])
+        batch.remove()
+        #expect(attempts == [4], "extracted in four parts at the first attempt")
+        for jobs in [1, 4] {
+            let restored = try Unpacker(trust: station.trust, jobs: jobs, identities: [district]).unpack(archive, to: dir("out\(jobs)"))
+            #expect(restored.count == 4)
+            for bundle in bundles {
+                let name = (bundle as NSString).lastPathComponent
+                #expect(try treeFingerprint(bundle) == treeFingerprint(dir("out\(jobs)/" + name)), "\(name) with \(jobs) jobs")
+            }
+        }
+
+        // The same bytes, one bit flipped: in the second chunk (read by the first part), in
+        // the chunk before the last (the last part), and in the final chunk (refused on opening).
+        let good = try FileIO.readAll(archive)
+        let sealedChunk = Age.chunkSize + 16
+        let text = String(decoding: good.prefix(4096), as: UTF8.self)
+        let macLine = try #require(text.range(of: "\n--- "))
+        let macEnd = try #require(text[macLine.upperBound...].firstIndex(of: "\n"))
+        let header = text.utf8.distance(from: text.startIndex, to: macEnd) + 1 + 16  // the MAC line, then the nonce
+        try #require(good.count - header > 4 * sealedChunk, "the archive spans several chunks")
+        for (label, position) in [("second chunk", header + sealedChunk + 100), ("chunk before the last", good.count - sealedChunk - 50), ("final chunk", good.count - 3)] {
+            var bytes = good
+            bytes[position] ^= 0x04
+            let tampered = dir("tampered.tar.zst.age")
+            try? FileManager.default.removeItem(atPath: tampered)
+            try Data(bytes).write(to: URL(fileURLWithPath: tampered))
+            var tries: [Int] = []
+            let error = try #require(throws: EnrollError.self, "\(label)") {
+                try ExtractedBatch(tampered, in: dir.path, limits: .default, parts: 4, observing: { _, parts in
+                    tries.append(parts)
+                    return []
+                }, identities: [district])
+            }
+            #expect(error.diagnostics.map(\.code.rawValue) == ["crypt.payload-tampered"], "\(label): \(error.diagnostics)")
+            // Parts first (a stream failing in its first block fails before extraction starts,
+            // so the sequential attempt may not get as far as asking for its observer); a final
+            // chunk that does not open sends the archive straight to the stream.
+            #expect(label == "final chunk" ? tries == [1] : tries.first == 4 && tries.count <= 2, "\(label): \(tries)")
+            let unpacked = try #require(throws: EnrollError.self, "\(label)") {
+                try Unpacker(trust: station.trust, jobs: 4, identities: [district]).unpack(tampered, to: dir("out-tampered"))
+            }
+            #expect(unpacked.diagnostics.map(\.code.rawValue) == ["crypt.payload-tampered"], "\(label): \(unpacked.diagnostics)")
+            #expect(!FileManager.default.fileExists(atPath: dir("out-tampered")), "\(label): nothing unpacked")
+            let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".enroll-extract-") }
+            #expect(left.isEmpty, "\(label): staging removed: \(left)")
+        }
     }
 
     /// The number of zstd frames in `path`, as `zstd -lv` counts them.

@@ -37,6 +37,20 @@ enum Payload {
         HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: header, using: macKey(fileKey: fileKey))
     }
 
+    /// The 12-byte STREAM nonce of chunk `index`: the index as an 11-byte big-endian
+    /// counter, then the last-chunk flag.
+    static func nonceBytes(chunk index: Int64, last: Bool) -> [UInt8] {
+        precondition(index >= 0)
+        var nonce = [UInt8](repeating: 0, count: 12)
+        var rest = UInt64(index)
+        for position in stride(from: 10, through: 3, by: -1) {
+            nonce[position] = UInt8(truncatingIfNeeded: rest)
+            rest >>= 8
+        }
+        nonce[11] = last ? 1 : 0
+        return nonce
+    }
+
     /// `count` bytes from the system's CSPRNG, through swift-crypto's key generation.
     static func randomBytes(_ count: Int) -> [UInt8] {
         SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).bytes

@@ -65,8 +65,18 @@ public final class AgeDecryptor {
     public init(identities: [AgeIdentity], source: @escaping Source) throws {
         // Four sealed chunks: the unread rest is moved to the front about every third chunk.
         var input = InputBuffer(capacity: 4 * Payload.sealedChunkSize, source: source)
-        let header = try Self.readHeader(&input)
-        let fileKey = try Self.unwrapFileKey(header.stanzas, identities: identities)
+        self.payloadKey = try Self.openPayload(&input, identities: identities)
+        self.input = input
+        self.sealed = Data(capacity: 12 + Payload.sealedChunkSize)
+    }
+
+    /// Reads and checks the header at the start of `input`, in the order the initializer
+    /// documents, and the payload nonce after it.
+    /// - Returns: The payload key; `input` is left at the first payload chunk
+    ///   (`input.position` is the payload's offset in the file).
+    static func openPayload(_ input: inout InputBuffer, identities: [AgeIdentity]) throws -> SymmetricKey {
+        let header = try readHeader(&input)
+        let fileKey = try unwrapFileKey(header.stanzas, identities: identities)
         guard Payload.isValidMAC(header.mac, header: header.macInput, fileKey: fileKey) else {
             throw AgeError.headerMACMismatch
         }
@@ -76,9 +86,7 @@ public final class AgeDecryptor {
         }
         let nonce = input.peek(Payload.nonceSize)
         input.consume(Payload.nonceSize)
-        self.input = input
-        self.payloadKey = Payload.key(fileKey: fileKey, nonce: nonce)
-        self.sealed = Data(capacity: 12 + Payload.sealedChunkSize)
+        return Payload.key(fileKey: fileKey, nonce: nonce)
     }
 
     /// Reads and checks the header of an age file held in memory.

@@ -32,6 +32,9 @@ struct InputBuffer {
     private var end = 0
     /// Whether the source has reported the end of input.
     private(set) var atEnd = false
+    /// How many bytes of the input were taken off the buffer so far (consumed or read as
+    /// lines): the offset in the input of the first buffered byte.
+    private(set) var position: Int64 = 0
 
     /// Creates a buffer of `capacity` bytes over `source`.
     init(capacity: Int, source: @escaping Source) {
@@ -84,6 +87,7 @@ struct InputBuffer {
     mutating func consume(_ length: Int) {
         precondition(length <= count)
         start += length
+        position += Int64(length)
     }
 
     /// Takes the next line (up to LF) off the buffer.
@@ -96,6 +100,7 @@ struct InputBuffer {
                 let length = newline - start
                 guard length <= maximumLength else { return .tooLong(peek(maximumLength)) }
                 let line = Array(storage[start..<newline])
+                position += Int64(newline + 1 - start)
                 start = newline + 1
                 return .line(line)
             }
@@ -103,6 +108,7 @@ struct InputBuffer {
             if scanned > maximumLength { return .tooLong(peek(maximumLength)) }
             if atEnd {
                 let partial = peek(count)
+                position += Int64(count)
                 start = end
                 return .endOfInput(partial)
             }

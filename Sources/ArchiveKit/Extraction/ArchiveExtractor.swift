@@ -110,11 +110,46 @@ public enum ArchiveExtractor {
         root: RootRequirement = .none, inPlace: Bool = false, parts: Int,
         observers: (_ count: Int) -> [(any ExtractionObserver)?], startsWriteback: Bool = false
     ) throws(ArchiveError) -> [String] {
+        // A file that cannot be opened here is reported by the sequential reader.
+        let bytes = parts > 1 ? try? ArchiveFileBytes(path: archivePath) : nil
+        return try extract(
+            from: bytes, named: archivePath, to: destination, limits: limits, root: root, inPlace: inPlace, parts: parts,
+            observers: observers, startsWriteback: startsWriteback
+        ) { () throws(ArchiveError) in
+            try ArchiveReader(path: archivePath, limits: limits, root: root)
+        }
+    }
+
+    /// Extracts an archive given as random-access bytes into the new directory `destination`,
+    /// in up to `parts` parts as ``extract(from:to:limits:root:inPlace:parts:observers:startsWriteback:)``
+    /// does for a file: the way to extract an encrypted archive in parts, through a plaintext
+    /// view that authenticates what each part reads.
+    ///
+    /// The zstd frames are found through ``RandomAccessBytes/readForPlanning(at:into:)``, and
+    /// each part reads its range through ``RandomAccessBytes/read(at:into:)``. When the bytes
+    /// do not split (one frame, not zstd, no `bytes` at all) or any part fails, the archive is
+    /// extracted by the reader `sequentially` makes, from the start: that attempt decides the
+    /// outcome and the error.
+    /// - Parameters:
+    ///   - bytes: the archive's bytes; nil to extract sequentially only.
+    ///   - name: what to call the archive in errors.
+    ///   - sequentially: makes a fresh reader of the same archive with `limits` and `root`;
+    ///     called only when the parts do not extract it.
+    ///   - The other parameters are as for the file variant.
+    /// - Returns: the relative paths of the extracted entries, in archive order.
+    /// - Throws: as the file variant, and whatever `sequentially` or its reader throw.
+    @discardableResult
+    public static func extract(
+        from bytes: (any RandomAccessBytes)?, named name: String, to destination: String, limits: ArchiveLimits = .default,
+        root: RootRequirement = .none, inPlace: Bool = false, parts: Int,
+        observers: (_ count: Int) -> [(any ExtractionObserver)?], startsWriteback: Bool = false,
+        sequentially: () throws(ArchiveError) -> ArchiveReader
+    ) throws(ArchiveError) -> [String] {
         try inStaging(destination, inPlace: inPlace) { (staging) throws(ArchiveError) -> [String] in
-            if parts > 1, let segments = ZstdFrames.segments(ofFileAt: archivePath, parts: parts) {
+            if parts > 1, let bytes, let segments = ZstdFrames.segments(of: bytes, parts: parts) {
                 do {
                     return try extractParts(
-                        archivePath, into: staging, segments: segments, limits: limits, root: root,
+                        bytes, named: name, into: staging, segments: segments, limits: limits, root: root,
                         observers: observers(segments.count), startsWriteback: startsWriteback)
                 } catch {
                     // Start again from nothing, sequentially: that attempt decides.
@@ -122,7 +157,7 @@ public enum ArchiveExtractor {
                     try makePrivateDirectory(staging)
                 }
             }
-            let reader = try ArchiveReader(path: archivePath, limits: limits, root: root)
+            let reader = try sequentially()
             let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
             let extracted = try extractEntries(of: reader, into: sink, observer: observers(1).first ?? nil)
             try sink.finish()
@@ -228,7 +263,7 @@ public enum ArchiveExtractor {
     /// Extracts each of `segments` on its own thread into `staging`; throws the first
     /// failure after every part has stopped. Directory metadata is applied once all parts are done.
     private static func extractParts(
-        _ archivePath: String, into staging: String, segments: [Range<Int64>], limits: ArchiveLimits,
+        _ bytes: any RandomAccessBytes, named name: String, into staging: String, segments: [Range<Int64>], limits: ArchiveLimits,
         root: RootRequirement, observers: [(any ExtractionObserver)?], startsWriteback: Bool
     ) throws(ArchiveError) -> [String] {
         let run = PartsRun(count: segments.count)
@@ -236,7 +271,7 @@ public enum ArchiveExtractor {
         let observers = UncheckedBox(observers)
         DispatchQueue.concurrentPerform(iterations: segments.count) { index in
             let outcome = Result { () throws(ArchiveError) -> ([String], StagingSink) in
-                let reader = try ArchiveReader(path: archivePath, range: segments[index], tally: tally)
+                let reader = try ArchiveReader(name: name, bytes: bytes, range: segments[index], tally: tally)
                 let sink = try StagingSink(root: staging, startsWriteback: startsWriteback)
                 let observer = index < observers.value.count ? observers.value[index] : nil
                 let paths = try extractEntries(of: reader, into: sink, observer: observer, shouldStop: { run.hasFailed })

@@ -32,8 +32,9 @@ public final class ArchiveReader {
     private let rules: EntryNameRules
     /// Names, counts and totals: this reader's own, or shared by the parts of one archive.
     private let tally: ReadTally
-    /// The part of the file read, when not all of it.
-    private let source: FileRangeSource?
+    /// The part of the bytes read, when the archive is read as a range of random-access
+    /// bytes (a part of a parallel extraction).
+    private let source: RangeSource?
     /// The caller's byte stream, when the archive is not read from a file.
     private let stream: StreamSource?
     private var failure: ArchiveError?
@@ -80,12 +81,6 @@ public final class ArchiveReader {
         try self.init(path: path, range: nil, tally: ReadTally(limits: limits, root: root))
     }
 
-    /// Opens `path`, or only the bytes `range` of it, counting into `tally`.
-    ///
-    /// A range must start where a compressed frame (or the file) starts and end where one
-    /// ends; the parts of a parallel extraction each read one, sharing one tally so that
-    /// names, counts and totals are checked across the whole archive. A range is read with
-    /// `pread` in 1 MiB blocks through `archive_read_open` callbacks.
     /// Reads an archive from a byte stream instead of a file: for example the plaintext of a
     /// decryptor, so nothing decrypted is ever written to disk.
     ///
@@ -109,25 +104,30 @@ public final class ArchiveReader {
         try self.init(path: name, range: nil, tally: ReadTally(limits: limits, root: root), stream: StreamSource(source))
     }
 
-    init(path: String, range: Range<Int64>?, tally: ReadTally, stream: StreamSource? = nil) throws(ArchiveError) {
+    /// Opens only the bytes `range` of the file at `path`, counting into `tally`; see
+    /// ``init(name:bytes:range:tally:)``.
+    convenience init(path: String, range: Range<Int64>, tally: ReadTally) throws(ArchiveError) {
+        try self.init(name: path, bytes: ArchiveFileBytes(path: path), range: range, tally: tally)
+    }
+
+    /// Opens the bytes `range` of `bytes`, counting into `tally`.
+    ///
+    /// A range must start where a compressed frame (or the archive) starts and end where one
+    /// ends; the parts of a parallel extraction each read one, sharing one tally so that
+    /// names, counts and totals are checked across the whole archive. The range is read
+    /// through ``RandomAccessBytes/read(at:into:)`` in blocks of up to 1 MiB, through
+    /// `archive_read_open` callbacks.
+    /// - Parameter name: what to call the archive in errors (``path``).
+    convenience init(name: String, bytes: any RandomAccessBytes, range: Range<Int64>, tally: ReadTally) throws(ArchiveError) {
+        try self.init(path: name, range: RangeSource(bytes: bytes, range: range), tally: tally)
+    }
+
+    init(path: String, range: RangeSource?, tally: ReadTally, stream: StreamSource? = nil) throws(ArchiveError) {
         self.path = path
         self.tally = tally
         self.stream = stream
         rules = EntryNameRules(limits: tally.limits)
-        if let range {
-            let file: FileDescriptor
-            do {
-                file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
-            } catch {
-                let code = POSIX.errnoValue(error)
-                throw .corruptArchive(
-                    entry: nil,
-                    failure: LibarchiveFailure(function: "open", code: ARCHIVE_FATAL, message: String(cString: strerror(code)), errno: code))
-            }
-            source = FileRangeSource(file: file, range: range)
-        } else {
-            source = nil
-        }
+        source = range
 
         guard let handle = archive_read_new() else {
             throw .libarchive(
@@ -149,7 +149,7 @@ public final class ArchiveReader {
         } else if let source {
             let client = Unmanaged.passUnretained(source).toOpaque()
             opened = UTF8Locale.run {
-                archive_read_open(handle, client, nil, { _, client, buffer in FileRangeSource.read(client: client, buffer: buffer) }, nil)
+                archive_read_open(handle, client, nil, { _, client, buffer in RangeSource.read(client: client, buffer: buffer) }, nil)
             }
         } else {
             opened = UTF8Locale.run { archive_read_open_filename(handle, path, Self.readBlockSize) }

@@ -98,24 +98,26 @@ final class ReadTally: @unchecked Sendable {
     }
 }
 
-/// A byte range of a file, served to libarchive's read callback in 1 MiB `pread`s.
+/// A byte range of random-access bytes (a file, or an encrypted file's plaintext), served to
+/// libarchive's read callback in blocks of up to 1 MiB.
+///
+/// Every block but the range's first starts at a multiple of 1 MiB (and so of 64 KiB: an
+/// encrypted file's chunks are opened once each, not once per block they straddle).
 ///
 /// Not `Sendable`: read by one ``ArchiveReader``, which keeps it alive as long as its handle.
-final class FileRangeSource {
-    private let file: FileDescriptor
+final class RangeSource {
+    private let bytes: any RandomAccessBytes
     private var position: Int64
     private let end: Int64
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
 
-    /// Takes ownership of `file`, closed when the source is released.
-    init(file: FileDescriptor, range: Range<Int64>) {
-        self.file = file
+    init(bytes: any RandomAccessBytes, range: Range<Int64>) {
+        self.bytes = bytes
         position = range.lowerBound
         end = range.upperBound
     }
 
     deinit {
-        try? file.close()
         buffer.deallocate()
     }
 
@@ -123,13 +125,13 @@ final class FileRangeSource {
     /// next block of the range, 0 at its end, -1 on a read error (libarchive then fails the
     /// read in progress, and the archive is reported as damaged).
     static func read(client: UnsafeMutableRawPointer?, buffer out: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
-        let source = Unmanaged<FileRangeSource>.fromOpaque(client!).takeUnretainedValue()
-        let wanted = Int(min(Int64(source.buffer.count), source.end - source.position))
+        let source = Unmanaged<RangeSource>.fromOpaque(client!).takeUnretainedValue()
+        let size = Int64(source.buffer.count)
+        let wanted = Int(min(size - source.position % size, source.end - source.position))
         guard wanted > 0 else { return 0 }
-        // pread(2) through swift-system, which retries on EINTR.
-        guard let count = try? source.file.read(
-            fromAbsoluteOffset: source.position, into: UnsafeMutableRawBufferPointer(rebasing: source.buffer[..<wanted]),
-            retryOnInterrupt: true)
+        guard let count = try? source.bytes.read(
+            at: source.position, into: UnsafeMutableRawBufferPointer(rebasing: source.buffer[..<wanted])),
+            count > 0
         else { return -1 }
         source.position += Int64(count)
         out?.pointee = UnsafeRawPointer(source.buffer.baseAddress!)

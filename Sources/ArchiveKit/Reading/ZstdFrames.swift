@@ -14,6 +14,9 @@ import Glibc
 /// archive. The frames are walked from the start through their headers and block headers
 /// only (3 bytes per block of up to 128 KiB), in small buffered reads, so the walk costs a
 /// few milliseconds per gigabyte and stays linear in the file size whatever the file holds.
+/// It reads through ``RandomAccessBytes/readForPlanning(at:into:)``: an encrypted archive's
+/// plaintext view decrypts just the windows the walk looks at, without authenticating them,
+/// and the parts then authenticate every byte they extract.
 ///
 /// The walk is a plan, not a check: anything it does not understand (not zstd, a reserved
 /// bit or block type, a frame running past the end, bytes after the last frame) makes it
@@ -33,11 +36,14 @@ enum ZstdFrames {
     /// - Returns: nil when the file is not a zstd stream that ends exactly after its last
     ///   frame, holds more than ``maxFrames`` frames, or cannot be read.
     static func starts(ofFileAt path: String) -> (starts: [Int64], size: Int64)? {
-        guard let file = try? FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec) else { return nil }
-        defer { try? file.close() }
-        var info = stat()
-        guard fstat(file.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var reader = WindowReader(file: file, size: Int64(info.st_size))
+        guard let bytes = try? ArchiveFileBytes(path: path) else { return nil }
+        return starts(of: bytes)
+    }
+
+    /// The offsets at which the zstd frames of `bytes` start, read through
+    /// ``RandomAccessBytes/readForPlanning(at:into:)``; as ``starts(ofFileAt:)``.
+    static func starts(of bytes: any RandomAccessBytes) -> (starts: [Int64], size: Int64)? {
+        var reader = WindowReader(bytes: bytes)
         var starts: [Int64] = []
         var offset: Int64 = 0
         while offset < reader.size {
@@ -60,7 +66,13 @@ enum ZstdFrames {
     /// Cuts the file into at most `parts` ranges of about equal compressed size, each
     /// starting at a frame start; nil when fewer than two parts result.
     static func segments(ofFileAt path: String, parts: Int) -> [Range<Int64>]? {
-        guard parts > 1, let (starts, size) = starts(ofFileAt: path), starts.count > 1 else { return nil }
+        guard parts > 1, let bytes = try? ArchiveFileBytes(path: path) else { return nil }
+        return segments(of: bytes, parts: parts)
+    }
+
+    /// As ``segments(ofFileAt:parts:)``, for any bytes.
+    static func segments(of bytes: any RandomAccessBytes, parts: Int) -> [Range<Int64>]? {
+        guard parts > 1, let (starts, size) = starts(of: bytes), starts.count > 1 else { return nil }
         var cuts: [Int64] = [0]
         for part in 1..<parts {
             let target = size * Int64(part) / Int64(parts)
@@ -100,28 +112,27 @@ enum ZstdFrames {
     }
 }
 
-/// Reads small pieces of a file through a 4 KiB window: a walk over headers a few bytes
-/// long costs one `pread` per window, not one per header.
+/// Reads small pieces of the bytes through a 4 KiB window: a walk over headers a few bytes
+/// long costs one planning read per window, not one per header.
 private struct WindowReader {
-    let file: FileDescriptor
+    let bytes: any RandomAccessBytes
     let size: Int64
     private var window = [UInt8](repeating: 0, count: 4096)
     private var windowStart: Int64 = -1
     private var windowCount = 0
 
-    init(file: FileDescriptor, size: Int64) {
-        self.file = file
-        self.size = size
+    init(bytes: any RandomAccessBytes) {
+        self.bytes = bytes
+        size = bytes.count
     }
 
     /// The `count` (≤ 8) bytes at `offset` as a little-endian number, or nil past the end.
     mutating func littleEndian(at offset: Int64, count: Int) -> UInt64? {
         guard offset >= 0, offset + Int64(count) <= size else { return nil }
         if offset < windowStart || offset + Int64(count) > windowStart + Int64(windowCount) {
-            // pread(2), retried on EINTR by swift-system; a failed read ends the walk.
-            let read = window.withUnsafeMutableBytes { raw in
-                (try? file.read(fromAbsoluteOffset: offset, into: raw, retryOnInterrupt: true)) ?? 0
-            }
+            // A failed read ends the walk.
+            let bytes = self.bytes
+            let read = window.withUnsafeMutableBytes { raw in (try? bytes.readForPlanning(at: offset, into: raw)) ?? 0 }
             guard read >= count else { return nil }
             windowStart = offset
             windowCount = read

@@ -100,8 +100,9 @@ public struct Importer: Sendable {
     ///     verifying and validating bundles (every core by default); bundles
     ///     are still merged and committed one at a time, in order.
     ///   - identities: The keys that decrypt encrypted (age) archives. An encrypted archive is
-    ///     decrypted while it streams into the store's private staging directory, and nothing
-    ///     of it is imported unless the whole ciphertext authenticated, its last chunk included.
+    ///     decrypted into the store's private staging directory, in parts like a plain one
+    ///     (each part authenticating the chunks it reads), and nothing of it is imported unless
+    ///     the whole ciphertext authenticated, its last chunk included.
     public init(
         store: DistrictStore, catalog: FormCatalog, extraTrust: TrustStore? = nil, actor: String = DistrictStore.defaultActor,
         logger: Logger = Logger(label: "enroll.import", factory: { _ in SwiftLogNoOpLogHandler() }),

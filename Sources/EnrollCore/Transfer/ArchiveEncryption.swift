@@ -11,8 +11,9 @@ import SystemPackage
 /// reads it. Reading decrypts while streaming into libarchive
 /// (`ArchiveReader(streamNamed:…)`): a chunk reaches libarchive only after its tag was
 /// verified, and the reader reads the stream to its authenticated end before it reports
-/// the end of the archive. Parallel-part extraction needs the compressed file itself, so an
-/// encrypted archive is always read by one reader.
+/// the end of the archive. Extraction in parallel parts reads the plaintext at offsets
+/// instead (``openPlaintext(_:identities:)``): age seals each 64 KiB chunk on its own, so a
+/// part opens just the chunks of its range.
 public enum ArchiveEncryption {
     /// The name of the district's recipients file at the root of a station directory: a
     /// station that holds it encrypts what it packs by default.
@@ -102,6 +103,20 @@ public enum ArchiveEncryption {
         }
     }
 
+    /// Opens the plaintext of the age file at `path` for reading at any offset, by the
+    /// parts of a parallel extraction: the header is checked and the final chunk
+    /// authenticated here, every other chunk when a part reads it.
+    /// - Returns: nil when it cannot be opened so (no identities, an unreadable file, a bad
+    ///   header or final chunk): reading the archive as one stream then reports exactly why.
+    static func openPlaintext(_ path: String, identities: [AgeIdentity]?) -> (any RandomAccessBytes)? {
+        guard let identities, !identities.isEmpty, let file = try? ArchiveFileBytes(path: path),
+            let payload = try? AgeRandomAccessPayload(identities: identities, ciphertextSize: file.count, reader: { offset, buffer in
+                try file.read(at: offset, into: buffer)
+            })
+        else { return nil }
+        return DecryptedBytes(payload)
+    }
+
     /// Opens the age file at `path` and checks its header with `identities`.
     static func openDecryptor(_ path: String, identities: [AgeIdentity]?) throws -> AgeDecryptor {
         guard let identities, !identities.isEmpty else {
@@ -142,6 +157,24 @@ private final class CiphertextFile {
         } catch {
             throw FileIO.ioError(error, path, verb: ("读取", "read"))
         }
+    }
+}
+
+/// An age file's plaintext as random-access bytes: authenticated for extraction, decrypted
+/// without authentication for the frame walk that plans the parts.
+private final class DecryptedBytes: RandomAccessBytes {
+    private let payload: AgeRandomAccessPayload
+
+    init(_ payload: AgeRandomAccessPayload) { self.payload = payload }
+
+    var count: Int64 { payload.plaintextSize }
+
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try payload.read(at: offset, into: buffer)
+    }
+
+    func readForPlanning(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try payload.readUnauthenticated(at: offset, into: buffer)
     }
 }
 

@@ -27,10 +27,12 @@ struct ExtractedBatch {
     ///     final staging paths at once). The last call's observers saw the extraction.
     ///   - durable: The files will be fsynced and kept (the district import): start writing
     ///     them to the disk as soon as each is extracted.
-    ///   - identities: The keys that decrypt an encrypted (age) archive. It is decrypted while
-    ///     it streams into the staging directory by one thread (parts need the compressed
-    ///     file), and the whole ciphertext, its last chunk included, is authenticated before
-    ///     this returns: a failure anywhere leaves nothing behind.
+    ///   - identities: The keys that decrypt an encrypted (age) archive. With `parts` > 1 it is
+    ///     extracted in parts like a plain one, through a plaintext view that authenticated
+    ///     the final chunk on opening and authenticates every chunk a part reads; otherwise
+    ///     it is decrypted while it streams in, by one thread. Either way the whole
+    ///     ciphertext, its last chunk included, is authenticated before this returns: a
+    ///     failure anywhere leaves nothing behind.
     /// - Throws: `EnrollError` with the refused entry, after removing everything written;
     ///   `crypt.*` for an encrypted archive that cannot be decrypted or authenticated.
     init(
@@ -43,12 +45,32 @@ struct ExtractedBatch {
         let entries: [String]
         let staging = staging
         if ArchiveEncryption.isEncrypted(archive) {
-            let reader = try ArchiveEncryption.openReader(archive, identities: identities, limits: limits, root: .learnFromFirstEntry).reader
-            do {
-                entries = try ArchiveExtractor.extract(
-                    from: reader, to: staging, inPlace: true, observer: observing?(staging, 1).first, startsWriteback: durable)
-            } catch {
-                throw error.enrollError(archive: archive)
+            if parts > 1, let plaintext = ArchiveEncryption.openPlaintext(archive, identities: identities) {
+                // In parts, each authenticating the chunks it reads; the final chunk, and so
+                // the length, was authenticated on opening. Should a part fail, the archive is
+                // decrypted again as one stream, which reports the exact error.
+                do {
+                    entries = try ArchiveExtractor.extract(
+                        from: plaintext, named: archive, to: staging, limits: limits, root: .learnFromFirstEntry, inPlace: true,
+                        parts: parts, observers: { count in observing?(staging, count) ?? [] }, startsWriteback: durable
+                    ) { () throws(ArchiveError) in
+                        do {
+                            return try ArchiveEncryption.openReader(archive, identities: identities, limits: limits, root: .learnFromFirstEntry).reader
+                        } catch {
+                            throw .streamFailed(entry: nil, failure: StreamFailure(error))
+                        }
+                    }
+                } catch {
+                    throw error.enrollError(archive: archive)
+                }
+            } else {
+                let reader = try ArchiveEncryption.openReader(archive, identities: identities, limits: limits, root: .learnFromFirstEntry).reader
+                do {
+                    entries = try ArchiveExtractor.extract(
+                        from: reader, to: staging, inPlace: true, observer: observing?(staging, 1).first, startsWriteback: durable)
+                } catch {
+                    throw error.enrollError(archive: archive)
+                }
             }
         } else {
             do {
