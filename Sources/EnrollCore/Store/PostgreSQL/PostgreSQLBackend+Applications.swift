@@ -134,24 +134,15 @@ extension PostgreSQLBackend {
 
     public func review(_ decision: ReviewDecision) throws -> ApplicationSummary {
         try write { db in
-            var record = try Self.lockedApplication(db, decision.reference)
+            let record = try Self.lockedApplication(db, decision.reference)
             if let expected = decision.expectedVersion {
                 let current = try Self.versions(db, [record.id])[record.id] ?? 0
                 guard current == expected else { throw SQLiteBackend.staleDecision(record, decision) }
             }
-            let before = ReviewRule.State(status: record.status, reasons: record.reasons, school: record.school)
-            let after = try ReviewRule.apply(decision, to: before, collectionNumber: record.collectionNumber)
-            record.status = after.status
-            record.reasons = after.reasons
-            record.school = after.school
-            record.updatedAt = StoreClock.now()
-            try Self.update(db, record)
-            var detail = ["from": before.status.rawValue, "to": after.status.rawValue, "revision": String(record.currentRevision)]
-            // Each reason an entry of its own: reason.1, reason.2, … (never one joined string).
-            for (index, reason) in after.reasons.enumerated() { detail["reason.\(index + 1)"] = reason }
-            if decision.action == .admit, let school = after.school { detail["school"] = school }
-            try Self.append(AuditEntry(actor: decision.reviewer, application: record.id, action: .review(decision.action), detail: detail), in: db)
-            return try Self.summaries(db, [record])[0]
+            let (decided, event) = try ReviewRule.applied(decision, to: record)
+            try Self.update(db, decided)
+            try Self.append(event, in: db)
+            return try Self.summaries(db, [decided])[0]
         }
     }
 

@@ -112,3 +112,24 @@ public enum ReviewRule {
 }
 
 import Foundation
+
+extension ReviewRule {
+    /// Applies a decision to a stored application: the record as it is to be written, and the
+    /// audit event that goes with it (`from`, `to`, `revision`, each reason an entry of its
+    /// own, the school of an admission), for a backend to write in one transaction.
+    /// - Throws: As ``apply(_:to:collectionNumber:)``.
+    static func applied(_ decision: ReviewDecision, to record: ApplicationRecord) throws -> (record: ApplicationRecord, event: AuditEntry) {
+        var record = record
+        let before = State(status: record.status, reasons: record.reasons, school: record.school)
+        let after = try apply(decision, to: before, collectionNumber: record.collectionNumber)
+        record.status = after.status
+        record.reasons = after.reasons
+        record.school = after.school
+        record.updatedAt = StoreClock.now()
+        var detail = ["from": before.status.rawValue, "to": after.status.rawValue, "revision": String(record.currentRevision)]
+        // Each reason an entry of its own: reason.1, reason.2, … (never one joined string).
+        for (index, reason) in after.reasons.enumerated() { detail["reason.\(index + 1)"] = reason }
+        if decision.action == .admit, let school = after.school { detail["school"] = school }
+        return (record, AuditEntry(actor: decision.reviewer, application: record.id, action: .review(decision.action), detail: detail))
+    }
+}

@@ -125,24 +125,15 @@ extension SQLiteBackend {
 
     public func review(_ decision: ReviewDecision) throws -> ApplicationSummary {
         try database.write { db in
-            var record = try Self.application(db, decision.reference)
+            let record = try Self.application(db, decision.reference)
             if let expected = decision.expectedVersion {
                 let current = try Self.versions(db, [record.id])[record.id] ?? 0
                 guard current == expected else { throw Self.staleDecision(record, decision) }
             }
-            let before = ReviewRule.State(status: record.status, reasons: record.reasons, school: record.school)
-            let after = try ReviewRule.apply(decision, to: before, collectionNumber: record.collectionNumber)
-            record.status = after.status
-            record.reasons = after.reasons
-            record.school = after.school
-            record.updatedAt = StoreClock.now()
-            try record.update(db)
-            var detail = ["from": before.status.rawValue, "to": after.status.rawValue, "revision": String(record.currentRevision)]
-            // Each reason an entry of its own: reason.1, reason.2, … (never one joined string).
-            for (index, reason) in after.reasons.enumerated() { detail["reason.\(index + 1)"] = reason }
-            if decision.action == .admit, let school = after.school { detail["school"] = school }
-            try Self.append(AuditEntry(actor: decision.reviewer, application: record.id, action: .review(decision.action), detail: detail), in: db)
-            return try Self.summaries(db, [record])[0]
+            let (decided, event) = try ReviewRule.applied(decision, to: record)
+            try decided.update(db)
+            try Self.append(event, in: db)
+            return try Self.summaries(db, [decided])[0]
         }
     }
 
