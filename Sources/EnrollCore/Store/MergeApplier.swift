@@ -1,7 +1,8 @@
 import Foundation
 
-/// The reads and writes one merge makes, inside one transaction of one backend: what
-/// ``MergeApplier`` needs of a store, and all that differs between SQLite and PostgreSQL.
+/// The reads and writes one merge (or a clerk's answer to a held revision) makes, inside one
+/// transaction of one backend: what ``MergeApplier`` needs of a store, and all that differs
+/// between SQLite and PostgreSQL.
 ///
 /// A session lives for one transaction; its methods run on the transaction's connection.
 protocol MergeSession {
@@ -201,5 +202,55 @@ enum MergeApplier {
         detail["field"] = changes.map(\.field).joined(separator: " ")
         detail["from"] = changes.map(\.from).joined(separator: " | ")
         detail["to"] = changes.map(\.to).joined(separator: " | ")
+    }
+}
+
+extension MergeApplier {
+    /// A clerk accepts the revision held after a decision (``HeldRevisionRule``): it becomes
+    /// the current one, the old one superseded, the cross-application rules run on its facts.
+    /// - Parameters:
+    ///   - record: The application, read (and locked, where merges run concurrently) in this transaction.
+    /// - Returns: The application as written.
+    /// - Throws: `EnrollError` from ``HeldRevisionRule/check(_:held:reasons:collectionNumber:)``
+    ///   when no revision is held.
+    static func acceptHeldRevision(of record: ApplicationRecord, reviewer: String, in db: some MergeSession) throws -> ApplicationRecord {
+        var record = record
+        let held = try db.heldRevision(of: record.id)
+        _ = try HeldRevisionRule.check(
+            .accept, held: held.map { MergeRule.Tip(revision: $0.revision, digest: $0.digest) }, reasons: [],
+            collectionNumber: record.collectionNumber)
+        let revision = held!
+        let from = record.currentRevision
+        try db.setState(.superseded, ofRevision: record.currentDigest)
+        try db.setState(.current, ofRevision: revision.digest)
+        try db.clearFlag(.revisionAfterDecision, of: record.id)
+        record.currentRevision = revision.revision
+        record.currentDigest = revision.digest
+        record.station = revision.station.isEmpty ? record.station : revision.station
+        record.updatedAt = StoreClock.now()
+        try db.update(record)
+        _ = try db.applyCrossApplicationRules(&record, revision.facts)
+        try db.append(AuditEntry(actor: reviewer, application: record.id, action: .revisionAccepted, detail: [
+            "from": String(from), "to": String(revision.revision), "digest": revision.digest, "status": record.status.rawValue,
+        ]))
+        return record
+    }
+
+    /// A clerk refuses the revision held after a decision: it is marked refused, with the
+    /// reasons in the audit log; the application keeps its current revision and status.
+    /// - Throws: `EnrollError` from ``HeldRevisionRule/check(_:held:reasons:collectionNumber:)``
+    ///   when no revision is held or no reason is given.
+    static func refuseHeldRevision(of record: ApplicationRecord, reasons: [String], reviewer: String, in db: some MergeSession) throws {
+        let held = try db.heldRevision(of: record.id)
+        let reasons = try HeldRevisionRule.check(
+            .refuse, held: held.map { MergeRule.Tip(revision: $0.revision, digest: $0.digest) }, reasons: reasons,
+            collectionNumber: record.collectionNumber)
+        let revision = held!
+        try db.setState(.refused, ofRevision: revision.digest)
+        try db.clearFlag(.revisionAfterDecision, of: record.id)
+        try db.append(AuditEntry(actor: reviewer, application: record.id, action: .revisionRefused, detail: [
+            "revision": String(revision.revision), "digest": revision.digest, "current": String(record.currentRevision),
+            "status": record.status.rawValue, "reasons": reasons.joined(separator: " | "),
+        ]))
     }
 }

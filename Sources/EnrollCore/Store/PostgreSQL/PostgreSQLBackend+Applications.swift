@@ -150,25 +150,8 @@ extension PostgreSQLBackend {
 
     public func acceptRevision(_ reference: String, reviewer: String) throws -> ApplicationSummary {
         try write { db in
-            var record = try Self.lockedApplication(db, reference)
-            let held = try Self.heldRevision(db, of: record.id)
-            _ = try HeldRevisionRule.check(
-                .accept, held: held.map { MergeRule.Tip(revision: $0.revision, digest: $0.digest) }, reasons: [],
-                collectionNumber: record.collectionNumber)
-            let revision = held!
-            let from = record.currentRevision
-            try Self.setState(db, digest: record.currentDigest, .superseded)
-            try Self.setState(db, digest: revision.digest, .current)
-            try Self.clearFlag(db, record.id, .revisionAfterDecision)
-            record.currentRevision = revision.revision
-            record.currentDigest = revision.digest
-            record.station = revision.station.isEmpty ? record.station : revision.station
-            record.updatedAt = StoreClock.now()
-            try Self.update(db, record)
-            _ = try applyCrossApplicationRules(db, &record, revision.facts)
-            try Self.append(AuditEntry(actor: reviewer, application: record.id, action: .revisionAccepted, detail: [
-                "from": String(from), "to": String(revision.revision), "digest": revision.digest, "status": record.status.rawValue,
-            ]), in: db)
+            let session = PostgreSQLMergeSession(backend: self, db: db)
+            let record = try MergeApplier.acceptHeldRevision(of: Self.lockedApplication(db, reference), reviewer: reviewer, in: session)
             return try Self.summaries(db, [record])[0]
         }
     }
@@ -176,17 +159,7 @@ extension PostgreSQLBackend {
     public func refuseRevision(_ reference: String, reasons: [String], reviewer: String) throws -> ApplicationSummary {
         try write { db in
             let record = try Self.lockedApplication(db, reference)
-            let held = try Self.heldRevision(db, of: record.id)
-            let reasons = try HeldRevisionRule.check(
-                .refuse, held: held.map { MergeRule.Tip(revision: $0.revision, digest: $0.digest) }, reasons: reasons,
-                collectionNumber: record.collectionNumber)
-            let revision = held!
-            try Self.setState(db, digest: revision.digest, .refused)
-            try Self.clearFlag(db, record.id, .revisionAfterDecision)
-            try Self.append(AuditEntry(actor: reviewer, application: record.id, action: .revisionRefused, detail: [
-                "revision": String(revision.revision), "digest": revision.digest, "current": String(record.currentRevision),
-                "status": record.status.rawValue, "reasons": reasons.joined(separator: " | "),
-            ]), in: db)
+            try MergeApplier.refuseHeldRevision(of: record, reasons: reasons, reviewer: reviewer, in: PostgreSQLMergeSession(backend: self, db: db))
             return try Self.summaries(db, [record])[0]
         }
     }
