@@ -9,6 +9,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -64,7 +65,9 @@ def main():
         common = "户口簿照片不清晰，请重新拍摄"
         by_label(admin, "New reason").send_keys(common)
         admin.find_element(By.CSS_SELECTOR, "form[action='/admin/reasons'] button").click()
-        WebDriverWait(admin, 10).until(lambda d: common in d.find_element(By.ID, "reasons").text)
+        # The page reloads after the post: an element found just before the reload goes stale.
+        WebDriverWait(admin, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: common in d.find_element(By.ID, "reasons").text)
 
         # Clerk 1 finds a Harbin application from the queue, looks at its photos, rejects it.
         sign_in(first, args.url, "li.clerk", args.password)
