@@ -164,4 +164,21 @@ struct NumberTests {
         #expect(schema.isValid(.string("中文")))
         #expect(!schema.isValid(.string("中")))
     }
+
+    /// `properties`, `additionalProperties`, `enum` and `const` compare strings by code point:
+    /// a decomposed "é" is another name and another value than the precomposed one.
+    @Test func namesAndValuesCompareByCodePoint() throws {
+        let schema = try CompiledSchema.compile(try JSONParser.parse("""
+            {"properties": {"\\u00e9": {"type": "integer"}}, "additionalProperties": {"enum": ["\\u00e9", "x"]}}
+            """))
+        #expect(!schema.isValid(.object(JSONObject([("\u{E9}", .string("one"))]))))
+        #expect(schema.isValid(.object(JSONObject([("\u{E9}", .number(JSONNumber(1)))]))))
+        // The decomposed name is not in `properties`, so `additionalProperties` applies to it.
+        #expect(schema.isValid(.object(JSONObject([("e\u{301}", .string("\u{E9}"))]))))
+        #expect(!schema.isValid(.object(JSONObject([("e\u{301}", .string("e\u{301}"))]))))
+        #expect(!schema.isValid(.object(JSONObject([("e\u{301}", .number(JSONNumber(1)))]))))
+        let constant = try CompiledSchema.compile(try JSONParser.parse("{\"const\": \"\\u00e9\"}"))
+        #expect(constant.isValid(.string("\u{E9}")))
+        #expect(!constant.isValid(.string("e\u{301}")))
+    }
 }

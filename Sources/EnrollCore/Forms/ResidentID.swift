@@ -18,17 +18,30 @@ public enum ResidentID {
 
     /// The check character for the first 17 digits, or nil if they are not 17 ASCII digits.
     public static func checkCharacter(_ first17: some StringProtocol) -> Character? {
-        let digits = first17.compactMap { $0.isASCII ? $0.wholeNumberValue : nil }
-        guard first17.count == 17, digits.count == 17 else { return nil }
-        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
-        return checkCharacters[sum % 11]
+        checkIndex(first17.utf8).map { checkCharacters[$0] }
+    }
+
+    /// The check characters as ASCII bytes, by the weighted sum mod 11.
+    static let checkBytes = Array("10X98765432".utf8)
+
+    /// The weighted sum mod 11 of exactly 17 ASCII digits, or nil. Works on the UTF-8 bytes:
+    /// this runs for every ID number a form holds, on every validation.
+    static func checkIndex(_ utf8: some Collection<UInt8>) -> Int? {
+        var sum = 0, k = 0
+        for byte in utf8 {
+            let digit = byte &- UInt8(ascii: "0")
+            guard k < 17, digit < 10 else { return nil }
+            sum += Int(digit) * weights[k]
+            k += 1
+        }
+        return k == 17 ? sum % 11 : nil
     }
 
     /// Whether the 18 characters have the right shape and check character (uppercase `X` only).
     static func hasValidCheckCharacter(_ number: String) -> Bool {
-        let characters = Array(number)
-        guard characters.count == 18, let expected = checkCharacter(String(characters[0..<17])) else { return false }
-        return characters[17] == expected
+        let utf8 = number.utf8
+        guard utf8.count == 18, let index = checkIndex(utf8.prefix(17)), let last = utf8.last else { return false }
+        return last == checkBytes[index]
     }
 
     /// The earliest birth date an ID number may carry.
@@ -46,6 +59,11 @@ public enum ResidentID {
     /// The birth date written in an 18-character number, if real and between 1900-01-01 and
     /// `latest`.
     static func birthDate(_ number: String, notAfter latest: CalendarDate) -> CalendarDate? {
+        let utf8 = number.utf8
+        if utf8.count == 18 && utf8.allSatisfy({ $0 < 0x80 }) {
+            let start = utf8.index(utf8.startIndex, offsetBy: 6)
+            return plausibleBirthDate(compact: String(number[start..<utf8.index(start, offsetBy: 8)]), notAfter: latest)
+        }
         let characters = Array(number)
         guard characters.count == 18 else { return nil }
         return plausibleBirthDate(compact: String(characters[6..<14]), notAfter: latest)

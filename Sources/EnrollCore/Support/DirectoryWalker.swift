@@ -120,3 +120,36 @@ enum DirectoryWalker {
         }
     }
 }
+
+/// The inputs of a command that takes files or directories (`enroll schema check`).
+public enum InputFiles {
+    /// Each path as given, with each directory replaced by the files below it whose names end
+    /// in `suffix` (symbolic links to files included), depth first and sorted by name within
+    /// a directory.
+    ///
+    /// - Throws: `EnrollError` (I/O) if a directory cannot be read.
+    public static func expand(_ paths: [String], suffix: String) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            guard DirectoryWalker.kind(of: path) == .directory || isDirectoryLink(path) else {
+                files.append(path)
+                continue
+            }
+            for entry in try DirectoryWalker.walk(path)
+            where (entry.kind == .file || entry.kind == .symlink) && entry.path.hasSuffix(suffix) {
+                files.append(path + "/" + entry.path)
+            }
+        }
+        return files
+    }
+
+    /// The bytes of one input file.
+    ///
+    /// - Throws: `EnrollError` (I/O) naming the file if it cannot be opened or read.
+    public static func read(_ path: String) throws -> [UInt8] { try FileIO.readAll(path) }
+
+    private static func isDirectoryLink(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+}

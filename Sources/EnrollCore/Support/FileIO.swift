@@ -87,11 +87,31 @@ enum FileIO {
         }
     }
 
-    /// Reads a whole (small) file.
+    /// Reads a whole (small) file, straight into an array sized by fstat(2) (one byte more,
+    /// so the end shows without growing it; a file that grows meanwhile is read to its end).
     static func readAll(_ path: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        try stream(path) { bytes.append(contentsOf: $0) }
-        return bytes
+        let file = try openForReading(path)
+        return try closing(file, path, verb: ("读取", "read")) {
+            var info = stat()
+            let size = fstat(file.rawValue, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : 0
+            var bytes = [UInt8](repeating: 0, count: max(size + 1, 256))
+            var count = 0
+            while true {
+                if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+                let read: Int
+                do {
+                    read = try bytes.withUnsafeMutableBytes { buffer in
+                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]), retryOnInterrupt: true)
+                    }
+                } catch {
+                    throw ioError(error, path, verb: ("读取", "read"))
+                }
+                if read == 0 { break }
+                count += read
+            }
+            bytes.removeLast(bytes.count - count)
+            return bytes
+        }
     }
 
     /// Writes bytes to a new file, refusing to replace an existing one.

@@ -181,15 +181,14 @@ enum FormatValidators {
             if label.isEmpty { return i == labels.count - 1 && labels.count > 1 ? false : false }
             guard label.utf8.count <= 63 || international else { return false }
             if label.hasPrefix("-") || label.hasSuffix("-") { return false }
-            let ascii = label.unicodeScalars.allSatisfy { $0.isASCII }
-            if ascii {
-                guard label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }) else { return false }
+            let bytes = label.utf8
+            if bytes.allSatisfy({ $0 < 0x80 }) {
+                guard bytes.allSatisfy({ isASCIILetterOrDigit($0) || $0 == UInt8(ascii: "-") }) else { return false }
+                // "--" in the third and fourth places is reserved for A-labels ("xn--").
+                guard bytes.dropFirst(2).starts(with: "--".utf8) else { continue }
                 let lower = label.lowercased()
-                if lower.count >= 4 && lower.dropFirst(2).hasPrefix("--") && !lower.hasPrefix("xn--") { return false }
-                if lower.hasPrefix("xn--") {
-                    guard let decoded = Punycode.decode(String(lower.dropFirst(4))), !decoded.isEmpty else { return false }
-                    if !isIDNLabel(decoded) { return false }
-                }
+                guard lower.hasPrefix("xn--"), let decoded = Punycode.decode(String(lower.dropFirst(4))), !decoded.isEmpty,
+                      isIDNLabel(decoded) else { return false }
             } else {
                 guard international, label.unicodeScalars.count <= 63, isIDNLabel(String(label)) else { return false }
             }
@@ -241,6 +240,16 @@ enum FormatValidators {
         (0x0370...0x03FF).contains(u.value) || (0x1F00...0x1FFF).contains(u.value)
     }
 
+    /// ASCII `A–Z`, `a–z` or `0–9`.
+    @inline(__always)
+    static func isASCIILetterOrDigit(_ b: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b)
+            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b)
+    }
+
+    /// The ASCII characters RFC 5322 allows in a dot-atom local part besides letters and digits.
+    private static let atomSpecials = Array("!#$%&'*+-/=?^_`{|}~.".utf8)
+
     static func isEmail(_ s: String, international: Bool) -> Bool {
         guard let at = s.lastIndex(of: "@") else { return false }
         let local = s[..<at]
@@ -249,12 +258,14 @@ enum FormatValidators {
         if local.hasPrefix("\"") {
             guard local.count >= 2, local.hasSuffix("\"") else { return false }
         } else {
-            if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { return false }
-            let special = Set("!#$%&'*+-/=?^_`{|}~.")
-            for c in local.unicodeScalars {
-                if c.isASCII {
-                    let ch = Character(c)
-                    if !(ch.isLetter || ch.isNumber || special.contains(ch)) { return false }
+            let dot = UInt8(ascii: ".")
+            if local.utf8.first == dot || local.utf8.last == dot { return false }
+            var previous: UInt8 = 0
+            for byte in local.utf8 {
+                if byte == dot && previous == dot { return false }
+                previous = byte
+                if byte < 0x80 {
+                    if !(isASCIILetterOrDigit(byte) || atomSpecials.contains(byte)) { return false }
                 } else if !international {
                     return false
                 }

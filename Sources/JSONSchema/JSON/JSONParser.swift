@@ -435,7 +435,9 @@ public struct JSONParser {
             pos += 1
         }
         // Slow path with escapes.
-        var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<pos]))
+        var out = [UInt8]()
+        out.reserveCapacity(2 * (pos - start) + 32)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<pos]))
         while pos < bytes.count {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
@@ -484,12 +486,33 @@ public struct JSONParser {
                 } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
                     throw fail(.loneSurrogate, "low surrogate \\u\(String(scalar, radix: 16, uppercase: true)) without a preceding high surrogate", at: escStart)
                 }
-                out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+                Self.appendUTF8(scalar, to: &out)
             default:
                 throw fail(.invalidEscape, "invalid escape '\\\(Character(Unicode.Scalar(e)))'; valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX", at: escStart)
             }
         }
         throw fail(.unexpectedEnd, "the input ended inside a string; add the closing '\"'")
+    }
+
+    /// Appends the UTF-8 encoding of a Unicode scalar value (not a surrogate, at most U+10FFFF).
+    @inline(__always)
+    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case ..<0x80:
+            out.append(UInt8(scalar))
+        case ..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case ..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
     }
 
     private mutating func readHex4(_ escStart: Int) throws -> UInt32 {

@@ -90,6 +90,20 @@ public enum JSONValue: Sendable {
     }
 }
 
+extension String {
+    /// Equality by code points, as JSON compares strings (Swift's `==` is canonical
+    /// equivalence): the same code points are the same UTF-8 bytes, compared with `memcmp`.
+    func hasSameCodePoints(as other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
+        return (fast ?? nil) ?? a.elementsEqual(b)
+    }
+}
+
 extension JSONValue: Equatable {
     /// JSON Schema equality: numeric value, order-insensitive objects.
     ///
@@ -102,7 +116,8 @@ extension JSONValue: Equatable {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b
-        case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
+        // Code points, not canonical equivalence: the same code points are the same UTF-8 bytes.
+        case (.string(let a), .string(let b)): return a.hasSameCodePoints(as: b)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
             guard a.count == b.count else { return false }
@@ -151,6 +166,9 @@ public struct JSONObject: Sendable, Sequence {
     /// Member values, parallel to ``keys``.
     public private(set) var values: [JSONValue]
     private var index: [String: Int]?
+    /// Objects with this many members get a hash index; smaller ones (nearly every object an
+    /// application holds) are searched linearly, which costs less than hashing their keys.
+    static let indexThreshold = 16
 
     /// Creates an empty object.
     public init() {
@@ -199,7 +217,7 @@ public struct JSONObject: Sendable, Sequence {
     mutating func insertNew(_ key: String, _ value: JSONValue) -> Bool {
         if index == nil {
             for k in keys where k == key { return false }
-            if keys.count >= 8 {
+            if keys.count >= Self.indexThreshold {
                 var idx = [String: Int](minimumCapacity: 16)
                 for (i, k) in keys.enumerated() { idx[k] = i }
                 index = idx

@@ -7,7 +7,12 @@ import Foundation
 /// `\d`, `\w`, `\s` and their negations get their ECMA-262 meanings (ASCII digits and word
 /// characters, the ECMA whitespace set), `$` matches only at the very end of the input,
 /// `\v` is the vertical tab, `\u{…}` becomes `\x{…}`, and escapes that ECMA-262 does not
-/// define (such as `\a` or `\Z`) are rejected.
+/// define (such as `\a` or `\Z`) are rejected, and `.` stops only at ECMA-262's four line
+/// terminators.
+///
+/// Most schema patterns (classes, groups, alternation, quantifiers, `^`…`$`) are also compiled
+/// to a ``PositionAutomaton``, which answers the same question in one allocation-free pass; ICU
+/// answers for the rest.
 public struct ECMARegex: Sendable {
     /// The pattern as written in the schema.
     public let source: String
@@ -17,8 +22,12 @@ public struct ECMARegex: Sendable {
     /// safe to use from several threads at once, hence the unchecked conformance.
     private final class Storage: @unchecked Sendable {
         let regex: NSRegularExpression
-        /// A pure prefix literal for a fast path (pattern `^literal` with no metacharacters).
-        init(_ regex: NSRegularExpression) { self.regex = regex }
+        /// The same pattern as a position automaton, when it is in that matcher's subset.
+        let automaton: PositionAutomaton?
+        init(_ regex: NSRegularExpression, _ automaton: PositionAutomaton?) {
+            self.regex = regex
+            self.automaton = automaton
+        }
     }
 
     /// Compiles an ECMA-262 pattern.
@@ -29,7 +38,7 @@ public struct ECMARegex: Sendable {
         source = pattern
         let translated = try Self.translate(pattern)
         do {
-            storage = Storage(try NSRegularExpression(pattern: translated, options: []))
+            storage = Storage(try NSRegularExpression(pattern: translated, options: []), PositionAutomaton(pattern))
         } catch {
             throw ECMARegexError(pattern: pattern, reason: "the pattern does not compile (\(translated))")
         }
@@ -40,6 +49,12 @@ public struct ECMARegex: Sendable {
     /// - Parameter string: The text to search.
     /// - Returns: `true` when there is a match.
     public func matches(_ string: String) -> Bool {
+        if let automaton = storage.automaton { return automaton.matches(string) }
+        return matchesWithICU(string)
+    }
+
+    /// The same search through ICU, whatever the pattern (for tests that compare the two).
+    func matchesWithICU(_ string: String) -> Bool {
         let ns = string as NSString
         return storage.regex.rangeOfFirstMatch(in: string, options: [], range: NSRange(location: 0, length: ns.length)).location != NSNotFound
     }
@@ -69,7 +84,11 @@ public struct ECMARegex: Sendable {
                 case "v": out += "\\x{0B}"
                 case "b": out += inClass ? "\\x{08}" : "\\b"
                 case "B": if inClass { throw bad("\\B is not allowed in a character class") }; out += "\\B"
-                case "f", "n", "r", "t", "0": out += "\\" + String(e)
+                case "f", "n", "r", "t": out += "\\" + String(e)
+                // ICU reads `\0` as the start of an octal escape; ECMA-262's is NUL alone.
+                case "0":
+                    if i < chars.count, ("0"..."9").contains(chars[i]) { throw bad("\\0 may not be followed by a digit") }
+                    out += "\\x{0}"
                 case "c":
                     guard i < chars.count, chars[i].isASCII, chars[i].properties.isAlphabetic else {
                         throw bad("\\c must be followed by an ASCII letter")
@@ -134,12 +153,14 @@ public struct ECMARegex: Sendable {
                         // `[]` matches nothing and `[^]` matches anything in ECMA-262.
                         let negated = out.hasSuffix("^")
                         out.removeLast(negated ? 2 : 1)
-                        out += negated ? "[\\s\\S]" : "(?!)"
+                        out += negated ? "[\\s\\S]" : "[^\\s\\S]"
                         inClass = false
                         i += 2
                         continue
                     }
                 case "$": out += "(?!(?s:.))"
+                // ICU's `.` also stops at VT, FF and NEL; ECMA-262's only at its four line terminators.
+                case ".": out += "[^\\n\\r\\x{2028}\\x{2029}]"
                 case "(":
                     // Only (?: (?= (?! (?<= (?<! and (?<name> are ECMA-262 groups.
                     if i + 1 < chars.count && chars[i + 1] == "?" {
@@ -155,7 +176,8 @@ public struct ECMARegex: Sendable {
             i += 1
         }
         if inClass { throw bad("unterminated character class") }
-        return out
+        // ICU refuses an empty pattern; ECMA-262's matches everywhere.
+        return out.isEmpty ? "(?:)" : out
     }
 }
 

@@ -80,9 +80,9 @@ enum Keyword: Sendable {
     case prefixItems([Int])
     case items(Int, prefixCount: Int)
     case contains(Int, min: Int, max: Int?)
-    case properties([String: Int], order: [String])
+    case properties(PropertyTable)
     case patternProperties([(ECMARegex, Int)])
-    case additionalProperties(Int, known: Set<String>, patterns: [ECMARegex])
+    case additionalProperties(Int, known: PropertyTable, patterns: [ECMARegex])
     case propertyNames(Int)
     case unevaluatedItems(Int)
     case unevaluatedProperties(Int)
@@ -150,8 +150,80 @@ struct SchemaNode: Sendable {
     var resource = 0
 }
 
+/// The names of a `properties` keyword and their subschemas.
+///
+/// Names are compared by code points (their UTF-8 bytes), as JSON Schema compares strings,
+/// not by Swift's canonical equivalence. An open-addressing table with FNV-1a hashes: the
+/// names are fixed by the schema and few, so a lookup hashes one key once, cheaply, and a
+/// hostile key can at worst probe the table's few slots.
+struct PropertyTable: Sendable {
+    private let names: [String]
+    private let targets: [Int]
+    private let hashes: [UInt64]
+    /// Index into `names` + 1, or 0 for an empty slot; the count is a power of two.
+    private let slots: [Int32]
+
+    /// - Parameter entries: Names (unique by code points) and their node indices, in schema order.
+    init(_ entries: [(String, Int)]) {
+        names = entries.map(\.0)
+        targets = entries.map(\.1)
+        hashes = names.map(Self.hash)
+        var size = 8
+        while size < 2 * names.count { size *= 2 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (i, h) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: h) & (size - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Int32(i + 1)
+        }
+        self.slots = slots
+    }
+
+    /// The node for the property `name`, if the table has it.
+    func target(_ name: String) -> Int? {
+        let h = Self.hash(name)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if hashes[entry - 1] == h && names[entry - 1].hasSameCodePoints(as: name) { return targets[entry - 1] }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    func contains(_ name: String) -> Bool { target(name) != nil }
+
+    /// FNV-1a over the UTF-8 bytes.
+    static func hash(_ name: String) -> UInt64 {
+        func fnv(_ bytes: some Sequence<UInt8>) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return h
+        }
+        return name.utf8.withContiguousStorageIfAvailable(fnv) ?? fnv(name.utf8)
+    }
+}
+
+/// What the evaluator reads of a node on every visit, with no reference-counted field.
+struct NodeHeader {
+    /// The node's keywords are `program[first ..< first + count]`.
+    var first: Int32
+    var count: Int32
+    /// Index of the enclosing schema resource (for the dynamic scope).
+    var resource: Int32
+    var isFalse: Bool
+    var isTrivial: Bool
+}
+
 /// The immutable compiled form of a schema and everything it references.
-final class CompiledGraph: Sendable {
+///
+/// Besides the nodes (with what error reports need), the graph lays every node's keywords
+/// out in one flat, immutable buffer, with a plain header per node. The evaluator walks those
+/// buffers, so visiting a node or a keyword copies no array and touches no reference count.
+/// They are allocated once here and freed in `deinit`; nothing writes to them after `init`,
+/// which is what makes sharing the graph between threads safe.
+final class CompiledGraph: @unchecked Sendable {
     let nodes: [SchemaNode]
     /// Dynamic anchors by resource index: anchor name → node index.
     let dynamicAnchors: [[String: Int]]
@@ -162,6 +234,10 @@ final class CompiledGraph: Sendable {
     /// Whether any `unevaluatedItems`/`unevaluatedProperties` exists (annotation tracking).
     let needsAnnotations: Bool
     let root: Int
+    /// One header per node, by node index.
+    let headers: UnsafeBufferPointer<NodeHeader>
+    /// Every node's keywords, node after node.
+    let program: UnsafeBufferPointer<Keyword>
 
     init(nodes: [SchemaNode], dynamicAnchors: [[String: Int]], documents: [JSONValue],
          resources: [String: (Int, [String])], needsAnnotations: Bool, root: Int) {
@@ -171,5 +247,24 @@ final class CompiledGraph: Sendable {
         self.resources = resources
         self.needsAnnotations = needsAnnotations
         self.root = root
+        let headers = UnsafeMutableBufferPointer<NodeHeader>.allocate(capacity: nodes.count)
+        let program = UnsafeMutableBufferPointer<Keyword>.allocate(capacity: nodes.reduce(0) { $0 + $1.keywords.count })
+        var next = 0
+        for (i, node) in nodes.enumerated() {
+            headers.initializeElement(at: i, to: NodeHeader(
+                first: Int32(next), count: Int32(node.keywords.count), resource: Int32(node.resource),
+                isFalse: node.isFalse, isTrivial: node.isTrivial))
+            for keyword in node.keywords {
+                program.initializeElement(at: next, to: keyword)
+                next += 1
+            }
+        }
+        self.headers = UnsafeBufferPointer(headers)
+        self.program = UnsafeBufferPointer(program)
+    }
+
+    deinit {
+        UnsafeMutableBufferPointer(mutating: program).deinitialize().deallocate()
+        UnsafeMutableBufferPointer(mutating: headers).deallocate()
     }
 }

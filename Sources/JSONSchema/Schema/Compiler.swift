@@ -429,15 +429,13 @@ struct Compiler {
                 }
                 middle.append(.contains(try child("contains"), min: minC, max: maxC))
             }
-            var known = Set<String>()
+            var known = PropertyTable([])
             var patterns: [ECMARegex] = []
             if case .object(let m)? = o["properties"] {
-                var table: [String: Int] = [:]
-                for k in m.keys {
-                    table[k] = try child("properties", k)
-                    known.insert(k)
-                }
-                middle.append(.properties(table, order: m.keys))
+                var entries: [(String, Int)] = []
+                for k in m.keys { entries.append((k, try child("properties", k))) }
+                known = PropertyTable(entries)
+                middle.append(.properties(known))
             }
             if case .object(let m)? = o["patternProperties"] {
                 var list: [(ECMARegex, Int)] = []

@@ -104,7 +104,7 @@ struct Evaluator {
     // MARK: - Evaluation
 
     mutating func validate(_ n: Int, _ value: JSONValue, _ ann: inout Annotations) -> Bool {
-        let node = graph.nodes[n]
+        let node = graph.headers[n]
         if node.isTrivial { return true }
         if node.isFalse {
             if collect { report(n, nil, "no value is allowed here (the schema is false)") }
@@ -119,12 +119,14 @@ struct Evaluator {
             overflowed = true
             return false
         }
-        let pushed = scope.last != node.resource
-        if pushed { scope.append(node.resource) }
+        let resource = Int(node.resource)
+        let pushed = scope.last != resource
+        if pushed { scope.append(resource) }
         defer { if pushed { scope.removeLast() } }
         var valid = true
-        for kw in node.keywords {
-            if !evaluate(kw, n, value, &ann) {
+        let program = graph.program
+        for i in Int(node.first)..<Int(node.first + node.count) {
+            if !evaluate(program[i], n, value, &ann) {
                 valid = false
                 if !collect { return false }
             }
@@ -431,7 +433,7 @@ struct Evaluator {
         case .items(let s, let prefix):
             guard case .array(let a) = value, a.count > prefix else { return true }
             var ok = true
-            if graph.nodes[s].isFalse {
+            if graph.headers[s].isFalse {
                 if collect {
                     report(n, "items", "the array may have at most \(prefix) items, it has \(a.count)")
                 }
@@ -473,19 +475,21 @@ struct Evaluator {
             }
             return true
 
-        case .properties(let table, _):
+        case .properties(let table):
             guard case .object(let o) = value else { return true }
             var ok = true
-            for (k, v) in o {
-                guard let s = table[k] else { continue }
+            let keys = o.keys, values = o.values
+            for i in keys.indices {
+                let k = keys[i]
+                guard let s = table.target(k) else { continue }
                 if annotate { ann.properties.insert(k) }
-                if graph.nodes[s].isFalse {
+                if graph.headers[s].isFalse {
                     ok = false
                     if !collect { return false }
                     report(n, "properties", "property \"\(k)\" is not allowed", at: .key(k), property: k, keywordPath: [k])
                     continue
                 }
-                if !validateChild(s, v, .key(k)) {
+                if !validateChild(s, values[i], .key(k)) {
                     ok = false
                     if !collect { return false }
                 }
@@ -509,15 +513,17 @@ struct Evaluator {
         case .additionalProperties(let s, let known, let patterns):
             guard case .object(let o) = value else { return true }
             var ok = true
-            let isFalse = graph.nodes[s].isFalse
-            for (k, v) in o {
+            let isFalse = graph.headers[s].isFalse
+            let keys = o.keys, values = o.values
+            for i in keys.indices {
+                let k = keys[i]
                 if known.contains(k) { continue }
                 if !patterns.isEmpty && patterns.contains(where: { $0.matches(k) }) { continue }
                 if isFalse {
                     ok = false
                     if !collect { return false }
                     report(n, "additionalProperties", "property \"\(k)\" is not allowed", at: .key(k), property: k)
-                } else if !validateChild(s, v, .key(k)) {
+                } else if !validateChild(s, values[i], .key(k)) {
                     ok = false
                     if !collect { return false }
                 }
@@ -533,7 +539,7 @@ struct Evaluator {
                 if !validate(s, .string(k), &sub) {
                     ok = false
                     if !collect { return false }
-                    if graph.nodes[s].isFalse { continue }
+                    if graph.headers[s].isFalse { continue }
                 }
             }
             return ok
@@ -542,7 +548,7 @@ struct Evaluator {
             guard case .array(let a) = value else { return true }
             if ann.allItems { return true }
             var ok = true
-            let isFalse = graph.nodes[s].isFalse
+            let isFalse = graph.headers[s].isFalse
             for i in ann.itemPrefix..<max(ann.itemPrefix, a.count) where !ann.items.contains(i) {
                 if isFalse {
                     ok = false
@@ -560,7 +566,7 @@ struct Evaluator {
             guard case .object(let o) = value else { return true }
             if ann.allProperties { return true }
             var ok = true
-            let isFalse = graph.nodes[s].isFalse
+            let isFalse = graph.headers[s].isFalse
             for (k, v) in o where !ann.properties.contains(k) {
                 if isFalse {
                     ok = false

@@ -47,8 +47,8 @@ extension Enroll.Schema {
                 }
                 let compiled = try compileSchema(schema, registry: registry, assertFormat: assertFormat)
                 var results: [[String: JSONValue]] = []
-                for path in try expandDirectories(data) {
-                    let bytes = try readFile(path)
+                for path in try InputFiles.expand(data, suffix: ".json") {
+                    let bytes = try InputFiles.read(path)
                     var entry: [String: JSONValue] = ["file": .string(path)]
                     do {
                         let value = try JSONParser.parse(bytes)
@@ -122,25 +122,6 @@ extension Enroll.Schema {
             if !problems.isEmpty { throw ExitCode(1) }
         }
     }
-}
-
-/// The files named, with each directory replaced by the `*.json` files below it, sorted.
-private func expandDirectories(_ paths: [String]) throws -> [String] {
-    var files: [String] = []
-    for path in paths {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            files.append(path)
-            continue
-        }
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else { continue }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix(".json") { found.append(path + "/" + relative) }
-        }
-        files += found.sorted()
-    }
-    return files
 }
 
 /// The schema's own `$id`, or a file URI for it.
