@@ -218,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JSONSchemaTests",
-            dependencies: ["JSONSchema"],
+            dependencies: ["JSONSchema", "SampleKit"],
             exclude: ["KnownFailures.json"]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 @testable import JSONSchema
+import SampleKit
 import Testing
 
 /// The position automaton must give ICU's answer (with the ECMA-262 translation) on every
@@ -65,9 +66,9 @@ struct PositionAutomatonTests {
         let regex = try ECMARegex(pattern)
         let automaton = try #require(PositionAutomaton(pattern))
         let tree = try #require(PatternTree.parse(pattern))
-        var rng = SplitMix(seed: UInt64(truncatingIfNeeded: pattern.unicodeScalars.reduce(7) { $0 &* 31 &+ Int($1.value) }))
+        var rng = SampleRandom(seed: UInt64(truncatingIfNeeded: pattern.unicodeScalars.reduce(7) { $0 &* 31 &+ Int($1.value) }))
         var alphabet = Array(pattern.unicodeScalars) + Array("aAbcdX019_- .中文\t\n\r\u{0B}\u{0C}\u{85}\u{A0}\u{2028}\u{3000}".unicodeScalars)
-        alphabet.append(contentsOf: (0..<8).map { _ in Unicode.Scalar(UInt32(0x4E00 + rng.below(0x5000)))! })
+        alphabet.append(contentsOf: (0..<8).map { _ in Unicode.Scalar(UInt32(0x4E00 + below(&rng, 0x5000)))! })
         var matched = 0
         for round in 0..<400 {
             var input: [Unicode.Scalar]
@@ -81,9 +82,9 @@ struct PositionAutomatonTests {
                 Self.sample(tree, into: &input, &rng)
                 var tail: [Unicode.Scalar] = []
                 Self.sample(tree, into: &tail, &rng)
-                input = (0..<rng.below(3)).map { _ in alphabet[rng.below(alphabet.count)] } + input + tail
+                input = (0..<below(&rng, 3)).map { _ in alphabet[below(&rng, alphabet.count)] } + input + tail
             default:
-                input = (0..<rng.below(12)).map { _ in alphabet[rng.below(alphabet.count)] }
+                input = (0..<below(&rng, 12)).map { _ in alphabet[below(&rng, alphabet.count)] }
             }
             let string = String(String.UnicodeScalarView(input))
             let icu = regex.matchesWithICU(string)
@@ -108,45 +109,36 @@ struct PositionAutomatonTests {
     }
 
     /// Appends a random string in the language of `tree` (anchors add nothing).
-    static func sample(_ tree: PatternTree, into out: inout [Unicode.Scalar], _ rng: inout SplitMix) {
+    static func sample(_ tree: PatternTree, into out: inout [Unicode.Scalar], _ rng: inout SampleRandom) {
         switch tree {
         case .empty, .start, .end: return
         case .atom(let cls):
             let ranges = cls.ranges.filter { !($0.lowerBound >= 0xD800 && $0.upperBound <= 0xDFFF) }
             guard !ranges.isEmpty else { return }
-            let r = ranges[rng.below(ranges.count)]
+            let r = ranges[below(&rng, ranges.count)]
             let width = Int(min(r.upperBound - r.lowerBound, 200))
-            let value = r.lowerBound + UInt32(rng.below(width + 1))
+            let value = r.lowerBound + UInt32(below(&rng, width + 1))
             out.append(Unicode.Scalar(value) ?? "a")
         case .concat(let items): for item in items { sample(item, into: &out, &rng) }
-        case .alternation(let branches): sample(branches[rng.below(branches.count)], into: &out, &rng)
-        case .star(let x): for _ in 0..<rng.below(4) { sample(x, into: &out, &rng) }
-        case .plus(let x): for _ in 0...rng.below(3) { sample(x, into: &out, &rng) }
-        case .optional(let x): if rng.below(2) == 0 { sample(x, into: &out, &rng) }
+        case .alternation(let branches): sample(branches[below(&rng, branches.count)], into: &out, &rng)
+        case .star(let x): for _ in 0..<below(&rng, 4) { sample(x, into: &out, &rng) }
+        case .plus(let x): for _ in 0...below(&rng, 3) { sample(x, into: &out, &rng) }
+        case .optional(let x): if below(&rng, 2) == 0 { sample(x, into: &out, &rng) }
         }
     }
 
     /// Inserts, deletes or replaces one scalar.
-    static func mutate(_ s: inout [Unicode.Scalar], _ alphabet: [Unicode.Scalar], _ rng: inout SplitMix) {
-        let c = alphabet[rng.below(alphabet.count)]
-        switch (rng.below(3), s.isEmpty) {
-        case (0, _), (_, true): s.insert(c, at: rng.below(s.count + 1))
-        case (1, false): s.remove(at: rng.below(s.count))
-        default: s[rng.below(s.count)] = c
+    static func mutate(_ s: inout [Unicode.Scalar], _ alphabet: [Unicode.Scalar], _ rng: inout SampleRandom) {
+        let c = alphabet[below(&rng, alphabet.count)]
+        switch (below(&rng, 3), s.isEmpty) {
+        case (0, _), (_, true): s.insert(c, at: below(&rng, s.count + 1))
+        case (1, false): s.remove(at: below(&rng, s.count))
+        default: s[below(&rng, s.count)] = c
         }
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failure reproduces.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+/// A uniform integer in `0 ..< n` (0 when `n` is not positive).
+private func below(_ rng: inout SampleRandom, _ n: Int) -> Int {
+    n <= 0 ? 0 : Int.random(in: 0..<n, using: &rng)
 }
