@@ -165,6 +165,9 @@ private struct PatternParser {
     let s: [Unicode.Scalar]
     var i = 0
     var depth = 0
+    /// Atoms in the tree so far, counting every copy a `{n,m}` makes; past the automaton's limit
+    /// the parse stops, so no later walk of the tree (whose copies share nodes) can blow up.
+    var atoms = 0
     /// Repetitions beyond this are never expanded (the automaton would not fit anyway).
     static let maxCount = PositionAutomaton.maxPositions
 
@@ -231,15 +234,16 @@ private struct PatternParser {
         case "$": i += 1; return .end
         default: break
         }
-        guard let atom = atom() else { return nil }
-        return quantified(atom)
+        let before = atoms
+        guard let atom = atom(), atoms <= PositionAutomaton.maxPositions else { return nil }
+        return quantified(atom, size: atoms - before)
     }
 
     mutating func atom() -> PatternTree? {
         guard let c = peek else { return nil }
         i += 1
         switch c {
-        case ".": return .atom(.dot)
+        case ".": atoms += 1; return .atom(.dot)
         case "(":
             if peek == "?" {
                 guard i + 1 < s.count, s[i + 1] == ":" else { return nil } // look-around, named groups
@@ -248,14 +252,15 @@ private struct PatternParser {
             guard let inner = disjunction(), peek == ")" else { return nil }
             i += 1
             return inner
-        case "[": return characterClass()
-        case "\\": return escape(inClass: false).map { .atom($0) }
+        case "[": atoms += 1; return characterClass()
+        case "\\": atoms += 1; return escape(inClass: false).map { .atom($0) }
         case "*", "+", "?", "{", "}", ")", "]", "|": return nil
-        default: return .atom(.single(c.value))
+        default: atoms += 1; return .atom(.single(c.value))
         }
     }
 
-    mutating func quantified(_ atom: PatternTree) -> PatternTree? {
+    /// `atom` with the quantifier that follows it, if any; `size` is the atom's count of atoms.
+    mutating func quantified(_ atom: PatternTree, size: Int) -> PatternTree? {
         guard let c = peek else { return atom }
         var result: PatternTree
         switch c {
@@ -273,6 +278,8 @@ private struct PatternParser {
             }
             guard peek == "}", n <= Self.maxCount, m.map({ $0 >= n && $0 <= Self.maxCount }) ?? true else { return nil }
             i += 1
+            atoms += size * ((m ?? n + 1) - 1)
+            guard atoms <= PositionAutomaton.maxPositions else { return nil }
             var items = Array(repeating: atom, count: n)
             if let m {
                 items += Array(repeating: PatternTree.optional(atom), count: m - n)
