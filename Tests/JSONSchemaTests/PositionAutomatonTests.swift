@@ -93,7 +93,7 @@ struct PositionAutomatonTests {
             if icu { matched += 1 }
         }
         // The drawn strings reach both answers unless the pattern matches nothing or everything.
-        if !["[]", "^[]*$", "[^]", "", "^", "$", "x*", "(|a)b", "a|b|"].contains(pattern) && pattern != "^$" {
+        if !["[]", "^[]*$", "[^]", "", "^", "$", "x*", "(|a)b", "a|b|", "^$"].contains(pattern) {
             #expect(matched > 0 && matched < 400, "\(pattern): \(matched) of 400 matched")
         }
     }

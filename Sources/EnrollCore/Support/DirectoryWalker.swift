@@ -131,7 +131,7 @@ public enum InputFiles {
     public static func expand(_ paths: [String], suffix: String) throws -> [String] {
         var files: [String] = []
         for path in paths {
-            guard DirectoryWalker.kind(of: path) == .directory || isDirectoryLink(path) else {
+            guard isDirectory(path) else {
                 files.append(path)
                 continue
             }
@@ -148,7 +148,8 @@ public enum InputFiles {
     /// - Throws: `EnrollError` (I/O) naming the file if it cannot be opened or read.
     public static func read(_ path: String) throws -> [UInt8] { try FileIO.readAll(path) }
 
-    private static func isDirectoryLink(_ path: String) -> Bool {
+    /// Whether `path` is a directory or a symbolic link to one (stat(2) follows links).
+    private static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
